@@ -1,0 +1,58 @@
+package anchor_test
+
+import (
+	"testing"
+
+	"github.com/hybridid/hybridid/anchor"
+)
+
+var (
+	sinkGUID anchor.ObjectGUID
+	sinkErr  error
+	sinkBuf  = make([]byte, 0, 64)
+)
+
+func BenchmarkParse(b *testing.B) {
+	g := anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20")
+	for _, bc := range []struct {
+		name  string
+		parse func(string) (anchor.ObjectGUID, error)
+		in    string
+	}{
+		{"GUID", anchor.ParseGUID, g.String()},
+		{"GUIDBraces", anchor.ParseGUID, "{" + g.String() + "}"},
+		{"ImmutableID", anchor.ParseImmutableID, g.ImmutableID()},
+		{"Hex", anchor.ParseHex, g.Hex()},
+		{"ConnectorDN", anchor.ParseConnectorDN, g.ConnectorDN()},
+		{"AutoGUID", anchor.Parse, g.String()},
+		{"AutoImmutableID", anchor.Parse, g.ImmutableID()},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkGUID, sinkErr = bc.parse(bc.in)
+			}
+		})
+	}
+}
+
+func BenchmarkFormat(b *testing.B) {
+	g := anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20")
+	for _, bc := range []struct {
+		name   string
+		append func([]byte) []byte
+	}{
+		{"GUID", g.AppendGUID},
+		{"ImmutableID", g.AppendImmutableID},
+		{"Hex", g.AppendHex},
+		{"ConnectorDN", g.AppendConnectorDN},
+		{"LDAPFilterValue", g.AppendLDAPFilterValue},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkBuf = bc.append(sinkBuf[:0])
+			}
+		})
+	}
+}

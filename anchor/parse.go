@@ -1,0 +1,192 @@
+package anchor
+
+import (
+	"strconv"
+)
+
+// hexvalue maps a byte to its hex digit value, or 0xff.
+var hexvalue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := byte(0); i < 10; i++ {
+		t['0'+i] = i
+	}
+	for i := byte(0); i < 6; i++ {
+		t['a'+i], t['A'+i] = 10+i, 10+i
+	}
+	return t
+}()
+
+// ParseGUID parses the text form of a GUID in any letter case: 36 characters with dashes
+// (8be74422-b0d9-47ec-b861-e7de1a9cfb20), the same in braces ({8be74422-…}), or 32 hex digits
+// without dashes (.NET's "N" format, text order). The bytes are stored in AD wire order.
+func ParseGUID(s string) (ObjectGUID, error) {
+	const fn = "ParseGUID"
+	t := s
+	switch len(s) {
+	case 38:
+		if s[0] != '{' || s[37] != '}' {
+			return ObjectGUID{}, perr(fn, s, ErrSyntax, "38 characters but not enclosed in braces")
+		}
+		t = s[1:37]
+	case 36:
+	case 32:
+		var g ObjectGUID
+		var text [16]byte
+		if i := decodeHex(text[:], s); i >= 0 {
+			return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
+		}
+		for i, w := range textOrder {
+			g.b[w] = text[i]
+		}
+		g.ok = true
+		return g, nil
+	case 0:
+		return ObjectGUID{}, perr(fn, s, ErrEmpty, "")
+	default:
+		return ObjectGUID{}, lengthErr(fn, s, "36 with dashes, 38 in braces, or 32 hex digits")
+	}
+	off := len(s) - len(t) // 1 inside braces
+	if t[8] != '-' || t[13] != '-' || t[18] != '-' || t[23] != '-' {
+		for _, i := range [4]int{8, 13, 18, 23} {
+			if t[i] != '-' {
+				return ObjectGUID{}, perr(fn, s, ErrSyntax, "want '-' at offset "+strconv.Itoa(i+off)+", found "+quoteByte(t[i]))
+			}
+		}
+	}
+	var g ObjectGUID
+	var bad byte
+	for j, i := range guidTextOffsets {
+		hi, lo := hexvalue[t[i]], hexvalue[t[i+1]]
+		bad |= hi | lo
+		g.b[textOrder[j]] = hi<<4 | lo
+	}
+	if bad > 0xf {
+		for _, i := range guidTextOffsets {
+			for k := i; k < i+2; k++ {
+				if hexvalue[t[k]] == 0xff {
+					return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(t[k])+" at offset "+strconv.Itoa(k+off))
+				}
+			}
+		}
+	}
+	g.ok = true
+	return g, nil
+}
+
+// guidTextOffsets are the offsets of the 16 hex pairs in the 36-character text form.
+var guidTextOffsets = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+
+// decodeHex decodes len(dst)*2 hex digits from s into dst. It returns the offset of the first
+// invalid digit, or -1.
+func decodeHex(dst []byte, s string) int {
+	s = s[:2*len(dst)]
+	var bad byte
+	for i := range dst {
+		hi, lo := hexvalue[s[2*i]], hexvalue[s[2*i+1]]
+		bad |= hi | lo
+		dst[i] = hi<<4 | lo
+	}
+	if bad <= 0xf {
+		return -1
+	}
+	for i := 0; i < len(s); i++ {
+		if hexvalue[s[i]] == 0xff {
+			return i
+		}
+	}
+	return -1
+}
+
+// ParseHex parses the 16 wire-order bytes written as exactly 32 hex digits in any case
+// (2244e78bd9b0ec47b861e7de1a9cfb20), as ldifde and ADSI Edit show objectGUID.
+func ParseHex(s string) (ObjectGUID, error) {
+	const fn = "ParseHex"
+	if len(s) != 32 {
+		if len(s) == 0 {
+			return ObjectGUID{}, perr(fn, s, ErrEmpty, "")
+		}
+		return ObjectGUID{}, lengthErr(fn, s, "32 hex digits")
+	}
+	var g ObjectGUID
+	if i := decodeHex(g.b[:], s); i >= 0 {
+		return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
+	}
+	g.ok = true
+	return g, nil
+}
+
+// ConnectorDNLen is the length of the connector-space DN of a 16-byte anchor:
+// "CN={" + 48 hex digits + "}".
+const ConnectorDNLen = 4 + 2*ImmutableIDLen + 1
+
+// AppendConnectorDN appends the Entra connector-space DN, CN={<hex of the ASCII text of the
+// ImmutableID>} with upper-case hex digits, as ADSyncTools' ConvertTo-ADSyncToolsAadDistinguishedName
+// writes it (reference/entra-rules.md §1.2). It appends nothing for the zero value.
+func (g ObjectGUID) AppendConnectorDN(b []byte) []byte {
+	if !g.ok {
+		return b
+	}
+	var id [ImmutableIDLen]byte
+	encode16(&id, &g.b)
+	var out [ConnectorDNLen]byte
+	copy(out[:], "CN={")
+	for i, c := range id {
+		p := upperHexPairs[c]
+		out[4+2*i], out[5+2*i] = p[0], p[1]
+	}
+	out[ConnectorDNLen-1] = '}'
+	return append(b, out[:]...)
+}
+
+// ConnectorDN returns the connector-space DN, e.g.
+// CN={514635484D4B376E38307176645973555049486139513D3D}, or "" for the zero value.
+func (g ObjectGUID) ConnectorDN() string {
+	var buf [ConnectorDNLen]byte
+	return string(g.AppendConnectorDN(buf[:0]))
+}
+
+// ParseConnectorDN parses an Entra connector-space DN of a GUID anchor: "CN={" (the CN in any
+// case), 48 hex digits in any case that spell the ASCII text of an ImmutableID, and "}".
+func ParseConnectorDN(s string) (ObjectGUID, error) {
+	const fn = "ParseConnectorDN"
+	text, err := connectorDNText(fn, s)
+	if err != nil {
+		return ObjectGUID{}, err
+	}
+	if len(text) != 2*ImmutableIDLen {
+		return ObjectGUID{}, perr(fn, s, ErrLength, "the braces hold "+strconv.Itoa(len(text))+
+			" hex digits (want 48: the hex of a 24-character ImmutableID)")
+	}
+	var id [ImmutableIDLen]byte
+	if i := decodeHex(id[:], text); i >= 0 {
+		return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(text[i])+" at offset "+strconv.Itoa(i+4))
+	}
+	var g ObjectGUID
+	if msg := decode16(&g.b, string(id[:])); msg != "" {
+		return ObjectGUID{}, perr(fn, s, ErrSyntax, "the hex spells \""+string(id[:])+"\", not an ImmutableID: "+msg)
+	}
+	g.ok = true
+	return g, nil
+}
+
+// connectorDNText checks the CN={…} frame and returns what the braces hold.
+func connectorDNText(fn, s string) (string, error) {
+	if len(s) == 0 {
+		return "", perr(fn, s, ErrEmpty, "")
+	}
+	if len(s) < 5 || (s[0] != 'C' && s[0] != 'c') || (s[1] != 'N' && s[1] != 'n') || s[2] != '=' || s[3] != '{' || s[len(s)-1] != '}' {
+		return "", perr(fn, s, ErrSyntax, "want CN={<hex>}")
+	}
+	return s[4 : len(s)-1], nil
+}
+
+// upperHexPairs holds the two upper-case hex digits of every byte.
+var upperHexPairs = func() (t [256][2]byte) {
+	const upper = "0123456789ABCDEF"
+	for i := range t {
+		t[i] = [2]byte{upper[i>>4], upper[i&0xf]}
+	}
+	return t
+}()

@@ -1,0 +1,25 @@
+// Package hybridid is a Go SDK for Microsoft Entra ID hybrid identity: it predicts what Entra
+// Connect Sync and Cloud Sync will do when Active Directory users and Entra users meet, and moves
+// users across the line (synced to cloud-only and back) safely, in bulk and resumably.
+//
+// This package holds no code; it is the map. The layers point one way:
+//
+//   - anchor: value types of the source anchor. ObjectGUID in AD wire order and its forms (GUID
+//     text, ImmutableID, hex, connector-space DN, LDAP filter), and SourceAnchor for custom
+//     anchors. Standard library only.
+//   - matching: the pure engine. On-premises and cloud records in, one outcome per object out
+//     (joined, hard-match, soft-match-smtp, soft-match-upn, new, blocked, out-of-scope; deleted,
+//     untouched), with the reason, the fix and a takeover preview. No I/O, no clock.
+//   - ldif and snapshot: streaming readers and writers of LDIF exports and tenant snapshot
+//     files, producing matching records without compiling any SDK.
+//   - conversion: plan, apply, journal and undo for every synced ⇄ cloud-only workflow; it
+//     declares the small interfaces (ports) it needs from the directory and the tenant.
+//   - graphx: the Microsoft Graph adapter (msgraph-sdk-go, azidentity); graphx/graphxtest is an
+//     in-process fake Graph that the real SDK client talks to.
+//   - ldapx: the Active Directory adapter (go-ldap); ldapx/ldapxtest holds an in-memory
+//     directory, the conformance suite and a throwaway Samba AD DC launcher.
+//   - examples/hybridctl: the example binary, a thin command over the exported API.
+//
+// Only graphx imports the Graph SDK and only ldapx imports go-ldap, so a program that uses
+// anchor or matching compiles neither.
+package hybridid

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/hybridid/hybridid/anchor"
+)
+
+func init() {
+	register(&command{
+		name:    "anchor",
+		summary: "convert a source anchor between GUID, ImmutableID, hex, connector DN and LDAP filter forms",
+		usage: `anchor [--from auto|guid|immutableid|hex|dn] [--json] [VALUE...]
+
+Values come from the arguments, or one per line from stdin when there are none. Text output is
+one line per value, objectGUID<TAB>immutableID; --json writes one JSON object per line with every
+form. A value that does not parse is reported (on stderr, or as {"input":…,"error":…} with --json)
+and the others are still converted; the exit status is then 1. On stdin, blank lines are skipped
+and surrounding spaces, tabs and CR are trimmed. Under --from auto, 32 hex digits are refused as
+ambiguous: say --from hex (AD wire order) or --from guid (a GUID without dashes).`,
+		run: runAnchor,
+	})
+}
+
+func runAnchor(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet("anchor")
+	from := fs.String("from", "auto", "input form: auto, guid, immutableid, hex or dn")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	values, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usageError(e, "anchor", err.Error())
+	}
+	form, err := anchor.ParseForm(*from)
+	if err != nil {
+		return usageError(e, "anchor", fmt.Sprintf("--from %q: want auto, guid, immutableid, hex or dn", *from))
+	}
+	c := &anchorConverter{form: form, json: *asJSON, out: bufio.NewWriterSize(e.stdout, 64<<10), errw: e.stderr}
+	if len(values) > 0 {
+		for i, v := range values {
+			c.convert([]byte(v), -(i + 1))
+		}
+	} else if err := c.stream(ctx, e.stdin); err != nil {
+		c.out.Flush()
+		return failure(e, "anchor", err)
+	}
+	if err := c.out.Flush(); err != nil {
+		return failure(e, "anchor", err)
+	}
+	if c.failed > 0 {
+		if c.json {
+			fmt.Fprintf(e.stderr, "hybridctl anchor: %d of %d values did not parse\n", c.failed, c.total)
+		}
+		return 1
+	}
+	return 0
+}
+
+// anchorConverter converts values one at a time into a reused buffer, so that streaming
+// millions of lines allocates nothing per valid line.
+type anchorConverter struct {
+	form          anchor.Form
+	json          bool
+	out           *bufio.Writer
+	errw          io.Writer
+	buf           []byte
+	total, failed int
+}
+
+// maxLine bounds one stdin line; a longer line is reported and skipped, memory stays constant.
+const maxLine = 64 << 10
+
+func (c *anchorConverter) stream(ctx context.Context, r io.Reader) error {
+	br := bufio.NewReaderSize(r, maxLine)
+	for n := 1; ; n++ {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			c.lineError(line[:64], n, "line longer than 64 KiB")
+			for err == bufio.ErrBufferFull {
+				_, err = br.ReadSlice('\n')
+			}
+			if err == io.EOF {
+				return nil
+			}
+			continue
+		}
+		if len(line) > 0 {
+			if v := trimLine(line); len(v) > 0 {
+				c.convert(v, n)
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading stdin at line %d: %w", n, err)
+		}
+		if n&0xfff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+func trimLine(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
+
+// convert converts one value; pos is its stdin line number, or minus its argument number.
+func (c *anchorConverter) convert(v []byte, pos int) {
+	c.total++
+	// The parser does not keep its input (its errors copy it), so v's bytes may be viewed as a
+	// string without a copy for the call.
+	g, err := anchor.ParseAs(c.form, unsafe.String(unsafe.SliceData(v), len(v)))
+	if err != nil {
+		c.lineError(v, pos, err.Error())
+		return
+	}
+	b := c.buf[:0]
+	if c.json {
+		b = append(b, `{"input":`...)
+		b = appendJSONString(b, v)
+		b = append(b, `,"objectGUID":"`...)
+		b = g.AppendGUID(b)
+		b = append(b, `","immutableID":"`...)
+		b = g.AppendImmutableID(b)
+		b = append(b, `","hex":"`...)
+		b = g.AppendHex(b)
+		b = append(b, `","dn":"`...)
+		b = g.AppendConnectorDN(b)
+		b = append(b, `","ldapFilter":"`...)
+		// JSON escapes each backslash of the filter value.
+		var f [48]byte
+		for _, ch := range g.AppendLDAPFilterValue(f[:0]) {
+			if ch == '\\' {
+				b = append(b, '\\')
+			}
+			b = append(b, ch)
+		}
+		b = append(b, "\"}\n"...)
+	} else {
+		b = g.AppendGUID(b)
+		b = append(b, '\t')
+		b = g.AppendImmutableID(b)
+		b = append(b, '\n')
+	}
+	c.buf = b
+	c.out.Write(b)
+}
+
+func (c *anchorConverter) lineError(v []byte, pos int, msg string) {
+	c.failed++
+	if c.json {
+		b := append(c.buf[:0], `{"input":`...)
+		b = appendJSONString(b, v)
+		b = append(b, `,"error":`...)
+		b = appendJSONString(b, []byte(msg))
+		b = append(b, "}\n"...)
+		c.buf = b
+		c.out.Write(b)
+		return
+	}
+	// Keep stdout and stderr in order for a reader watching both.
+	c.out.Flush()
+	where := "stdin line " + strconv.Itoa(pos)
+	if pos < 0 {
+		where = "argument " + strconv.Itoa(-pos)
+	}
+	fmt.Fprintf(c.errw, "hybridctl anchor: %s: %s\n", where, msg)
+}
+
+// appendJSONString appends s as a JSON string. Plain printable ASCII takes a fast path; anything
+// else (quotes, control characters, invalid UTF-8) goes through encoding/json.
+func appendJSONString(b, s []byte) []byte {
+	for _, ch := range s {
+		if ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '&' {
+			if !utf8.Valid(s) {
+				s = []byte(string([]rune(string(s)))) // replaces invalid bytes with U+FFFD
+			}
+			q, _ := json.Marshal(string(s))
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
