@@ -41,7 +41,7 @@ func runAnchor(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageError(e, "anchor", fmt.Sprintf("--from %q: want auto, guid, immutableid, hex or dn", *from))
 	}
-	c := &anchorConverter{form: form, json: *asJSON, out: bufio.NewWriterSize(e.stdout, 64<<10), errw: e.stderr}
+	c := &anchorConverter{form: form, json: *asJSON, out: bufio.NewWriterSize(e.stdout, 256<<10), errw: e.stderr}
 	if len(values) > 0 {
 		for i, v := range values {
 			c.convert([]byte(v), -(i + 1))
@@ -69,7 +69,6 @@ type anchorConverter struct {
 	json          bool
 	out           *bufio.Writer
 	errw          io.Writer
-	buf           []byte
 	total, failed int
 }
 
@@ -127,47 +126,84 @@ func (c *anchorConverter) convert(v []byte, pos int) {
 		c.lineError(v, pos, err.Error())
 		return
 	}
-	b := c.buf[:0]
+	// Append straight into the writer's free buffer: no copy when it fits.
+	b := c.out.AvailableBuffer()
 	if c.json {
-		b = append(b, `{"input":`...)
-		b = appendJSONString(b, v)
-		b = append(b, `,"objectGUID":"`...)
-		b = g.AppendGUID(b)
-		b = append(b, `","immutableID":"`...)
-		b = g.AppendImmutableID(b)
-		b = append(b, `","hex":"`...)
-		b = g.AppendHex(b)
-		b = append(b, `","dn":"`...)
-		b = g.AppendConnectorDN(b)
-		b = append(b, `","ldapFilter":"`...)
-		// JSON escapes each backslash of the filter value.
-		var f [48]byte
-		for _, ch := range g.AppendLDAPFilterValue(f[:0]) {
-			if ch == '\\' {
-				b = append(b, '\\')
-			}
-			b = append(b, ch)
-		}
-		b = append(b, "\"}\n"...)
+		b = appendAnchorJSON(b, v, g)
 	} else {
 		b = g.AppendGUID(b)
 		b = append(b, '\t')
 		b = g.AppendImmutableID(b)
 		b = append(b, '\n')
 	}
-	c.buf = b
 	c.out.Write(b)
+}
+
+// hexPairs holds the two hex digits of every byte, lower case in [0] and upper case in [1].
+var hexPairs = func() (t [2][256][2]byte) {
+	const lower, upper = "0123456789abcdef", "0123456789ABCDEF"
+	for i := range 256 {
+		t[0][i] = [2]byte{lower[i>>4], lower[i&0xf]}
+		t[1][i] = [2]byte{upper[i>>4], upper[i&0xf]}
+	}
+	return t
+}()
+
+// The fixed part of a --json object after "input", with the offsets where each form goes.
+const (
+	jsonTail = `,"objectGUID":"` + "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" +
+		`","immutableID":"` + "xxxxxxxxxxxxxxxxxxxxxxxx" +
+		`","hex":"` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" +
+		`","dn":"CN={` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" +
+		`}","ldapFilter":"` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + "\"}\n"
+	offGUID   = len(`,"objectGUID":"`)
+	offID     = offGUID + 36 + len(`","immutableID":"`)
+	offHex    = offID + 24 + len(`","hex":"`)
+	offDN     = offHex + 32 + len(`","dn":"CN={`)
+	offFilter = offDN + 48 + len(`}","ldapFilter":"`)
+)
+
+// appendAnchorJSON appends the --json object of one converted value. The fixed part is filled
+// in place in a stack array (the ImmutableID is computed once and the connector DN derived from
+// it), then appended in one copy: this is the hot loop of bulk conversion.
+func appendAnchorJSON(b, input []byte, g anchor.ObjectGUID) []byte {
+	b = append(b, `{"input":`...)
+	b = appendJSONString(b, input)
+	t := [len(jsonTail)]byte([]byte(jsonTail))
+	raw := g.Bytes()
+	lower, upper := &hexPairs[0], &hexPairs[1]
+	j := offGUID
+	for i, w := range [16]int{3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15} {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			j++ // the dash is already in place
+		}
+		p := lower[raw[w]]
+		t[j], t[j+1] = p[0], p[1]
+		j += 2
+	}
+	var id [anchor.ImmutableIDLen]byte
+	g.AppendImmutableID(id[:0])
+	copy(t[offID:], id[:])
+	for i, c := range raw {
+		p := lower[c]
+		t[offHex+2*i], t[offHex+2*i+1] = p[0], p[1]
+		t[offFilter+4*i], t[offFilter+4*i+1], t[offFilter+4*i+2], t[offFilter+4*i+3] = '\\', '\\', p[0], p[1]
+	}
+	for i, c := range id {
+		p := upper[c]
+		t[offDN+2*i], t[offDN+2*i+1] = p[0], p[1]
+	}
+	return append(b, t[:]...)
 }
 
 func (c *anchorConverter) lineError(v []byte, pos int, msg string) {
 	c.failed++
 	if c.json {
-		b := append(c.buf[:0], `{"input":`...)
+		b := append(c.out.AvailableBuffer(), `{"input":`...)
 		b = appendJSONString(b, v)
 		b = append(b, `,"error":`...)
 		b = appendJSONString(b, []byte(msg))
 		b = append(b, "}\n"...)
-		c.buf = b
 		c.out.Write(b)
 		return
 	}
