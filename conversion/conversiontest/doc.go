@@ -1,0 +1,17 @@
+// Package conversiontest holds in-memory fakes of conversion's ports, for tests and for the
+// demo: Directory (the on-premises AD) and Tenant (Entra), with state inspection (Get, All,
+// Writes), fault injection around every write (Interceptor, in the manner of controller-runtime's
+// interceptor.Funcs), a throttling error with Retry-After (ThrottleError), a fake SyncCycle
+// (Sync), and Population, a synced tenant of n users.
+//
+// The fakes enforce the preconditions every write carries (ErrConflict when the old value does
+// not hold, ErrNotFound for a missing object) and what Entra enforces that conversion relies on:
+// onPremisesImmutableId is read-only while a user is synced (reference §1.7); isCloudManaged=true
+// leaves onPremisesSyncEnabled null (§4c); restore keeps the ImmutableID (§4a).
+//
+// What they do not model: sync itself (Tenant.SoftDelete stands in for a cycle, and Sync.OnDelta
+// lets a test schedule it), the 72-hour pending state of a tenant-wide disable (it completes at
+// once), the 30-day purge of deleted items, LDAP schema rules, passwords, Graph throttling
+// (inject it with an Interceptor), and the SDKs: graphxtest and ldapxtest fake those.
+// Fakes have no global state; each is safe for concurrent use.
+package conversiontest

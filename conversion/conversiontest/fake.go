@@ -1,0 +1,479 @@
+package conversiontest
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/matching"
+)
+
+// Interceptor injects faults into a fake's writes, in the manner of controller-runtime's
+// interceptor.Funcs. op is the port method name ("SetImmutableID", "Move"…) and target the
+// conversion.Target key of the object. Before runs first: a non-nil error fails the write and it
+// is not made. After runs once the write is made: a non-nil error is returned although the write
+// happened (a lost response, a crash between write and outcome).
+type Interceptor struct {
+	Before func(ctx context.Context, op, target string) error
+	After  func(ctx context.Context, op, target string) error
+}
+
+// ThrottleError is a throttling error with a Retry-After, as adapters return them.
+type ThrottleError struct{ After time.Duration }
+
+func (e *ThrottleError) Error() string             { return fmt.Sprintf("throttled: retry after %s", e.After) }
+func (e *ThrottleError) Unwrap() error             { return conversion.ErrThrottled }
+func (e *ThrottleError) RetryAfter() time.Duration { return e.After }
+
+// log is the write log and fault hooks shared by both fakes.
+type log struct {
+	mu     sync.Mutex
+	writes []conversion.Write
+	icpt   Interceptor
+}
+
+func (l *log) before(ctx context.Context, op, target string) error {
+	if f := l.icpt.Before; f != nil {
+		return f(ctx, op, target)
+	}
+	return nil
+}
+
+func (l *log) after(ctx context.Context, op, target string) error {
+	if f := l.icpt.After; f != nil {
+		return f(ctx, op, target)
+	}
+	return nil
+}
+
+// Writes returns the writes made so far, in order, in the form conversion.Result.Writes uses.
+func (l *log) Writes() []conversion.Write {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.writes)
+}
+
+// SetInterceptor replaces the fault hooks.
+func (l *log) SetInterceptor(i Interceptor) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.icpt = i
+}
+
+func (l *log) record(op, target string, old, nw conversion.Value) {
+	l.writes = append(l.writes, conversion.Write{Op: op, Target: target, Old: old, New: nw})
+}
+
+func notFound(what string) error { return fmt.Errorf("%s: %w", what, conversion.ErrNotFound) }
+func conflict(what string, want, got any) error {
+	return fmt.Errorf("%s: expected %v, found %v: %w", what, want, got, conversion.ErrConflict)
+}
+
+// Directory is an in-memory conversion.Directory. It is safe for concurrent use.
+type Directory struct {
+	log
+	users map[anchor.ObjectGUID]*matching.OnPrem
+	next  uint32
+}
+
+var _ conversion.Directory = (*Directory)(nil)
+
+// NewDirectory returns a directory holding users (copied).
+func NewDirectory(users ...matching.OnPrem) *Directory {
+	d := &Directory{users: make(map[anchor.ObjectGUID]*matching.OnPrem, len(users))}
+	for _, u := range users {
+		u.ProxyAddresses = slices.Clone(u.ProxyAddresses)
+		d.users[u.ObjectGUID] = &u
+	}
+	return d
+}
+
+// Get returns a copy of the user with objectGUID g.
+func (d *Directory) Get(g anchor.ObjectGUID) (matching.OnPrem, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	u, ok := d.users[g]
+	if !ok {
+		return matching.OnPrem{}, false
+	}
+	c := *u
+	c.ProxyAddresses = slices.Clone(u.ProxyAddresses)
+	return c, true
+}
+
+// All returns copies of every user, sorted by DN.
+func (d *Directory) All() []matching.OnPrem {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]matching.OnPrem, 0, len(d.users))
+	for _, u := range d.users {
+		c := *u
+		c.ProxyAddresses = slices.Clone(u.ProxyAddresses)
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].DN < out[j].DN })
+	return out
+}
+
+// User implements conversion.DirectoryReader.
+func (d *Directory) User(_ context.Context, g anchor.ObjectGUID) (matching.OnPrem, error) {
+	if u, ok := d.Get(g); ok {
+		return u, nil
+	}
+	return matching.OnPrem{}, notFound("objectGUID " + g.String())
+}
+
+// UserByDN implements conversion.DirectoryReader (DNs compare case-insensitively).
+func (d *Directory) UserByDN(_ context.Context, dn string) (matching.OnPrem, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, u := range d.users {
+		if strings.EqualFold(u.DN, dn) {
+			c := *u
+			c.ProxyAddresses = slices.Clone(u.ProxyAddresses)
+			return c, nil
+		}
+	}
+	return matching.OnPrem{}, notFound("dn " + dn)
+}
+
+// modify runs one write on the user g under the lock, with the fault hooks around it.
+func (d *Directory) modify(ctx context.Context, op string, g anchor.ObjectGUID, old, nw conversion.Value, f func(u *matching.OnPrem) error) error {
+	key := conversion.Target{Side: conversion.SideOnPrem, GUID: g}.Key()
+	if err := d.before(ctx, op, key); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	u, ok := d.users[g]
+	if !ok {
+		d.mu.Unlock()
+		return notFound("objectGUID " + g.String())
+	}
+	if err := f(u); err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	d.record(op, key, old, nw)
+	d.mu.Unlock()
+	return d.after(ctx, op, key)
+}
+
+func guidValue(g anchor.ObjectGUID) conversion.Value {
+	if g.IsZero() {
+		return conversion.Null()
+	}
+	return conversion.Text(g.String())
+}
+
+// SetConsistencyGUID implements conversion.DirectoryWriter.
+func (d *Directory) SetConsistencyGUID(ctx context.Context, g, old, nw anchor.ObjectGUID) error {
+	return d.modify(ctx, "SetConsistencyGUID", g, guidValue(old), guidValue(nw), func(u *matching.OnPrem) error {
+		if u.ConsistencyGUID != old {
+			return conflict("mS-DS-ConsistencyGuid", old, u.ConsistencyGUID)
+		}
+		u.ConsistencyGUID = nw
+		return nil
+	})
+}
+
+// ReplaceProxyAddresses implements conversion.DirectoryWriter.
+func (d *Directory) ReplaceProxyAddresses(ctx context.Context, g anchor.ObjectGUID, old, nw []string) error {
+	return d.modify(ctx, "ReplaceProxyAddresses", g, conversion.List(old), conversion.List(nw), func(u *matching.OnPrem) error {
+		if !conversion.List(u.ProxyAddresses).Equal(conversion.List(old)) {
+			return conflict("proxyAddresses", old, u.ProxyAddresses)
+		}
+		u.ProxyAddresses = slices.Clone(nw)
+		return nil
+	})
+}
+
+// SetMail implements conversion.DirectoryWriter.
+func (d *Directory) SetMail(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
+	return d.modify(ctx, "SetMail", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
+		if u.Mail != old {
+			return conflict("mail", old, u.Mail)
+		}
+		u.Mail = nw
+		return nil
+	})
+}
+
+// SetUPN implements conversion.DirectoryWriter.
+func (d *Directory) SetUPN(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
+	return d.modify(ctx, "SetUPN", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
+		if u.UserPrincipalName != old {
+			return conflict("userPrincipalName", old, u.UserPrincipalName)
+		}
+		u.UserPrincipalName = nw
+		return nil
+	})
+}
+
+// Move implements conversion.DirectoryWriter.
+func (d *Directory) Move(ctx context.Context, g anchor.ObjectGUID, oldParent, newParent string) error {
+	return d.modify(ctx, "Move", g, conversion.Text(oldParent), conversion.Text(newParent), func(u *matching.OnPrem) error {
+		parent := conversion.ParentDN(u.DN)
+		if !strings.EqualFold(parent, oldParent) {
+			return conflict("parent", oldParent, parent)
+		}
+		u.DN = u.DN[:len(u.DN)-len(parent)] + newParent
+		return nil
+	})
+}
+
+// CreateUser implements conversion.DirectoryWriter. New objectGUIDs are deterministic.
+func (d *Directory) CreateUser(ctx context.Context, nu conversion.NewUser) (anchor.ObjectGUID, error) {
+	dn := nu.DN()
+	key := conversion.Target{Side: conversion.SideOnPrem, DN: dn}.Key()
+	if err := d.before(ctx, "CreateUser", key); err != nil {
+		return anchor.ObjectGUID{}, err
+	}
+	d.mu.Lock()
+	for _, u := range d.users {
+		if strings.EqualFold(u.DN, dn) {
+			d.mu.Unlock()
+			return anchor.ObjectGUID{}, conflict("dn", "no object", dn)
+		}
+	}
+	d.next++
+	var b [16]byte
+	copy(b[:], "fake-created-obj")
+	b[12], b[13], b[14], b[15] = byte(d.next>>24), byte(d.next>>16), byte(d.next>>8), byte(d.next)
+	g := anchor.FromArray(b)
+	d.users[g] = &matching.OnPrem{
+		DN: dn, Class: matching.ClassUser, ObjectGUID: g, ConsistencyGUID: nu.ConsistencyGUID,
+		UserPrincipalName: nu.UPN, ProxyAddresses: slices.Clone(nu.ProxyAddresses), Mail: nu.Mail,
+		MailNickname: nu.MailNickname, SAMAccountName: nu.SAMAccountName, Enabled: false,
+		DisplayName: nu.DisplayName, GivenName: nu.GivenName, Surname: nu.Surname, Source: "conversiontest",
+	}
+	d.record("CreateUser", key, conversion.Null(), conversion.Text(dn))
+	d.mu.Unlock()
+	return g, d.after(ctx, "CreateUser", key)
+}
+
+// Tenant is an in-memory conversion.Tenant. It enforces what Graph enforces that conversion
+// relies on: preconditions, onPremisesImmutableId read-only while the user is synced (reference
+// §1.7), isCloudManaged=true leaving onPremisesSyncEnabled null (§4c), restore keeping the
+// ImmutableID (§4a). It does not model sync itself: SoftDelete stands in for a sync cycle.
+type Tenant struct {
+	log
+	org     matching.Tenant
+	users   map[string]*matching.Cloud
+	deleted map[string]*matching.Cloud
+}
+
+var _ conversion.Tenant = (*Tenant)(nil)
+
+// NewTenant returns a tenant with org and users (copied; users with Deleted set go to deleted items).
+func NewTenant(org matching.Tenant, users ...matching.Cloud) *Tenant {
+	t := &Tenant{org: org, users: map[string]*matching.Cloud{}, deleted: map[string]*matching.Cloud{}}
+	for _, u := range users {
+		u.ProxyAddresses = slices.Clone(u.ProxyAddresses)
+		if u.Deleted {
+			t.deleted[u.ID] = &u
+		} else {
+			t.users[u.ID] = &u
+		}
+	}
+	return t
+}
+
+func cloneCloud(u *matching.Cloud) matching.Cloud {
+	c := *u
+	c.ProxyAddresses = slices.Clone(u.ProxyAddresses)
+	return c
+}
+
+// Get returns a copy of the (not deleted) user id.
+func (t *Tenant) Get(id string) (matching.Cloud, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u, ok := t.users[id]
+	if !ok {
+		return matching.Cloud{}, false
+	}
+	return cloneCloud(u), true
+}
+
+// SoftDelete moves user id to deleted items at time at, as a sync cycle does for a user that left
+// the sync scope.
+func (t *Tenant) SoftDelete(id string, at time.Time) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u, ok := t.users[id]
+	if !ok {
+		return notFound("user " + id)
+	}
+	delete(t.users, id)
+	u.Deleted, u.DeletedAt = true, at
+	f := false
+	u.SyncEnabled = &f
+	t.deleted[id] = u
+	return nil
+}
+
+// Organization implements conversion.TenantReader.
+func (t *Tenant) Organization(context.Context) (matching.Tenant, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	o := t.org
+	o.Domains = slices.Clone(o.Domains)
+	o.Roles = slices.Clone(o.Roles)
+	return o, nil
+}
+
+// User implements conversion.TenantReader.
+func (t *Tenant) User(_ context.Context, id string) (matching.Cloud, error) {
+	if u, ok := t.Get(id); ok {
+		return u, nil
+	}
+	return matching.Cloud{}, notFound("user " + id)
+}
+
+// DeletedUser implements conversion.TenantReader.
+func (t *Tenant) DeletedUser(_ context.Context, id string) (matching.Cloud, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if u, ok := t.deleted[id]; ok {
+		return cloneCloud(u), nil
+	}
+	return matching.Cloud{}, notFound("deleted user " + id)
+}
+
+// ListDeleted implements conversion.TenantReader, in id order.
+func (t *Tenant) ListDeleted(context.Context) iter.Seq2[matching.Cloud, error] {
+	t.mu.Lock()
+	list := make([]matching.Cloud, 0, len(t.deleted))
+	for _, u := range t.deleted {
+		list = append(list, cloneCloud(u))
+	}
+	t.mu.Unlock()
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	return func(yield func(matching.Cloud, error) bool) {
+		for _, u := range list {
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (t *Tenant) modify(ctx context.Context, op, id string, old, nw conversion.Value, f func(u *matching.Cloud) error) error {
+	key := conversion.Target{Side: conversion.SideCloud, ID: id}.Key()
+	if err := t.before(ctx, op, key); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	u, ok := t.users[id]
+	if !ok {
+		t.mu.Unlock()
+		return notFound("user " + id)
+	}
+	if err := f(u); err != nil {
+		t.mu.Unlock()
+		return err
+	}
+	t.record(op, key, old, nw)
+	t.mu.Unlock()
+	return t.after(ctx, op, key)
+}
+
+// SetImmutableID implements conversion.TenantWriter.
+func (t *Tenant) SetImmutableID(ctx context.Context, id string, old, nw anchor.SourceAnchor) error {
+	return t.modify(ctx, "SetImmutableID", id, conversion.TextOrNull(old.String()), conversion.TextOrNull(nw.String()), func(u *matching.Cloud) error {
+		if u.ImmutableID != old {
+			return conflict("onPremisesImmutableId", old, u.ImmutableID)
+		}
+		if u.Synced() {
+			return fmt.Errorf("onPremisesImmutableId of synced user %s: %w", id, conversion.ErrReadOnly)
+		}
+		u.ImmutableID = nw
+		return nil
+	})
+}
+
+// SetCloudManaged implements conversion.TenantWriter.
+func (t *Tenant) SetCloudManaged(ctx context.Context, id string, old, nw bool) error {
+	return t.modify(ctx, "SetCloudManaged", id, conversion.Bool(old), conversion.Bool(nw), func(u *matching.Cloud) error {
+		if u.CloudManaged != old {
+			return conflict("isCloudManaged", old, u.CloudManaged)
+		}
+		u.CloudManaged = nw
+		u.SyncEnabled = nil
+		return nil
+	})
+}
+
+// RestoreDeleted implements conversion.TenantWriter.
+func (t *Tenant) RestoreDeleted(ctx context.Context, id string) error {
+	key := conversion.Target{Side: conversion.SideCloud, ID: id}.Key()
+	if err := t.before(ctx, "RestoreDeleted", key); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	u, ok := t.deleted[id]
+	if !ok {
+		t.mu.Unlock()
+		return notFound("deleted user " + id)
+	}
+	delete(t.deleted, id)
+	u.Deleted, u.DeletedAt = false, time.Time{}
+	t.users[id] = u
+	t.record("RestoreDeleted", key, conversion.Text(conversion.StateDeleted), conversion.Text(conversion.StateActive))
+	t.mu.Unlock()
+	return t.after(ctx, "RestoreDeleted", key)
+}
+
+// SetOrgSyncEnabled implements conversion.TenantWriter. Turning sync off also sets every synced
+// user's onPremisesSyncEnabled to false at once.
+func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, nw bool) error {
+	key := conversion.Target{Side: conversion.SideTenant, ID: t.org.ID}.Key()
+	if err := t.before(ctx, "SetOrgSyncEnabled", key); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	cur := t.org.SyncEnabled != nil && *t.org.SyncEnabled
+	if cur != old {
+		t.mu.Unlock()
+		return conflict("onPremisesSyncEnabled", old, cur)
+	}
+	t.org.SyncEnabled = &nw
+	if !nw {
+		// The disable completes at once here (Entra takes up to 72 hours): users stop being synced.
+		for _, u := range t.users {
+			if u.SyncEnabled != nil && *u.SyncEnabled {
+				f := false
+				u.SyncEnabled = &f
+			}
+		}
+	}
+	t.record("SetOrgSyncEnabled", key, conversion.Bool(old), conversion.Bool(nw))
+	t.mu.Unlock()
+	return t.after(ctx, "SetOrgSyncEnabled", key)
+}
+
+// Sync is a fake conversion.SyncCycle: TriggerDelta calls OnDelta (if set) and counts the calls.
+type Sync struct {
+	mu      sync.Mutex
+	Calls   int
+	OnDelta func(ctx context.Context) error
+}
+
+// TriggerDelta implements conversion.SyncCycle.
+func (s *Sync) TriggerDelta(ctx context.Context) error {
+	s.mu.Lock()
+	s.Calls++
+	f := s.OnDelta
+	s.mu.Unlock()
+	if f != nil {
+		return f(ctx)
+	}
+	return nil
+}

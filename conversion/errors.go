@@ -1,0 +1,141 @@
+package conversion
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors. Adapters (ldapx, graphx, the fakes) return errors for which errors.Is with one
+// of the first five is true; the apply loop decides what to do from them:
+//
+//   - ErrNotFound: the object does not exist (LDAP noSuchObject, Graph 404). The write did not happen.
+//   - ErrConflict: the write's precondition (the old value it replaces) did not hold (LDAP
+//     noSuchAttribute/attributeOrValueExists on a delete-old/add-new modify, or a value re-read by the
+//     adapter that differs). The write did not happen; apply reports the change as stale.
+//   - ErrThrottled: the service refused for load (Graph 429/503, LDAP busy). The write did not
+//     happen; if the error also implements RetryAfterError, apply waits that long before retrying.
+//   - ErrForbidden: missing permission or role (Graph 403, LDAP insufficientAccessRights).
+//   - ErrReadOnly: the property cannot be written in the object's current state (a synced user's
+//     onPremisesImmutableId, LDAP unwillingToPerform).
+//
+// Any other error from a write is treated as "the write may or may not have happened": apply re-reads
+// the target to find out, and when it cannot tell it leaves the journal dirty (ErrDirty).
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("precondition failed")
+	ErrThrottled = errors.New("throttled")
+	ErrForbidden = errors.New("forbidden")
+	ErrReadOnly  = errors.New("read-only")
+
+	// ErrStalePlan: a change's Before no longer holds for its target; the plan must be made again.
+	ErrStalePlan = errors.New("stale plan")
+	// ErrDirty: the journal holds a write with an intent and no outcome; run Resolve first.
+	ErrDirty = errors.New("journal is dirty")
+	// ErrWrongTenant: the plan was made for another tenant.
+	ErrWrongTenant = errors.New("plan is for another tenant")
+	// ErrJournalMismatch: the journal belongs to another plan.
+	ErrJournalMismatch = errors.New("journal belongs to another plan")
+	// ErrInvalidPlan: the plan does not validate (unknown action, duplicate id, bad value).
+	ErrInvalidPlan = errors.New("invalid plan")
+	// ErrIrreversible: undo met a change that cannot be reversed (restore-user, create-user: this
+	// package never deletes anything).
+	ErrIrreversible = errors.New("change cannot be undone")
+	// ErrManualSync: the sync client cannot be triggered from here (Entra Connect Sync runs on a
+	// Windows server); the operator must start a delta cycle. See ManualSyncError.
+	ErrManualSync = errors.New("sync cycle must be started by the operator")
+	// ErrWaitTimeout: a wait step ran out of time; the change is left pending and a later run
+	// continues it.
+	ErrWaitTimeout = errors.New("wait timed out")
+	// ErrRestoreWindow: a soft-deleted user is too close to (or past) the end of its 30-day restore
+	// window (reference §4a, §6.2).
+	ErrRestoreWindow = errors.New("restore window at risk")
+	// ErrRefused: a planner guard rail refused a user (see Refusal).
+	ErrRefused = errors.New("refused")
+)
+
+// RetryAfterError is implemented by adapter errors that know how long the service asked to wait
+// (Graph's Retry-After header).
+type RetryAfterError interface {
+	error
+	RetryAfter() time.Duration
+}
+
+// ManualSyncError is returned by a SyncCycle that cannot start a cycle itself. Command is what
+// the operator runs, for example "Start-ADSyncSyncCycle -PolicyType Delta" on the Entra Connect
+// server.
+type ManualSyncError struct {
+	Command string
+}
+
+func (e *ManualSyncError) Error() string {
+	return "start a delta sync cycle on the sync server: " + e.Command
+}
+
+// Unwrap returns ErrManualSync.
+func (e *ManualSyncError) Unwrap() error { return ErrManualSync }
+
+// ChangeError is the error of one change: which change, what it did, and why it failed.
+type ChangeError struct {
+	ChangeID string
+	Action   Action
+	Target   string // Target.String()
+	Err      error
+}
+
+func (e *ChangeError) Error() string {
+	return fmt.Sprintf("change %s (%s %s): %v", e.ChangeID, e.Action, e.Target, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ChangeError) Unwrap() error { return e.Err }
+
+// StaleError says what a change expected and what the target holds now. It unwraps to ErrStalePlan.
+type StaleError struct {
+	Want, Got Value
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("stale plan: expected %s, found %s", e.Want, e.Got)
+}
+
+// Unwrap returns ErrStalePlan.
+func (e *StaleError) Unwrap() error { return ErrStalePlan }
+
+// DirtyError names the changes whose intent has no outcome in the journal. It unwraps to ErrDirty.
+type DirtyError struct {
+	ChangeIDs []string
+}
+
+func (e *DirtyError) Error() string {
+	return fmt.Sprintf("journal is dirty: change(s) %v were started and have no outcome; run Resolve to re-read them", e.ChangeIDs)
+}
+
+// Unwrap returns ErrDirty.
+func (e *DirtyError) Unwrap() error { return ErrDirty }
+
+// retryAfter reports whether err is a throttling error and how long to wait (0: unknown).
+func retryAfter(err error) (time.Duration, bool) {
+	if !errors.Is(err, ErrThrottled) {
+		var ra RetryAfterError
+		if errors.As(err, &ra) {
+			return ra.RetryAfter(), true
+		}
+		return 0, false
+	}
+	var ra RetryAfterError
+	if errors.As(err, &ra) {
+		return ra.RetryAfter(), true
+	}
+	return 0, true
+}
+
+// definite reports whether err says for sure that the write did not happen.
+func definite(err error) bool {
+	for _, s := range []error{ErrNotFound, ErrConflict, ErrThrottled, ErrForbidden, ErrReadOnly} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,91 @@
+package conversion_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/conversion/conversiontest"
+)
+
+// Plan a source-of-authority conversion of two synced users and apply it against the fakes.
+func Example() {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tenant, onprem, cloud := conversiontest.Population(2, at)
+	plan := conversion.PlanSOA(&conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: onprem},
+		&conversion.Options{CreatedAt: at, ClearImmutableID: true})
+	for _, c := range plan.Changes {
+		fmt.Println(c.ID, c.Action, c.Target.UPN, c.Before, "->", c.After)
+	}
+
+	a := &conversion.Applier{
+		Directory: conversiontest.NewDirectory(onprem...),
+		Tenant:    conversiontest.NewTenant(tenant, cloud...),
+		Journal:   &conversion.MemJournal{},
+	}
+	res, err := a.Apply(context.Background(), plan)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Summary())
+	// Output:
+	// c0001 set-cloud-managed user0@contoso.example false -> true
+	// c0002 clear-immutable-id user0@contoso.example "WlpaWgAAAACAAAAAAAAAAA==" -> null
+	// c0003 set-cloud-managed user1@contoso.example false -> true
+	// c0004 clear-immutable-id user1@contoso.example "WlpaWgAAAAGAAAAAAAAAAQ==" -> null
+	// 4 applied
+}
+
+// A dry run goes through the same code and lists the writes a real run would make.
+func ExampleApplier_dryRun() {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tenant, onprem, cloud := conversiontest.Population(1, at)
+	plan := conversion.PlanSOA(&conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: onprem}, &conversion.Options{CreatedAt: at})
+	a := &conversion.Applier{
+		Directory: conversiontest.NewDirectory(onprem...),
+		Tenant:    conversiontest.NewTenant(tenant, cloud...),
+		Journal:   &conversion.MemJournal{},
+		DryRun:    true,
+	}
+	res, _ := a.Apply(context.Background(), plan)
+	for _, w := range res.Writes {
+		fmt.Println(w.Op, w.Target, w.Old, "->", w.New)
+	}
+	fmt.Println(res.Summary())
+	// Output:
+	// SetCloudManaged cloud:00000000-0000-4000-8000-000000000000 false -> true
+	// 1 planned
+}
+
+// Plans are JSON a person can review.
+func ExamplePlan_WriteJSON() {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tenant, onprem, cloud := conversiontest.Population(1, at)
+	plan := conversion.PlanSOA(&conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: onprem}, &conversion.Options{CreatedAt: at})
+	_ = plan.WriteJSON(os.Stdout)
+	// Output:
+	// {
+	//   "version": 1,
+	//   "tenantID": "7d0c3b1e-0000-4000-8000-00000000c0de",
+	//   "createdAt": "2026-11-24T10:00:00Z",
+	//   "method": "soa",
+	//   "changes": [
+	//     {
+	//       "id": "c0001",
+	//       "action": "set-cloud-managed",
+	//       "target": {
+	//         "side": "cloud",
+	//         "id": "00000000-0000-4000-8000-000000000000",
+	//         "upn": "user0@contoso.example"
+	//       },
+	//       "subject": "00000000-0000-4000-8000-000000000000",
+	//       "before": false,
+	//       "after": true,
+	//       "reason": "transfer the source of authority to Entra: sync stops updating this user (onPremisesSyncBehavior.isCloudManaged, reference §4c)"
+	//     }
+	//   ]
+	// }
+}

@@ -1,0 +1,171 @@
+package conversion
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hybridid/hybridid/matching"
+)
+
+// Methods a plan records (the --method words of hybridctl).
+const (
+	MethodSOA       = "soa"
+	MethodHardMatch = "hard-match"
+	MethodReAnchor  = "re-anchor"
+	MethodOUMove    = "ou-move"
+	MethodTenant    = "tenant-wide"
+	MethodSoftMatch = "soft-match"
+)
+
+// Refusal codes of planners (besides the matching block codes they pass on).
+const (
+	RefuseNotFound     = "not-found"     // the selected user is not in the input
+	RefuseNotSynced    = "not-synced"    // a synced->cloud-only method on a user that is not synced
+	RefuseSynced       = "synced"        // a cloud-only->synced method on a user that is synced
+	RefuseRoleHolder   = "role-holder"   // the user holds an Entra role and AllowRoles is off
+	RefuseAnchorInUse  = "anchor-in-use" // another cloud object already has the anchor
+	RefuseNoADUser     = "no-ad-user"    // no AD user for the cloud user and no OU to create one in
+	RefuseDuplicate    = "duplicate"     // a value to copy is held by another object
+	RefuseTenantOff    = "tenant-sync-off"
+	RefuseAmbiguous    = "ambiguous"
+	RefusePrediction   = "prediction" // the matching engine predicts another outcome
+	RefuseAlreadyDone  = "already-done"
+	RefuseInvalidInput = "invalid"
+)
+
+// Predictor is the matching engine's entry point (matching.Evaluate). Planners that take one
+// verify, before anything is written, that sync will do with the planned state what the
+// conversion needs; with a nil Predictor that verification is skipped and the plan says so.
+type Predictor func(cfg matching.Config, t matching.Tenant, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report
+
+// Input is what planners read: the tenant and both directories as records (from a snapshot and an
+// LDIF export, or read live).
+type Input struct {
+	Tenant matching.Tenant
+	Cloud  []matching.Cloud
+	OnPrem []matching.OnPrem
+	// Config is the sync configuration (scope OUs, anchor attribute) used for predictions and for
+	// the anchor a hard match stamps.
+	Config matching.Config
+}
+
+// Options are shared by the planners.
+type Options struct {
+	// CreatedAt is recorded in the plan (planners have no clock).
+	CreatedAt time.Time
+	// Users selects users by UPN (case-insensitive) or object id; empty selects every user the
+	// method applies to.
+	Users []string
+	// AllowRoles lets users holding an Entra role through; off by default.
+	AllowRoles bool
+	// ClearImmutableID adds clear-immutable-id after a synced->cloud-only conversion.
+	ClearImmutableID bool
+	// CreateOU is the synced OU where hard match creates missing AD users; empty refuses them.
+	CreateOU string
+	// Predict verifies outcomes with the matching engine; see Predictor.
+	Predict Predictor
+	// TargetOU is where PlanOUMove moves AD users: an OU outside the sync scope.
+	TargetOU string
+	// Confirm must equal the tenant id for PlanTenantWide: turning sync off for the whole tenant
+	// is not undone for 72 hours (reference §4b).
+	Confirm string
+}
+
+// planBuilder accumulates changes with sequential ids.
+type planBuilder struct {
+	p *Plan
+}
+
+func newPlan(in *Input, method string, o *Options) *planBuilder {
+	return &planBuilder{p: &Plan{Version: PlanVersion, TenantID: in.Tenant.ID, CreatedAt: o.CreatedAt, Method: method, Changes: []Change{}}}
+}
+
+func (b *planBuilder) add(c Change) {
+	c.ID = ChangeID(len(b.p.Changes) + 1)
+	b.p.Changes = append(b.p.Changes, c)
+}
+
+func (b *planBuilder) refuse(subject, upn, code, reason, fix string) {
+	b.p.Refused = append(b.p.Refused, Refusal{Subject: subject, UPN: upn, Code: code, Reason: reason, Fix: fix})
+}
+
+// selectCloud returns the selected cloud users (not deleted), sorted by UPN then id; unknown
+// selectors are refused.
+func selectCloud(b *planBuilder, in *Input, o *Options, all func(*matching.Cloud) bool) []*matching.Cloud {
+	var out []*matching.Cloud
+	if len(o.Users) == 0 {
+		for i := range in.Cloud {
+			c := &in.Cloud[i]
+			if c.Class == matching.ClassUser && !c.Deleted && all(c) {
+				out = append(out, c)
+			}
+		}
+	} else {
+		for _, sel := range o.Users {
+			sel = strings.TrimSpace(sel)
+			idx := slices.IndexFunc(in.Cloud, func(c matching.Cloud) bool {
+				return !c.Deleted && (c.ID == sel || strings.EqualFold(c.UserPrincipalName, sel))
+			})
+			if idx < 0 {
+				b.refuse(sel, sel, RefuseNotFound, fmt.Sprintf("no cloud user has the id or userPrincipalName %q", sel), "check the --users list against the tenant snapshot")
+				continue
+			}
+			if !slices.Contains(out, &in.Cloud[idx]) {
+				out = append(out, &in.Cloud[idx])
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *matching.Cloud) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.UserPrincipalName), strings.ToLower(b.UserPrincipalName)), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+func holdsRole(t *matching.Tenant, id string) bool {
+	return slices.ContainsFunc(t.Roles, func(r matching.RoleAssignment) bool { return r.PrincipalID == id })
+}
+
+func cloudTarget(c *matching.Cloud) Target {
+	return Target{Side: SideCloud, ID: c.ID, UPN: c.UserPrincipalName}
+}
+
+// PlanSOA plans the synced->cloud-only conversion by source-of-authority transfer (reference
+// §4c): for each selected synced user, set-cloud-managed false->true, then, with
+// ClearImmutableID, clear-immutable-id. Guard rails: the tenant must have sync on (SOA is a
+// feature of synced tenants); the user must be synced (onPremisesSyncEnabled true, not yet
+// cloud-managed); a user holding an Entra role is refused unless AllowRoles. Rollback (undo) sets
+// isCloudManaged back to false; reference §4c requires blockCloudObjectTakeoverThroughHardMatch
+// to be off and a sync run for the AD object to take over again, and that is only possible while
+// the ImmutableID is kept: ClearImmutableID makes rollback by hard match impossible.
+func PlanSOA(in *Input, o *Options) *Plan {
+	b := newPlan(in, MethodSOA, o)
+	if in.Tenant.SyncEnabled == nil || !*in.Tenant.SyncEnabled {
+		b.refuse("", "", RefuseTenantOff, "directory synchronization is not enabled on the tenant: source-of-authority transfer applies to synced tenants (reference §4c)", "convert with --method tenant-wide, or enable sync first")
+		return b.p
+	}
+	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return c.Synced() })
+	for _, c := range users {
+		switch {
+		case c.CloudManaged:
+			b.refuse(c.ID, c.UserPrincipalName, RefuseAlreadyDone, "the user is already cloud-managed (isCloudManaged is true)", "")
+			continue
+		case !c.Synced():
+			b.refuse(c.ID, c.UserPrincipalName, RefuseNotSynced, "the user is not synced from AD (onPremisesSyncEnabled is not true): it is already cloud-only", "")
+			continue
+		case !o.AllowRoles && holdsRole(&in.Tenant, c.ID):
+			b.refuse(c.ID, c.UserPrincipalName, RefuseRoleHolder, "the user holds an Entra directory role", "review the role assignments, then plan again with roles allowed")
+			continue
+		}
+		t := cloudTarget(c)
+		b.add(Change{Action: SetCloudManaged, Target: t, Subject: c.ID, Before: Bool(false), After: Bool(true),
+			Reason: "transfer the source of authority to Entra: sync stops updating this user (onPremisesSyncBehavior.isCloudManaged, reference §4c)"})
+		if o.ClearImmutableID && !c.ImmutableID.IsZero() {
+			b.add(Change{Action: ClearImmutableID, Target: t, Subject: c.ID, Before: Text(c.ImmutableID.String()), After: Null(),
+				Reason: "clear onPremisesImmutableId so no AD object can hard-match this user again; rollback to AD management by hard match is then no longer possible (reference §4d)"})
+		}
+	}
+	return b.p
+}

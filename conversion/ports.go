@@ -1,0 +1,131 @@
+package conversion
+
+import (
+	"context"
+	"iter"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/matching"
+)
+
+// The ports: what conversion needs from the on-premises directory, the tenant and the sync client.
+// ldapx implements Directory, graphx implements Tenant, conversiontest implements both in memory.
+//
+// Every write names the value it replaces (old) as well as the new one. An adapter must refuse
+// the write with an error wrapping ErrConflict when old no longer holds, where the protocol
+// allows it atomically (LDAP: one modify that deletes the old value and adds the new one), and
+// otherwise re-read just before writing. Reads return ErrNotFound for a missing object.
+// Errors follow the contract in errors.go.
+
+// DirectoryReader reads on-premises users. Objects are named by objectGUID, which survives moves
+// and renames (an LDAP adapter can address them as "<GUID=…>").
+type DirectoryReader interface {
+	// User returns the user with this objectGUID.
+	User(ctx context.Context, guid anchor.ObjectGUID) (matching.OnPrem, error)
+	// UserByDN returns the user at dn.
+	UserByDN(ctx context.Context, dn string) (matching.OnPrem, error)
+}
+
+// DirectoryWriter changes on-premises users. Each method is one LDAP operation.
+type DirectoryWriter interface {
+	// SetConsistencyGUID replaces mS-DS-ConsistencyGuid (zero old: attribute absent; zero new: remove it).
+	SetConsistencyGUID(ctx context.Context, guid, old, new anchor.ObjectGUID) error
+	// ReplaceProxyAddresses replaces the whole proxyAddresses set old with new.
+	ReplaceProxyAddresses(ctx context.Context, guid anchor.ObjectGUID, old, new []string) error
+	// SetMail replaces mail ("" means absent).
+	SetMail(ctx context.Context, guid anchor.ObjectGUID, old, new string) error
+	// SetUPN replaces userPrincipalName.
+	SetUPN(ctx context.Context, guid anchor.ObjectGUID, old, new string) error
+	// Move moves the object from the container oldParent to newParent (LDAP ModifyDN with newSuperior).
+	Move(ctx context.Context, guid anchor.ObjectGUID, oldParent, newParent string) error
+	// CreateUser adds a user object (LDAP Add) and returns its objectGUID. It returns an error
+	// wrapping ErrConflict when an object already exists at the DN.
+	CreateUser(ctx context.Context, u NewUser) (anchor.ObjectGUID, error)
+}
+
+// Directory is the on-premises directory port.
+type Directory interface {
+	DirectoryReader
+	DirectoryWriter
+}
+
+// TenantReader reads the Entra tenant.
+type TenantReader interface {
+	// Organization returns the tenant id, onPremisesSyncEnabled, sync features, domains and role
+	// assignments. AsOf is left for the caller.
+	Organization(ctx context.Context) (matching.Tenant, error)
+	// User returns the (not deleted) user with this object id.
+	User(ctx context.Context, id string) (matching.Cloud, error)
+	// DeletedUser returns the soft-deleted user with this object id (Deleted and DeletedAt set).
+	DeletedUser(ctx context.Context, id string) (matching.Cloud, error)
+	// ListDeleted lists the soft-deleted users (GET /directory/deletedItems/microsoft.graph.user).
+	ListDeleted(ctx context.Context) iter.Seq2[matching.Cloud, error]
+}
+
+// TenantWriter changes the tenant. Each method is one Graph write (one unit of the write budget).
+type TenantWriter interface {
+	// SetImmutableID sets onPremisesImmutableId (zero new: clear it with JSON null).
+	SetImmutableID(ctx context.Context, id string, old, new anchor.SourceAnchor) error
+	// SetCloudManaged sets onPremisesSyncBehavior.isCloudManaged (reference §4c).
+	SetCloudManaged(ctx context.Context, id string, old, new bool) error
+	// RestoreDeleted restores a soft-deleted user (POST /directory/deletedItems/{id}/restore).
+	RestoreDeleted(ctx context.Context, id string) error
+	// SetOrgSyncEnabled sets organization.onPremisesSyncEnabled (reference §4b).
+	SetOrgSyncEnabled(ctx context.Context, old, new bool) error
+}
+
+// Tenant is the Entra tenant port.
+type Tenant interface {
+	TenantReader
+	TenantWriter
+}
+
+// SyncCycle starts a delta sync cycle. Entra Connect Sync cannot be started from outside its
+// server: such an implementation returns a *ManualSyncError naming the command to run, and
+// waiting steps then simply poll the tenant.
+type SyncCycle interface {
+	TriggerDelta(ctx context.Context) error
+}
+
+// ManualSync is a SyncCycle for Entra Connect Sync: it always returns a *ManualSyncError with
+// "Start-ADSyncSyncCycle -PolicyType Delta".
+type ManualSync struct{}
+
+// TriggerDelta returns a *ManualSyncError.
+func (ManualSync) TriggerDelta(context.Context) error {
+	return &ManualSyncError{Command: "Start-ADSyncSyncCycle -PolicyType Delta"}
+}
+
+// NewUser is an on-premises user to create (hard match of a cloud-only user with no AD account).
+type NewUser struct {
+	ParentDN        string            `json:"parentDN"`
+	CN              string            `json:"cn"`
+	UPN             string            `json:"userPrincipalName"`
+	SAMAccountName  string            `json:"sAMAccountName"`
+	MailNickname    string            `json:"mailNickname,omitempty"`
+	Mail            string            `json:"mail,omitempty"`
+	ProxyAddresses  []string          `json:"proxyAddresses,omitempty"`
+	DisplayName     string            `json:"displayName,omitempty"`
+	GivenName       string            `json:"givenName,omitempty"`
+	Surname         string            `json:"surname,omitempty"`
+	ConsistencyGUID anchor.ObjectGUID `json:"mS-DS-ConsistencyGuid"`
+}
+
+// DN returns "CN=<cn>,<parent>" with the CN escaped as RFC 4514 requires.
+func (u NewUser) DN() string { return "CN=" + escapeRDN(u.CN) + "," + u.ParentDN }
+
+func escapeRDN(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=':
+			b = append(b, '\\', c)
+		case (c == ' ' && (i == 0 || i == len(s)-1)) || (c == '#' && i == 0):
+			b = append(b, '\\', c)
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,256 @@
+package ldapx
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	ldap "github.com/go-ldap/ldap/v3"
+)
+
+// Dial connects to an ldaps:// or ldap:// URL and binds, returning a Client.
+//
+// ldaps:// verifies the server certificate against the system roots, or WithCAFile/WithRootCAs.
+// ldap:// upgrades with StartTLS (same verification) unless WithoutStartTLS; a simple bind over
+// an unencrypted connection is refused with ErrInsecure unless AllowInsecurePlaintextBind. ctx
+// bounds connecting and binding; the Client's methods take their own ctx.
+func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
+	var cfg config
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("ldapx.Dial: %w", err)
+		}
+	}
+	if cfg.source == "" {
+		cfg.source = rawURL
+	}
+	conn, err := dialConn(ctx, rawURL, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := newClient(conn, &cfg)
+	return c, nil
+}
+
+func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error) {
+	const op = "ldapx.Dial"
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
+		return nil, &OpError{Op: op, Err: ErrInvalid, msg: fmt.Sprintf("URL %q: want ldap://host[:port] or ldaps://host[:port]", rawURL)}
+	}
+	timeout := cfg.timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	host := u.Hostname()
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"ldap": "389", "ldaps": "636"}[u.Scheme]
+	}
+	tlsCfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	switch {
+	case cfg.roots != nil:
+		tlsCfg.RootCAs = cfg.roots
+	case cfg.caFile != "":
+		pem, err := os.ReadFile(cfg.caFile)
+		if err != nil {
+			return nil, &OpError{Op: op, Err: ErrInvalid, msg: "CA file: " + err.Error()}
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, &OpError{Op: op, Err: ErrInvalid, msg: fmt.Sprintf("CA file %s: no PEM certificates", cfg.caFile)}
+		}
+		tlsCfg.RootCAs = pool
+	}
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	d := &net.Dialer{Timeout: timeout}
+	raw, err := d.DialContext(dctx, "tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return nil, &OpError{Op: op, Err: ErrUnavailable, msg: err.Error()}
+	}
+	encrypted := false
+	if u.Scheme == "ldaps" {
+		tc := tls.Client(raw, tlsCfg)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			raw.Close()
+			return nil, &OpError{Op: op, Err: ErrUnavailable, msg: "TLS: " + err.Error()}
+		}
+		raw, encrypted = tc, true
+	}
+	lc := ldap.NewConn(raw, encrypted)
+	lc.Start()
+	lc.SetTimeout(timeout)
+	c := &ldapConn{c: lc, encrypted: encrypted, timeout: timeout}
+	fail := func(err error) (*ldapConn, error) {
+		lc.Close()
+		return nil, err
+	}
+	if u.Scheme == "ldap" && !cfg.noStartTLS {
+		if err := c.do(dctx, func() error { return lc.StartTLS(tlsCfg) }); err != nil {
+			return fail(opError(op, "", fmt.Errorf("StartTLS: %w", err)))
+		}
+		c.encrypted = true
+	}
+	switch cfg.bindKind {
+	case "simple":
+		if !c.encrypted && !cfg.allowPlainBind {
+			return fail(&OpError{Op: op, Err: ErrInsecure, msg: "simple bind would send the password in clear text; use ldaps://, StartTLS, or AllowInsecurePlaintextBind"})
+		}
+		if err := c.do(dctx, func() error { return lc.Bind(cfg.bindDN, cfg.password) }); err != nil {
+			return fail(opError(op, "", err))
+		}
+	case "ntlm":
+		if err := c.do(dctx, func() error { return lc.NTLMBind(cfg.domain, cfg.bindDN, cfg.password) }); err != nil {
+			return fail(opError(op, "", err))
+		}
+	}
+	return c, nil
+}
+
+// ldapConn is the go-ldap implementation of Conn.
+type ldapConn struct {
+	c         *ldap.Conn
+	encrypted bool
+	timeout   time.Duration
+}
+
+func (c *ldapConn) Encrypted() bool { return c.encrypted }
+func (c *ldapConn) Close() error    { return c.c.Close() }
+
+// do runs a blocking go-ldap call, closing the connection when ctx ends first (go-ldap's write
+// operations take no context), and converts go-ldap errors to *ResultError.
+func (c *ldapConn) do(ctx context.Context, f func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return convert(err)
+	case <-ctx.Done():
+		c.c.Close()
+		<-done
+		return ctx.Err()
+	}
+}
+
+func convert(err error) error {
+	if err == nil {
+		return nil
+	}
+	var le *ldap.Error
+	if errors.As(err, &le) && le.ResultCode < 1000 {
+		msg := ""
+		if le.Err != nil {
+			msg = le.Err.Error()
+		}
+		return &ResultError{Code: ResultCode(le.ResultCode), Message: strings.TrimSpace(msg)}
+	}
+	return err
+}
+
+func (c *ldapConn) Search(ctx context.Context, req *SearchRequest) (*SearchPage, error) {
+	var controls []ldap.Control
+	if req.PageSize > 0 {
+		p := ldap.NewControlPaging(uint32(req.PageSize))
+		p.SetCookie(req.Cookie)
+		controls = append(controls, p)
+	}
+	sr := ldap.NewSearchRequest(req.BaseDN, int(req.Scope), ldap.NeverDerefAliases, 0, 0, false,
+		req.Filter, req.Attributes, controls)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	resp := c.c.SearchAsync(sctx, sr, 64)
+	page := &SearchPage{}
+	for resp.Next() {
+		if e := resp.Entry(); e != nil {
+			out := Entry{DN: e.DN, Attributes: make([]Attribute, len(e.Attributes))}
+			for i, a := range e.Attributes {
+				out.Attributes[i] = Attribute{Name: a.Name, Values: a.ByteValues}
+			}
+			page.Entries = append(page.Entries, out)
+		}
+		if r := resp.Referral(); r != "" {
+			page.Referrals = append(page.Referrals, r)
+		}
+		for _, ctl := range resp.Controls() {
+			if p, ok := ctl.(*ldap.ControlPaging); ok {
+				page.Cookie = p.Cookie
+			}
+		}
+	}
+	if err := resp.Err(); err != nil {
+		return nil, convert(err)
+	}
+	if err := ctx.Err(); err != nil {
+		// go-ldap reports cancellation as a normal end; a page cut short must not look complete.
+		c.c.Close()
+		return nil, err
+	}
+	return page, nil
+}
+
+func (c *ldapConn) Add(ctx context.Context, req *AddRequest) error {
+	ar := ldap.NewAddRequest(req.DN, nil)
+	for _, a := range req.Attributes {
+		ar.Attribute(a.Name, strs(a.Values))
+	}
+	return c.do(ctx, func() error { return c.c.Add(ar) })
+}
+
+func (c *ldapConn) Modify(ctx context.Context, req *ModifyRequest) error {
+	mr := ldap.NewModifyRequest(req.DN, nil)
+	for _, m := range req.Changes {
+		switch m.Op {
+		case ModAdd:
+			mr.Add(m.Name, strs(m.Values))
+		case ModDelete:
+			mr.Delete(m.Name, strs(m.Values))
+		case ModReplace:
+			mr.Replace(m.Name, strs(m.Values))
+		}
+	}
+	return c.do(ctx, func() error { return c.c.Modify(mr) })
+}
+
+func (c *ldapConn) ModifyDN(ctx context.Context, req *ModifyDNRequest) error {
+	mr := ldap.NewModifyDNRequest(req.DN, req.NewRDN, req.DeleteOldRDN, req.NewSuperior)
+	return c.do(ctx, func() error { return c.c.ModifyDN(mr) })
+}
+
+func strs(v [][]byte) []string {
+	out := make([]string, len(v))
+	for i, b := range v {
+		out[i] = string(b)
+	}
+	return out
+}
+
+// EscapeFilter escapes a value for use inside an RFC 4515 filter (`*`, `(`, `)`, `\`, NUL and
+// non-ASCII bytes become \hh).
+func EscapeFilter(v string) string { return ldap.EscapeFilter(v) }
+
+// EscapeDNValue escapes an attribute value for use in an RFC 4514 DN (`,`, `+`, `"`, `\`, `<`,
+// `>`, `;`, `=`, leading `#` or space, trailing space, NUL).
+func EscapeDNValue(v string) string { return ldap.EscapeDN(v) }
+
+// DialConn is Dial without the Client: it returns the bound connection, for use with New (for
+// example by a conformance suite that also needs raw writes). Only connection options apply.
+func DialConn(ctx context.Context, rawURL string, opts ...Option) (Conn, error) {
+	var cfg config
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("ldapx.DialConn: %w", err)
+		}
+	}
+	return dialConn(ctx, rawURL, &cfg)
+}

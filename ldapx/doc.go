@@ -1,0 +1,38 @@
+// Package ldapx is the Active Directory adapter of hybridid: it reads users, groups and contacts
+// as matching.OnPrem records over LDAP, finds objects by anchor, UPN or proxy address, and makes
+// the few writes a conversion needs (create a user, set or clear mS-DS-ConsistencyGuid, replace
+// proxyAddresses or the UPN, move to another OU).
+//
+// It is the only package that imports github.com/go-ldap/ldap/v3, and it depends on the small
+// Conn interface (one page of a search, add, modify, modify DN) rather than on ldap.Client, so
+// that ldapxtest.Directory can stand in for a domain controller. No exported API returns a
+// go-ldap type.
+//
+// What it encodes (reference/entra-rules.md):
+//   - §7: objectGUID and mS-DS-ConsistencyGuid are 16-byte octet strings read raw and searched
+//     with every octet escaped (anchor.ObjectGUID.LDAPFilterValue); mS-DS-ConsistencyGuid is not
+//     indexed, so a search on it is a full scan. Paged results (RFC 2696) with page size at most
+//     AD's MaxPageSize 1000. proxyAddresses is compared case-insensitively by AD. accountEnabled is
+//     userAccountControl & ACCOUNTDISABLE (0x2) == 0; objects without userAccountControl (groups,
+//     contacts) read as not enabled. Mail-enabled means an "SMTP:" proxy or a mail containing "@".
+//   - §1.4: Entra Connect needs write access to mS-DS-ConsistencyGuid; SetConsistencyGUID is that
+//     write.
+//
+// Safety: ldaps:// and StartTLS verify the server certificate; a simple bind over an unencrypted
+// connection is refused unless AllowInsecurePlaintextBind; passwords are written only over TLS
+// and never logged. Every write states the value it expects to replace, as an LDAP delete of the
+// old value plus an add of the new one in one modify, so a concurrent change makes the write fail
+// with an error wrapping ErrConflict instead of being overwritten. Because AD compares strings
+// case-insensitively, a change of case only (SMTP: to smtp:) is not detected as a conflict, and a
+// value added concurrently to a multi-valued attribute is kept, not detected.
+//
+// Reads stream as iter.Seq2[matching.OnPrem, error]: one page in memory at a time. A failure
+// part-way (including between pages) is yielded as an error, never as a short result. Referrals
+// are skipped, computer objects are not returned, and AD ranged retrieval
+// (proxyAddresses;range=0-1499) is followed to the last range.
+//
+// Not done here: Kerberos/GSSAPI binds, LDAP signing and sealing without TLS, deletes, group
+// membership, writes of Exchange attributes other than mailNickname at creation (mailNickname is
+// written only when the schema has it: Samba and forests without Exchange lack it, and
+// CreateUser reports it in Created.Skipped).
+package ldapx

@@ -1,0 +1,54 @@
+package ldapx_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/ldapx"
+	"github.com/hybridid/hybridid/ldapx/ldapxtest"
+)
+
+func Example() {
+	ctx := context.Background()
+	dir := ldapxtest.NewDirectory() // or ldapx.Dial(ctx, "ldaps://dc.corp.example:636", ...)
+	c, err := ldapx.New(dir)
+	if err != nil {
+		panic(err)
+	}
+	res, err := c.CreateUser(ctx, ldapx.NewUser{
+		OU: "CN=Users," + dir.BaseDN(), CN: "Ann Lee", SAMAccountName: "ann",
+		UserPrincipalName: "ann@corp.example.test", MailNickname: "ann",
+		ProxyAddresses: []string{"SMTP:ann@corp.example.test"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("created", res.DN, "skipped", res.Skipped)
+
+	for r, err := range c.Objects(ctx, dir.BaseDN()) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(r.Class, r.UserPrincipalName, "enabled:", r.Enabled, "guid set:", !r.ObjectGUID.IsZero())
+	}
+
+	// Stamp the anchor, stating the value we expect to replace (absent).
+	g := anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20")
+	fmt.Println(c.SetConsistencyGUID(ctx, res.DN, anchor.ObjectGUID{}, g))
+	found, _ := c.FindByAnchor(ctx, dir.BaseDN(), ldapx.AnchorConsistencyGUID, g)
+	fmt.Println(len(found), found[0].ConsistencyGUID.ImmutableID())
+	// Output:
+	// created CN=Ann Lee,CN=Users,DC=corp,DC=example,DC=test skipped [mailNickname]
+	// user ann@corp.example.test enabled: false guid set: true
+	// <nil>
+	// 1 IkTni9mw7Ee4YefeGpz7IA==
+}
+
+func ExampleEscapeFilter() {
+	fmt.Println(ldapx.EscapeFilter(`a*(b)\c`))
+	fmt.Println(ldapx.EscapeDNValue(`Lee, Ann "A" + B`))
+	// Output:
+	// a\2a\28b\29\5cc
+	// Lee\, Ann \"A\" \+ B
+}

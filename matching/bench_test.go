@@ -1,0 +1,30 @@
+package matching_test
+
+import (
+	"testing"
+
+	"github.com/hybridid/hybridid/matching"
+	"github.com/hybridid/hybridid/matching/matchingtest"
+)
+
+func benchmarkEvaluate(b *testing.B, n int) {
+	d := matchingtest.Generate(1, n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var rep *matching.Report
+	for b.Loop() {
+		rep = matching.Evaluate(d.Config, d.Tenant, d.OnPrem, d.Cloud)
+	}
+	b.StopTimer()
+	if len(rep.Objects) != 2*n {
+		b.Fatalf("got %d results, want %d", len(rep.Objects), 2*n)
+	}
+}
+
+// BenchmarkEvaluate10k evaluates 10,000 on-premises and 10,000 cloud users.
+func BenchmarkEvaluate10k(b *testing.B) { benchmarkEvaluate(b, 10_000) }
+
+// BenchmarkEvaluate1M evaluates 1,000,000 on-premises and 1,000,000 cloud users. Run it once:
+//
+//	go test -run '^$' -bench Evaluate1M -benchtime 1x -benchmem ./matching/
+func BenchmarkEvaluate1M(b *testing.B) { benchmarkEvaluate(b, 1_000_000) }

@@ -1,0 +1,395 @@
+package matching
+
+import (
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hybridid/hybridid/anchor"
+)
+
+// restoreWindow is how long a soft-deleted object stays in deleted items (reference §4a).
+const restoreWindow = 30 * 24 * time.Hour
+
+var (
+	// roleBlockFrom is when Entra starts refusing hard matches onto role holders (§2.4, [MC1262584]).
+	roleBlockFrom = time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)
+	// remapBlockFrom is when Entra starts refusing re-maps of synced users (§2.4, [MC1263280]).
+	remapBlockFrom = time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// Why an on-premises object is out of scope.
+const (
+	inScope uint8 = iota
+	outUnknownClass
+	outOU
+	outNoSAM
+	outFilteredSAM
+	outNoAnchor
+)
+
+// Flags an on-premises evaluation raises for the warnings pass.
+const (
+	flagGuest uint8 = 1 << iota
+	flagRemap
+	sharedAnchor // another on-premises object may carry the same anchor
+	sharedUPN    // ... the same userPrincipalName
+	sharedSMTP   // ... the same primary SMTP address
+)
+
+// Cloud flags.
+const (
+	cSharedUPN  uint8 = 1 << iota // another cloud object may hold the same userPrincipalName
+	cSharedSMTP                   // another cloud object may hold one of this object's SMTP addresses
+)
+
+type onInfo struct {
+	anchor       anchor.SourceAnchor
+	smtp         string // primary SMTP address the object exports ("" when none)
+	scope        uint8
+	smtpFromMail bool
+}
+
+type engine struct {
+	cfg   Config
+	t     *Tenant
+	on    []OnPrem
+	cl    []Cloud
+	scope scopeSet
+	doms  domains
+	roles map[string]struct{}
+
+	roleBlock, remapBlock bool
+	asOfKnown             bool
+
+	info                    []onInfo
+	onAnchor, onUPN, onSMTP *postings // on-premises: anchors of all objects; UPN and SMTP of in-scope ones
+	clAnchor, clUPN, clSMTP *postings // cloud: anchors of all objects; UPN and SMTP values of live ones
+
+	target []int32 // per on-premises object: the cloud object joined, matched or refused, or -1
+	flags  []uint8 // per on-premises object
+	cflags []uint8 // per cloud object
+}
+
+// Evaluate predicts what one sync cycle does with every object: for each on-premises object
+// whether it joins, hard-matches, soft-matches, is created, is blocked or is out of scope, and for
+// each cloud object whether it is matched, deleted or left alone. It is pure and deterministic:
+// the same input always gives the same report, whatever the order of unrelated objects. It does
+// not modify its arguments. tenant.AsOf is the moment the prediction is for.
+func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report {
+	e := &engine{cfg: cfg, t: &tenant, on: onprem, cl: cloud, scope: newScope(cfg.Scope), doms: newDomains(tenant.Domains)}
+	e.roles = make(map[string]struct{}, len(tenant.Roles))
+	for _, r := range tenant.Roles {
+		e.roles[r.PrincipalID] = struct{}{}
+	}
+	e.asOfKnown = !tenant.AsOf.IsZero()
+	// Without AsOf the dated blocks are assumed to be in force: the safe side.
+	e.roleBlock = !e.asOfKnown || !tenant.AsOf.Before(roleBlockFrom)
+	e.remapBlock = !e.asOfKnown || !tenant.AsOf.Before(remapBlockFrom)
+
+	e.info = make([]onInfo, len(onprem))
+	e.target = make([]int32, len(onprem))
+	e.flags = make([]uint8, len(onprem))
+	e.cflags = make([]uint8, len(cloud))
+	parallel(len(onprem), func(lo, hi int) {
+		var s scratch
+		for i := lo; i < hi; i++ {
+			e.prepare(i, &s)
+		}
+	})
+	e.buildIndexes()
+
+	rep := &Report{Objects: make([]Result, len(onprem)+len(cloud)), nOnPrem: len(onprem)}
+	parallel(len(onprem), func(lo, hi int) {
+		var s scratch
+		for i := lo; i < hi; i++ {
+			e.target[i] = e.evalOnPrem(i, &rep.Objects[i], &s)
+		}
+	})
+	link := make([]int32, len(cloud))
+	refused := make([]int32, len(cloud))
+	for c := range link {
+		link[c], refused[c] = -1, -1
+	}
+	for i, t := range e.target {
+		if t < 0 {
+			continue
+		}
+		// When several on-premises objects point at one cloud object, the one with the smallest
+		// DN is named, so that the report does not depend on input order.
+		pick := func(cur int32) int32 {
+			if cur < 0 || onprem[i].DN < onprem[cur].DN {
+				return int32(i)
+			}
+			return cur
+		}
+		switch rep.Objects[i].Outcome {
+		case Joined, HardMatch, SoftMatchSMTP, SoftMatchUPN:
+			link[t] = pick(link[t])
+		default:
+			refused[t] = pick(refused[t])
+		}
+	}
+	cres := rep.Objects[len(onprem):]
+	parallel(len(cloud), func(lo, hi int) {
+		var s scratch
+		for c := lo; c < hi; c++ {
+			e.evalCloud(c, link[c], refused[c], rep.Objects, &cres[c], &s)
+		}
+	})
+
+	rep.Summary = make(map[Outcome]int)
+	deletes := 0
+	for i := range rep.Objects {
+		rep.Summary[rep.Objects[i].Outcome]++
+		if rep.Objects[i].Outcome == Deleted {
+			deletes++
+		}
+	}
+	w := newWarner()
+	if !e.asOfKnown {
+		w.add(WarnNoAsOf, "tenant AsOf (the snapshot's takenAt) is not set: the 30-day restore window cannot be checked and the June 2026 role block and July 2026 remap block are assumed to be in force")
+	}
+	if e.doms.initial == "" && len(onprem) > 0 {
+		w.add(WarnNoInitialDomain, "the tenant lists no initial (*.onmicrosoft.com) domain: predicted UPNs that fall back to it show <initial domain>")
+	}
+	if cfg.Client == CloudSync && cfg.SourceAnchor != AnchorConsistencyGUID {
+		w.add(WarnAnchorSettingIgnored, "Cloud Sync always uses mS-DS-ConsistencyGuid falling back to objectGUID (reference §1.6): the source anchor setting "+cfg.SourceAnchor.String()+" is ignored")
+	}
+	if th := cfg.threshold(); th >= 0 && deletes > th {
+		rep.ExportStopped = true
+		w.add(WarnDeletionThreshold, strconv.Itoa(deletes)+" synced cloud objects would be deleted, more than the export deletion threshold of "+
+			strconv.Itoa(th)+": the sync client stops the whole export and nothing is changed until an administrator allows the deletes or fixes the scope (reference §4a)")
+	}
+	e.duplicateWarnings(w)
+	for i, f := range e.flags {
+		if f&flagGuest != 0 {
+			w.add(WarnGuestTarget, onprem[i].DN+" would soft-match the guest user "+cloud[e.target[i]].ID+
+				": whether Entra soft-matches guests is undocumented (reference §2.4, §8); the prediction assumes it does")
+		}
+		if f&flagRemap != 0 {
+			w.add(WarnRemap, onprem[i].DN+" carries the anchor of synced user "+cloud[e.target[i]].ID+
+				" but a different objectSid ("+onprem[i].ObjectSID+" vs "+cloud[e.target[i]].OnPremisesSecurityIdentifier+
+				"): the cloud user is re-mapped to another on-premises object, which Entra refuses from July 2026 (reference §2.4)")
+		}
+	}
+	rep.Warnings = w.done()
+	return rep
+}
+
+// parallel runs fn over [0,n) in contiguous chunks, one per CPU. Each index is handled by exactly
+// one call, so results written by index do not depend on scheduling.
+func parallel(n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 4096 || workers < 2 {
+		fn(0, n)
+		return
+	}
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Go(func() { fn(lo, hi) })
+	}
+	wg.Wait()
+}
+
+// anchorOf computes the sourceAnchor the sync client sends for o (reference §1.2, §1.4, §1.6).
+func (e *engine) anchorOf(o *OnPrem, a *arena) anchor.SourceAnchor {
+	attr := e.cfg.SourceAnchor
+	if e.cfg.Client == CloudSync {
+		attr = AnchorConsistencyGUID
+	}
+	g := o.ObjectGUID
+	switch attr {
+	case AnchorCustom:
+		if !o.CustomAnchor.IsZero() {
+			return o.CustomAnchor
+		}
+		if o.Class == ClassUser {
+			return anchor.SourceAnchor{}
+		}
+	case AnchorConsistencyGUID:
+		// Users and (since Connect 1.5.18.0, [GRPMIG]) groups use mS-DS-ConsistencyGuid when it is
+		// set; Connect uses objectGUID for contacts ([DESIGN]); Cloud Sync uses it for every class.
+		if !o.ConsistencyGUID.IsZero() && (o.Class != ClassContact || e.cfg.Client == CloudSync) {
+			g = o.ConsistencyGUID
+		}
+	}
+	if g.IsZero() {
+		return anchor.SourceAnchor{}
+	}
+	a.begin(anchor.ImmutableIDLen)
+	a.buf = g.AppendImmutableID(a.buf)
+	sa, err := anchor.ParseSourceAnchor(a.done())
+	if err != nil { // cannot happen: an ImmutableID has neither '$' nor '_'
+		return anchor.AnchorOf(g)
+	}
+	return sa
+}
+
+// filteredSAM reports whether Connect's default cloudFiltered rule drops a user by its
+// sAMAccountName (reference §5): AAD_*, MSOL_*, CAS_*…}…, SUPPORT_388945a0. Compared
+// case-insensitively, as AD compares sAMAccountName.
+func filteredSAM(sam string) bool {
+	hasPrefix := func(p string) bool { return len(sam) >= len(p) && strings.EqualFold(sam[:len(p)], p) }
+	return hasPrefix("AAD_") || hasPrefix("MSOL_") || (hasPrefix("CAS_") && strings.IndexByte(sam, '}') >= 0) ||
+		strings.EqualFold(sam, "SUPPORT_388945a0")
+}
+
+func (e *engine) prepare(i int, s *scratch) {
+	o := &e.on[i]
+	in := &e.info[i]
+	e.target[i] = -1
+	in.anchor = e.anchorOf(o, &s.arena)
+	in.smtp, in.smtpFromMail = onPremSMTP(o)
+	switch {
+	case o.Class == ClassUnknown || o.Class > ClassContact:
+		in.scope = outUnknownClass
+	case !e.scope.contains(o.DN):
+		in.scope = outOU
+	case o.Class == ClassUser && e.cfg.Client == ConnectSync && o.SAMAccountName == "":
+		in.scope = outNoSAM
+	case o.Class == ClassUser && e.cfg.Client == ConnectSync && filteredSAM(o.SAMAccountName):
+		in.scope = outFilteredSAM
+	case in.anchor.IsZero():
+		in.scope = outNoAnchor
+	}
+}
+
+// buildIndexes builds the six indexes, each in its own goroutine, then marks the objects whose
+// keys are shared with another object (each goroutine fills its own flag array; they are merged
+// once all are done).
+func (e *engine) buildIndexes() {
+	on, cl := len(e.on), len(e.cl)
+	proxies := 0
+	for c := range e.cl {
+		proxies += len(e.cl[c].ProxyAddresses)
+	}
+	e.onAnchor, e.onUPN, e.onSMTP = newPostings(on), newPostings(on), newPostings(on)
+	e.clAnchor, e.clUPN, e.clSMTP = newPostings(cl), newPostings(cl), newPostings(proxies)
+	var onShared [3][]uint8
+	var clShared [2][]uint8
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := on - 1; i >= 0; i-- {
+			if a := e.info[i].anchor.String(); a != "" {
+				e.onAnchor.add(exactHash(a), i)
+			}
+		}
+		onShared[0] = sharedFlags(e.onAnchor, on)
+	})
+	wg.Go(func() {
+		for i := on - 1; i >= 0; i-- {
+			if o := &e.on[i]; e.info[i].scope == inScope && o.Class == ClassUser && o.UserPrincipalName != "" {
+				e.onUPN.add(foldHash(o.UserPrincipalName), i)
+			}
+		}
+		onShared[1] = sharedFlags(e.onUPN, on)
+	})
+	wg.Go(func() {
+		for i := on - 1; i >= 0; i-- {
+			if in := &e.info[i]; in.scope == inScope && in.smtp != "" {
+				e.onSMTP.add(foldHash(in.smtp), i)
+			}
+		}
+		onShared[2] = sharedFlags(e.onSMTP, on)
+	})
+	wg.Go(func() {
+		for c := cl - 1; c >= 0; c-- {
+			if a := e.cl[c].ImmutableID.String(); a != "" {
+				e.clAnchor.add(exactHash(a), c)
+			}
+		}
+	})
+	wg.Go(func() {
+		for c := cl - 1; c >= 0; c-- {
+			if x := &e.cl[c]; !x.Deleted && x.UserPrincipalName != "" {
+				e.clUPN.add(foldHash(x.UserPrincipalName), c)
+			}
+		}
+		clShared[0] = sharedFlags(e.clUPN, cl)
+	})
+	wg.Go(func() {
+		for c := cl - 1; c >= 0; c-- {
+			if x := &e.cl[c]; !x.Deleted {
+				for _, p := range x.ProxyAddresses {
+					if a := smtpAddress(p); a != "" {
+						e.clSMTP.add(foldHash(a), c)
+					}
+				}
+			}
+		}
+		clShared[1] = sharedFlags(e.clSMTP, cl)
+	})
+	wg.Wait()
+	mergeFlags(e.flags, onShared[0], sharedAnchor)
+	mergeFlags(e.flags, onShared[1], sharedUPN)
+	mergeFlags(e.flags, onShared[2], sharedSMTP)
+	mergeFlags(e.cflags, clShared[0], cSharedUPN)
+	mergeFlags(e.cflags, clShared[1], cSharedSMTP)
+}
+
+// sharedFlags returns, for n objects, which ones are in a chain of more than one posting.
+// It returns nil when none is.
+func sharedFlags(p *postings, n int) []uint8 {
+	var f []uint8
+	for k := range p.slots {
+		if !p.shared(k) {
+			continue
+		}
+		if f == nil {
+			f = make([]uint8, n)
+		}
+		for q := p.slots[k].head - 1; q >= 0; q = p.next[q] {
+			f[p.obj[q]] = 1
+		}
+	}
+	return f
+}
+
+func mergeFlags(dst, src []uint8, flag uint8) {
+	for i, v := range src {
+		if v != 0 {
+			dst[i] |= flag
+		}
+	}
+}
+
+// restorable reports whether a deleted cloud object is still in deleted items at AsOf.
+func (e *engine) restorable(c *Cloud) bool {
+	if !c.Deleted {
+		return true
+	}
+	if !e.asOfKnown || c.DeletedAt.IsZero() {
+		return true
+	}
+	return e.t.AsOf.Before(c.DeletedAt.Add(restoreWindow))
+}
+
+// wasSynced reports whether a cloud object is, or (soft-deleted) was, synced.
+func wasSynced(c *Cloud) bool {
+	if c.Synced() {
+		return true
+	}
+	return c.Deleted && !c.CloudManaged && (c.SyncEnabled != nil || !c.OnPremisesLastSync.IsZero())
+}
+
+// sidDiffers reports whether o and c name different AD objects by objectSid (both known).
+func sidDiffers(o *OnPrem, c *Cloud) bool {
+	return o.ObjectSID != "" && c.OnPremisesSecurityIdentifier != "" && !strings.EqualFold(o.ObjectSID, c.OnPremisesSecurityIdentifier)
+}
+
+func (e *engine) holdsRole(c *Cloud) bool {
+	_, ok := e.roles[c.ID]
+	return ok
+}
+
+// scratch is per-worker reusable memory.
+type scratch struct {
+	cands []int32
+	alive []int32
+	arena arena
+}

@@ -1,0 +1,155 @@
+package matching
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Case-insensitive keys. Entra compares userPrincipalName and proxy addresses without regard to
+// case; the engine uses Unicode simple case folding (strings.EqualFold). The indexes hash a
+// canonical member of each rune's fold orbit, so strings.EqualFold(a, b) implies
+// foldHash(a) == foldHash(b); lookups then confirm with strings.EqualFold, so a hash collision
+// can never make two different values equal.
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// foldHash returns the FNV-1a hash of s under simple case folding.
+func foldHash(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return foldHashSlow(h, s[i:])
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
+}
+
+func foldHashSlow(h uint64, s string) uint64 {
+	for _, r := range s {
+		r = canonRune(r)
+		if r < utf8.RuneSelf {
+			h = (h ^ uint64(r)) * fnvPrime
+			continue
+		}
+		h = (h ^ uint64(r&0xff) ^ 0x100) * fnvPrime
+		h = (h ^ uint64(r>>8)) * fnvPrime
+	}
+	return h
+}
+
+// canonRune returns the representative of r's simple-fold orbit: the lower-case ASCII letter
+// when the orbit holds one (so that K, k and U+212A KELVIN SIGN agree), else the smallest rune.
+func canonRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	}
+	lowest := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return canonRune(f)
+		}
+		lowest = min(lowest, f)
+	}
+	return lowest
+}
+
+// exactHash is FNV-1a of the bytes of s (anchors compare byte for byte).
+func exactHash(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// postings is a hash multimap from a key hash to object indexes: an open-addressing table with
+// linear probing of 8-byte slots (one cache line per lookup, against two or more for a Go map of
+// this size) whose slots head a chain of postings. Each key's chain lists the objects in reverse
+// order of addition; builders add in reverse input order so that chains come out in input order.
+// Values are confirmed by the caller: a slot is found by 32 bits of the hash and the table index,
+// so different keys can share a chain.
+type postings struct {
+	slots []slot
+	shift uint
+	n     int // keys in use
+	next  []int32
+	obj   []int32
+}
+
+type slot struct {
+	fp   uint32 // low 32 bits of the hash
+	head int32  // first posting + 1; 0: empty
+}
+
+// newPostings returns an index sized for n additions.
+func newPostings(n int) *postings {
+	bits := uint(4)
+	for 3<<bits < 4*n { // load factor at most 3/4
+		bits++
+	}
+	return &postings{slots: make([]slot, 1<<bits), shift: 64 - bits, next: make([]int32, 0, n), obj: make([]int32, 0, n)}
+}
+
+// find returns the slot holding h, or the empty slot where it belongs. The table index is
+// derived from the same 32 bits the slot keeps, so grow can re-place slots.
+func (p *postings) find(h uint64) *slot {
+	fp := uint32(h)
+	mask := uint64(len(p.slots) - 1)
+	i := (uint64(fp) * 0x9e3779b97f4a7c15) >> p.shift
+	for {
+		s := &p.slots[i]
+		if s.head == 0 || s.fp == fp {
+			return s
+		}
+		i = (i + 1) & mask
+	}
+}
+
+func (p *postings) add(h uint64, obj int) {
+	if 4*(p.n+1) > 3*len(p.slots) {
+		p.grow()
+	}
+	s := p.find(h)
+	if s.head == 0 {
+		s.fp = uint32(h)
+		p.n++
+	}
+	q := int32(len(p.obj))
+	p.obj = append(p.obj, int32(obj))
+	p.next = append(p.next, s.head-1)
+	s.head = q + 1
+}
+
+// grow doubles the table.
+func (p *postings) grow() {
+	old := p.slots
+	p.slots = make([]slot, 2*len(old))
+	p.shift--
+	for _, s := range old {
+		if s.head != 0 {
+			*p.find(uint64(s.fp)) = s
+		}
+	}
+}
+
+// shared reports whether slot k heads a chain of more than one posting.
+func (p *postings) shared(k int) bool {
+	h := p.slots[k].head
+	return h != 0 && p.next[h-1] >= 0
+}
+
+// first returns the first posting for h, or -1.
+func (p *postings) first(h uint64) int32 {
+	return p.find(h).head - 1
+}
