@@ -1,0 +1,73 @@
+package ldif_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hybridid/hybridid/ldif"
+	"github.com/hybridid/hybridid/matching"
+)
+
+func ExampleReadOnPrem() {
+	const export = `version: 1
+
+# An ldifde export: binary attributes are Base64.
+dn: CN=Ann Lee,OU=Synced,DC=corp,DC=example,DC=test
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: user
+objectGUID:: IkTni9mw7Ee4YefeGpz7IA==
+userPrincipalName: ann.lee@contoso.example
+proxyAddresses: SMTP:ann.lee@contoso.example
+userAccountControl: 512
+
+dn: CN=WS01,OU=Synced,DC=corp,DC=example,DC=test
+objectClass: user
+objectClass: computer
+`
+	for rec, err := range ldif.ReadOnPrem(strings.NewReader(export), "corp.ldif", ldif.Mapping{}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(rec.Source, rec.Class, rec.ObjectGUID, rec.ObjectGUID.ImmutableID(), rec.Enabled, rec.MailEnabled)
+	}
+	// Output:
+	// corp.ldif:4 user 8be74422-b0d9-47ec-b861-e7de1a9cfb20 IkTni9mw7Ee4YefeGpz7IA== true true
+}
+
+func ExampleWriter() {
+	w := ldif.NewWriter(os.Stdout)
+	rec := matching.OnPrem{
+		DN:                "CN=Ann Lee,OU=Synced,DC=corp,DC=example,DC=test",
+		Class:             matching.ClassUser,
+		UserPrincipalName: "ann.lee@contoso.example",
+		DisplayName:       "Ann Lee",
+		Enabled:           true,
+	}
+	if err := w.WriteOnPrem(&rec); err != nil {
+		fmt.Println(err)
+	}
+	w.Flush()
+	// Output:
+	// version: 1
+	//
+	// dn: CN=Ann Lee,OU=Synced,DC=corp,DC=example,DC=test
+	// objectClass: top
+	// objectClass: person
+	// objectClass: organizationalPerson
+	// objectClass: user
+	// displayName: Ann Lee
+	// userPrincipalName: ann.lee@contoso.example
+	// userAccountControl: 512
+}
+
+func ExampleReader_errors() {
+	const bad = "dn: CN=x,DC=corp\nobjectClass: user\nphoto:< file:///tmp/ann.jpg\n"
+	_, err := ldif.NewReader(strings.NewReader(bad), "people.ldif").Next()
+	fmt.Println(err)
+	// Output:
+	// people.ldif:3: photo: URL values ("photo:<") are not supported; export the value inline
+}

@@ -1,0 +1,241 @@
+package ldif
+
+import (
+	"encoding/binary"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/matching"
+)
+
+// Mapping says how entries become matching.OnPrem records.
+type Mapping struct {
+	// CustomAnchor names a custom sourceAnchor attribute (such as "employeeID") whose value goes
+	// to OnPrem.CustomAnchor; empty for the default configuration (objectGUID and
+	// mS-DS-ConsistencyGuid, which are always read).
+	CustomAnchor string
+	// CustomAnchorBinary says the custom attribute has a binary (or integer-as-bytes) syntax:
+	// its value is Base64-encoded (anchor.BinaryAnchor, reference §1.2). Otherwise it is a string
+	// attribute used as is (anchor.StringAnchor, reference §1.5).
+	CustomAnchorBinary bool
+}
+
+// userAccountControl's ACCOUNTDISABLE flag (reference §7).
+const uacAccountDisable = 0x2
+
+// OnPrem maps an entry to the record the matching engine reads. ok is false, with a nil error,
+// for entries that sync does not handle as users, groups or contacts: computers (which are
+// objectClass user too), organizational units, containers and everything else.
+//
+// The mapping (reference §7): objectClass gives the class; objectGUID and mS-DS-ConsistencyGuid
+// must be exactly 16 raw bytes (an LDIF "attr:: base64" value); objectSid is converted from its
+// binary form to S-1-5-… text; Enabled is userAccountControl & ACCOUNTDISABLE == 0 (true when the
+// attribute is absent); MailEnabled is Connect's mail-enabled test: a mail value containing "@" or
+// an "SMTP:" proxy address containing "@".
+func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
+	rec.DN = e.DN
+	rec.Source = e.Source
+	rec.Enabled = true
+	var isUser, isGroup, isContact, isComputer bool
+	for _, v := range e.Values("objectClass") {
+		switch {
+		case strings.EqualFold(v, "user"):
+			isUser = true
+		case strings.EqualFold(v, "computer"):
+			isComputer = true
+		case strings.EqualFold(v, "group"):
+			isGroup = true
+		case strings.EqualFold(v, "contact"):
+			isContact = true
+		}
+	}
+	switch {
+	case isComputer:
+		return rec, false, nil
+	case isUser:
+		rec.Class = matching.ClassUser
+	case isGroup:
+		rec.Class = matching.ClassGroup
+	case isContact:
+		rec.Class = matching.ClassContact
+	default:
+		return rec, false, nil
+	}
+	fail := func(attr, msg string) (matching.OnPrem, bool, error) {
+		name, line := splitSource(e.Source)
+		return matching.OnPrem{}, false, &Error{Name: name, Line: line, Attr: attr, Msg: msg, Err: ErrValue}
+	}
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		if len(a.Values) == 0 {
+			continue
+		}
+		v := a.Values[0]
+		n := a.Name
+		switch {
+		case strings.EqualFold(n, "objectGUID"):
+			if rec.ObjectGUID, err = guidValue(a); err != nil {
+				return fail(n, err.Error())
+			}
+		case strings.EqualFold(n, "mS-DS-ConsistencyGuid"):
+			if rec.ConsistencyGUID, err = guidValue(a); err != nil {
+				return fail(n, err.Error())
+			}
+		case strings.EqualFold(n, "userPrincipalName"):
+			rec.UserPrincipalName = v
+		case strings.EqualFold(n, "proxyAddresses"):
+			rec.ProxyAddresses = a.Values
+		case strings.EqualFold(n, "mail"):
+			rec.Mail = v
+		case strings.EqualFold(n, "mailNickname"):
+			rec.MailNickname = v
+		case strings.EqualFold(n, "sAMAccountName"):
+			rec.SAMAccountName = v
+		case strings.EqualFold(n, "objectSid"):
+			sid, msg := sidText(v)
+			if msg != "" {
+				return fail(n, msg)
+			}
+			rec.ObjectSID = sid
+		case strings.EqualFold(n, "userAccountControl"):
+			uac, perr := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if perr != nil {
+				return fail(n, strconv.Quote(v)+" is not a number")
+			}
+			rec.Enabled = uac&uacAccountDisable == 0
+		case strings.EqualFold(n, "displayName"):
+			rec.DisplayName = v
+		case strings.EqualFold(n, "givenName"):
+			rec.GivenName = v
+		case strings.EqualFold(n, "sn"):
+			rec.Surname = v
+		}
+		if m.CustomAnchor != "" && strings.EqualFold(n, m.CustomAnchor) {
+			if m.CustomAnchorBinary {
+				rec.CustomAnchor = anchor.BinaryAnchor([]byte(v))
+			} else if !utf8.ValidString(v) {
+				return fail(n, "not valid UTF-8 text; set CustomAnchorBinary for a binary attribute")
+			} else if rec.CustomAnchor, err = anchor.StringAnchor(v); err != nil {
+				return fail(n, "not a valid sourceAnchor value: "+err.Error())
+			}
+		}
+	}
+	rec.MailEnabled = strings.Contains(rec.Mail, "@")
+	for _, p := range rec.ProxyAddresses {
+		if strings.HasPrefix(p, "SMTP:") && strings.Contains(p, "@") {
+			rec.MailEnabled = true
+		}
+	}
+	return rec, true, nil
+}
+
+func guidValue(a *Attr) (anchor.ObjectGUID, error) {
+	if len(a.Values) > 1 {
+		return anchor.ObjectGUID{}, &valueErr{strconv.Itoa(len(a.Values)) + " values (the attribute is single-valued)"}
+	}
+	v := a.Values[0]
+	if len(v) != 16 {
+		msg := strconv.Itoa(len(v)) + " bytes (want 16 raw bytes, written as \"" + a.Name + ":: <base64>\")"
+		if _, err := anchor.ParseGUID(v); err == nil {
+			msg = "holds the GUID text " + strconv.Quote(v) + ", not its 16 raw bytes (want \"" + a.Name + ":: <base64>\")"
+		}
+		return anchor.ObjectGUID{}, &valueErr{msg}
+	}
+	return anchor.FromBytes([]byte(v))
+}
+
+type valueErr struct{ msg string }
+
+func (e *valueErr) Error() string { return e.msg }
+
+// sidText converts a binary SID (MS-DTYP 2.4.2.2) to its S-R-I-S… text form.
+func sidText(v string) (string, string) {
+	b := []byte(v)
+	if len(b) < 8 {
+		return "", strconv.Itoa(len(b)) + " bytes is too short for a binary SID"
+	}
+	if b[0] != 1 {
+		return "", "SID revision " + strconv.Itoa(int(b[0])) + " (want 1)"
+	}
+	n := int(b[1])
+	if len(b) != 8+4*n {
+		return "", strconv.Itoa(len(b)) + " bytes for " + strconv.Itoa(n) + " sub-authorities (want " + strconv.Itoa(8+4*n) + ")"
+	}
+	var auth uint64
+	for _, c := range b[2:8] {
+		auth = auth<<8 | uint64(c)
+	}
+	out := make([]byte, 0, 16+11*n)
+	out = append(out, "S-1-"...)
+	out = strconv.AppendUint(out, auth, 10)
+	for i := range n {
+		out = append(out, '-')
+		out = strconv.AppendUint(out, uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
+	}
+	return string(out), ""
+}
+
+// sidBytes converts S-1-… text to the binary SID; ok is false when s is not a SID.
+func sidBytes(s string) ([]byte, bool) {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 || parts[0] != "S" || parts[1] != "1" || len(parts)-3 > 255 {
+		return nil, false
+	}
+	auth, err := strconv.ParseUint(parts[2], 10, 48)
+	if err != nil {
+		return nil, false
+	}
+	n := len(parts) - 3
+	b := make([]byte, 8, 8+4*n)
+	b[0], b[1] = 1, byte(n)
+	for i := 7; i >= 2; i-- {
+		b[i] = byte(auth)
+		auth >>= 8
+	}
+	for _, p := range parts[3:] {
+		sub, err := strconv.ParseUint(p, 10, 32)
+		if err != nil {
+			return nil, false
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(sub))
+	}
+	return b, true
+}
+
+func splitSource(src string) (string, int) {
+	i := strings.LastIndexByte(src, ':')
+	if i < 0 {
+		return src, 0
+	}
+	n, err := strconv.Atoi(src[i+1:])
+	if err != nil {
+		return src, 0
+	}
+	return src[:i], n
+}
+
+// ReadOnPrem reads LDIF from r (named name in messages) and yields the users, groups and
+// contacts it holds as matching records, skipping other entries (see Mapping.OnPrem). It yields
+// an error once and stops.
+func ReadOnPrem(r io.Reader, name string, m Mapping) iter.Seq2[matching.OnPrem, error] {
+	return func(yield func(matching.OnPrem, error) bool) {
+		for e, err := range NewReader(r, name).All() {
+			if err != nil {
+				yield(matching.OnPrem{}, err)
+				return
+			}
+			rec, ok, err := m.OnPrem(&e)
+			if err != nil {
+				yield(matching.OnPrem{}, err)
+				return
+			}
+			if ok && !yield(rec, nil) {
+				return
+			}
+		}
+	}
+}

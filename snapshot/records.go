@@ -1,0 +1,185 @@
+package snapshot
+
+import (
+	"time"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/matching"
+)
+
+// Tenant returns the tenant-wide settings matching depends on: the organization id and sync
+// flag, the sync features (reference §2.2, §2.4, §6.3), the verified domains, the active role
+// assignments (reference §2.4, §6.7) and AsOf = takenAt.
+func (s *Snapshot) Tenant() matching.Tenant {
+	t := matching.Tenant{
+		ID:          s.Organization.ID,
+		SyncEnabled: s.Organization.OnPremisesSyncEnabled,
+		Features: matching.Features{
+			BlockSoftMatch:                    s.OnPremisesSynchronization.Features.BlockSoftMatchEnabled,
+			BlockCloudObjectTakeoverHardMatch: s.OnPremisesSynchronization.Features.BlockCloudObjectTakeoverThroughHardMatchEnabled,
+			SoftMatchOnUPN:                    s.OnPremisesSynchronization.Features.SoftMatchOnUpnEnabled,
+		},
+		AsOf: s.TakenAt,
+	}
+	for _, d := range s.Organization.VerifiedDomains {
+		t.Domains = append(t.Domains, matching.Domain{Name: d.Name, IsDefault: d.IsDefault, IsInitial: d.IsInitial, Type: d.Type})
+	}
+	for _, r := range s.RoleAssignments {
+		t.Roles = append(t.Roles, matching.RoleAssignment{ID: r.ID, PrincipalID: r.PrincipalID, RoleDefinitionID: r.RoleDefinitionID, DirectoryScopeID: r.DirectoryScopeID})
+	}
+	return t
+}
+
+// Cloud returns the cloud objects as matching records, in the order users, groups, contacts,
+// deleted users (Deleted set). It fails, naming the JSON path, on an onPremisesImmutableId
+// that anchor.ParseSourceAnchor refuses; Read has already refused those, so only a Snapshot
+// built in code can fail.
+func (s *Snapshot) Cloud() ([]matching.Cloud, error) {
+	out := make([]matching.Cloud, 0, len(s.Users)+len(s.Groups)+len(s.Contacts)+len(s.DeletedUsers))
+	for i := range s.Users {
+		c, err := userRecord(&s.Users[i], ref{"users", i})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	for i := range s.Groups {
+		g := &s.Groups[i]
+		c := matching.Cloud{
+			ID: g.ID, Class: matching.ClassGroup, Mail: g.Mail, MailNickname: g.MailNickname, DisplayName: g.DisplayName,
+			ProxyAddresses: g.ProxyAddresses, MailEnabled: g.MailEnabled, SecurityEnabled: g.SecurityEnabled,
+			SyncEnabled: g.OnPremisesSyncEnabled, CloudManaged: g.OnPremisesSyncBehavior != nil && g.OnPremisesSyncBehavior.IsCloudManaged,
+			OnPremisesLastSync: timeOf(g.OnPremisesLastSyncDateTime),
+		}
+		var err error
+		if c.ImmutableID, err = immutable(g.OnPremisesImmutableID, ref{"groups", i}); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	for i := range s.Contacts {
+		ct := &s.Contacts[i]
+		out = append(out, matching.Cloud{
+			ID: ct.ID, Class: matching.ClassContact, Mail: ct.Mail, MailNickname: ct.MailNickname, DisplayName: ct.DisplayName,
+			ProxyAddresses: ct.ProxyAddresses, MailEnabled: ct.Mail != "" || len(ct.ProxyAddresses) > 0,
+			SyncEnabled: ct.OnPremisesSyncEnabled, CloudManaged: ct.OnPremisesSyncBehavior != nil && ct.OnPremisesSyncBehavior.IsCloudManaged,
+			OnPremisesLastSync: timeOf(ct.OnPremisesLastSyncDateTime),
+		})
+	}
+	for i := range s.DeletedUsers {
+		c, err := userRecord(&s.DeletedUsers[i], ref{"deletedUsers", i})
+		if err != nil {
+			return nil, err
+		}
+		c.Deleted = true
+		c.DeletedAt = timeOf(s.DeletedUsers[i].DeletedDateTime)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func userRecord(u *User, at ref) (matching.Cloud, error) {
+	c := matching.Cloud{
+		ID: u.ID, Class: matching.ClassUser, UserPrincipalName: u.UserPrincipalName, Mail: u.Mail, MailNickname: u.MailNickname,
+		DisplayName: u.DisplayName, GivenName: u.GivenName, Surname: u.Surname, ProxyAddresses: u.ProxyAddresses,
+		UserType: u.UserType, AccountEnabled: u.AccountEnabled, SyncEnabled: u.OnPremisesSyncEnabled,
+		CloudManaged:                 u.OnPremisesSyncBehavior != nil && u.OnPremisesSyncBehavior.IsCloudManaged,
+		OnPremisesDistinguishedName:  u.OnPremisesDistinguishedName,
+		OnPremisesSamAccountName:     u.OnPremisesSamAccountName,
+		OnPremisesUserPrincipalName:  u.OnPremisesUserPrincipalName,
+		OnPremisesSecurityIdentifier: u.OnPremisesSecurityIdentifier,
+		OnPremisesLastSync:           timeOf(u.OnPremisesLastSyncDateTime),
+	}
+	var err error
+	c.ImmutableID, err = immutable(u.OnPremisesImmutableID, at)
+	return c, err
+}
+
+func immutable(s string, at ref) (anchor.SourceAnchor, error) {
+	if s == "" {
+		return anchor.SourceAnchor{}, nil
+	}
+	a, err := anchor.ParseSourceAnchor(s)
+	if err != nil {
+		return a, &Error{Name: "snapshot", Path: at.String() + ".onPremisesImmutableId", Msg: err.Error(), Err: ErrInvalid}
+	}
+	return a, nil
+}
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// FromRecords builds a snapshot from matching records, the inverse of Tenant and Cloud: cloud
+// objects go to users, groups, contacts or deletedUsers by Class and Deleted (objects of unknown
+// class are left out). The organization's onPremisesLastSyncDateTime and the fields a record
+// does not carry stay unset. Generators and tests use it to write snapshot files.
+func FromRecords(t matching.Tenant, cloud []matching.Cloud) *Snapshot {
+	s := &Snapshot{
+		TakenAt: t.AsOf,
+		Organization: Organization{
+			ID:                    t.ID,
+			OnPremisesSyncEnabled: t.SyncEnabled,
+		},
+		OnPremisesSynchronization: OnPremisesSynchronization{
+			ID: t.ID,
+			Features: Features{
+				BlockSoftMatchEnabled:                           t.Features.BlockSoftMatch,
+				BlockCloudObjectTakeoverThroughHardMatchEnabled: t.Features.BlockCloudObjectTakeoverHardMatch,
+				SoftMatchOnUpnEnabled:                           t.Features.SoftMatchOnUPN,
+			},
+		},
+	}
+	for _, d := range t.Domains {
+		s.Organization.VerifiedDomains = append(s.Organization.VerifiedDomains, VerifiedDomain{Name: d.Name, IsDefault: d.IsDefault, IsInitial: d.IsInitial, Type: d.Type})
+	}
+	for _, r := range t.Roles {
+		s.RoleAssignments = append(s.RoleAssignments, RoleAssignment{ID: r.ID, PrincipalID: r.PrincipalID, RoleDefinitionID: r.RoleDefinitionID, DirectoryScopeID: r.DirectoryScopeID})
+	}
+	for i := range cloud {
+		c := &cloud[i]
+		var behavior *SyncBehavior
+		if c.CloudManaged {
+			behavior = &SyncBehavior{IsCloudManaged: true}
+		}
+		switch c.Class {
+		case matching.ClassUser:
+			u := User{
+				ID: c.ID, UserPrincipalName: c.UserPrincipalName, DisplayName: c.DisplayName, GivenName: c.GivenName, Surname: c.Surname,
+				Mail: c.Mail, MailNickname: c.MailNickname, ProxyAddresses: c.ProxyAddresses, OnPremisesImmutableID: c.ImmutableID.String(),
+				OnPremisesSyncEnabled: c.SyncEnabled, OnPremisesDistinguishedName: c.OnPremisesDistinguishedName,
+				OnPremisesSamAccountName: c.OnPremisesSamAccountName, OnPremisesUserPrincipalName: c.OnPremisesUserPrincipalName,
+				OnPremisesSecurityIdentifier: c.OnPremisesSecurityIdentifier, OnPremisesLastSyncDateTime: timePtr(c.OnPremisesLastSync),
+				OnPremisesSyncBehavior: behavior, AccountEnabled: c.AccountEnabled, UserType: c.UserType,
+			}
+			if c.Deleted {
+				u.DeletedDateTime = timePtr(c.DeletedAt)
+				s.DeletedUsers = append(s.DeletedUsers, u)
+			} else {
+				s.Users = append(s.Users, u)
+			}
+		case matching.ClassGroup:
+			s.Groups = append(s.Groups, Group{
+				ID: c.ID, DisplayName: c.DisplayName, Mail: c.Mail, MailNickname: c.MailNickname, MailEnabled: c.MailEnabled,
+				SecurityEnabled: c.SecurityEnabled, ProxyAddresses: c.ProxyAddresses, OnPremisesImmutableID: c.ImmutableID.String(),
+				OnPremisesSyncEnabled: c.SyncEnabled, OnPremisesSyncBehavior: behavior, OnPremisesLastSyncDateTime: timePtr(c.OnPremisesLastSync),
+			})
+		case matching.ClassContact:
+			s.Contacts = append(s.Contacts, Contact{
+				ID: c.ID, DisplayName: c.DisplayName, Mail: c.Mail, MailNickname: c.MailNickname, ProxyAddresses: c.ProxyAddresses,
+				OnPremisesSyncEnabled: c.SyncEnabled, OnPremisesSyncBehavior: behavior, OnPremisesLastSyncDateTime: timePtr(c.OnPremisesLastSync),
+			})
+		}
+	}
+	return s
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
