@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/hybridid/hybridid/graphx"
+	"github.com/hybridid/hybridid/graphx/graphxtest"
+	"github.com/hybridid/hybridid/snapshot"
+)
+
+func init() {
+	openGraph = func(ctx context.Context, e *env, endpoint string) (*snapshot.Snapshot, error) {
+		c, err := newGraphClient(e, endpoint)
+		if err != nil {
+			return nil, err
+		}
+		return c.Snapshot(ctx)
+	}
+	register(&command{
+		name:    "snapshot",
+		summary: "read the tenant through Microsoft Graph into a snapshot file",
+		usage:   "snapshot -o FILE [--graph-endpoint URL]",
+		run:     runSnapshot,
+	})
+	register(&command{
+		name:    "fake-tenant",
+		summary: "serve the in-process fake Microsoft Graph, seeded from a snapshot",
+		usage:   "fake-tenant --listen ADDR [--seed SNAPSHOT] [--write-rate N] [--faults SPEC]",
+		run:     runFakeTenant,
+	})
+}
+
+// newGraphClient builds the graphx client: endpoint from the argument, HYBRIDCTL_GRAPH_ENDPOINT
+// or the default; a static bearer from HYBRIDCTL_GRAPH_TOKEN, else DefaultAzureCredential.
+func newGraphClient(e *env, endpoint string) (*graphx.Client, error) {
+	if endpoint == "" {
+		endpoint = e.getenv("HYBRIDCTL_GRAPH_ENDPOINT")
+	}
+	if endpoint == "" {
+		endpoint = graphx.DefaultBaseURL
+	}
+	var cred azcore.TokenCredential
+	if tok := e.getenv("HYBRIDCTL_GRAPH_TOKEN"); tok != "" {
+		cred = graphx.StaticToken(tok)
+	} else {
+		c, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("credentials: %v (or set HYBRIDCTL_GRAPH_TOKEN)", err)
+		}
+		cred = c
+	}
+	return graphx.New(cred, graphx.WithBaseURL(endpoint))
+}
+
+func runSnapshot(ctx context.Context, e *env, args []string) int {
+	const name = "snapshot"
+	fs := newFlagSet(name)
+	out := fs.String("o", "", "output file")
+	endpoint := fs.String("graph-endpoint", "", "Graph base URL")
+	if err := fs.Parse(args); err != nil {
+		return usageError(e, name, err.Error())
+	}
+	if fs.NArg() > 0 {
+		return usageError(e, name, "unexpected argument "+fs.Arg(0))
+	}
+	if *out == "" {
+		return usageError(e, name, "-o FILE is required")
+	}
+	c, err := newGraphClient(e, *endpoint)
+	if err != nil {
+		return failure(e, name, err)
+	}
+	if err := writeSnapshot(ctx, e, c, *out); err != nil {
+		return failure(e, name, err)
+	}
+	return 0
+}
+
+// writeSnapshot streams the tenant into path (through a temporary file renamed at the end, so
+// that a failed read leaves no half file).
+func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (err error) {
+	org, err := c.Organization(ctx)
+	if err != nil {
+		return err
+	}
+	sync, err := c.OnPremisesSynchronization(ctx)
+	if err != nil && !errors.Is(err, graphx.ErrForbidden) && !errors.Is(err, graphx.ErrNotFound) {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	w := snapshot.NewWriter(f)
+	if err := w.WriteHeader(&snapshot.Snapshot{TakenAt: time.Now().UTC(), Organization: org, OnPremisesSynchronization: sync}); err != nil {
+		return err
+	}
+	n := 0
+	progress := func(kind string) {
+		n++
+		if e.stderrTTY && n%1000 == 0 {
+			fmt.Fprintf(e.stderr, "\r%s: %d objects", kind, n)
+		}
+	}
+	for u, err := range c.UsersWithSyncBehavior(ctx) {
+		if err != nil {
+			return err
+		}
+		if err := w.WriteUser(&u); err != nil {
+			return err
+		}
+		progress("users")
+	}
+	for g, err := range c.Groups(ctx) {
+		if err != nil {
+			return err
+		}
+		if err := w.WriteGroup(&g); err != nil {
+			return err
+		}
+		progress("groups")
+	}
+	for ct, err := range c.Contacts(ctx) {
+		if err != nil {
+			return err
+		}
+		if err := w.WriteContact(&ct); err != nil {
+			return err
+		}
+		progress("contacts")
+	}
+	for u, err := range c.DeletedUsers(ctx) {
+		if err != nil {
+			return err
+		}
+		if err := w.WriteDeletedUser(&u); err != nil {
+			return err
+		}
+		progress("deleted users")
+	}
+	for r, err := range c.RoleAssignments(ctx) {
+		if err != nil {
+			return err
+		}
+		if err := w.WriteRoleAssignment(&r); err != nil {
+			return err
+		}
+	}
+	if e.stderrTTY && n >= 1000 {
+		fmt.Fprintln(e.stderr)
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+func runFakeTenant(ctx context.Context, e *env, args []string) int {
+	const name = "fake-tenant"
+	fs := newFlagSet(name)
+	listen := fs.String("listen", "", "address to listen on, e.g. 127.0.0.1:8080")
+	seed := fs.String("seed", "", "snapshot file to seed the tenant from")
+	rate := fs.Int("write-rate", 0, "writes per second before 429 (0: unlimited)")
+	faults := fs.String("faults", "", "fault spec, e.g. updateUser=503x2,batch=partial")
+	if err := fs.Parse(args); err != nil {
+		return usageError(e, name, err.Error())
+	}
+	if fs.NArg() > 0 {
+		return usageError(e, name, "unexpected argument "+fs.Arg(0))
+	}
+	if *listen == "" {
+		return usageError(e, name, "--listen ADDR is required")
+	}
+	if *rate < 0 {
+		return usageError(e, name, "--write-rate must not be negative")
+	}
+	var opts []graphxtest.Option
+	if *seed != "" {
+		s, err := snapshot.ReadFile(*seed)
+		if err != nil {
+			return failure(e, name, err)
+		}
+		opts = append(opts, graphxtest.WithSeed(s))
+	}
+	if *rate > 0 {
+		opts = append(opts, graphxtest.WithWriteRate(*rate, time.Second))
+	}
+	if *faults != "" {
+		fns, err := graphxtest.ParseFaults(*faults)
+		if err != nil {
+			return usageError(e, name, err.Error())
+		}
+		opts = append(opts, graphxtest.WithFaults(fns...))
+	}
+	fake, err := graphxtest.New(opts...)
+	if err != nil {
+		return failure(e, name, err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return failure(e, name, err)
+	}
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(e.stdout, "http://%s/v1.0\n", ln.Addr())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+		return 0
+	case err := <-done:
+		return failure(e, name, err)
+	}
+}

@@ -1,0 +1,428 @@
+package graphx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	abs "github.com/microsoft/kiota-abstractions-go"
+	khttp "github.com/microsoft/kiota-http-go"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	core "github.com/microsoftgraph/msgraph-sdk-go-core"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+)
+
+// DefaultBaseURL is the Microsoft Graph v1.0 endpoint.
+const DefaultBaseURL = "https://graph.microsoft.com/v1.0"
+
+// Graph's documented write limit per application per tenant (reference §6.5): 3,000 writes
+// per 2 min 30 s.
+const (
+	DefaultWriteBudget       = 3000
+	DefaultWriteBudgetPeriod = 150 * time.Second
+)
+
+// Client reads and changes one tenant through Microsoft Graph. It is safe for concurrent use.
+type Client struct {
+	adapter    *core.GraphRequestAdapterBase
+	base       string // v1.0 base URL, no trailing slash
+	beta       string // beta base URL, no trailing slash
+	log        *slog.Logger
+	budget     *Budget
+	maxRetries int
+	pageSize   int
+}
+
+type config struct {
+	base        string
+	log         *slog.Logger
+	budgetN     int
+	budgetPer   time.Duration
+	httpClient  *http.Client
+	maxRetries  int
+	pageSize    int
+	allowHTTP   bool
+	budgetGiven bool
+}
+
+// Option configures New.
+type Option func(*config) error
+
+// WithBaseURL sets the Graph v1.0 base URL (default DefaultBaseURL). It must be an absolute
+// http(s) URL whose path ends in /v1.0; the beta base is the same URL ending in /beta.
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		p, err := url.Parse(strings.TrimRight(u, "/"))
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return fmt.Errorf("graphx: base URL %q: want an absolute http(s) URL", u)
+		}
+		if !strings.HasSuffix(p.Path, "/v1.0") {
+			return fmt.Errorf("graphx: base URL %q: path must end in /v1.0", u)
+		}
+		c.base = p.String()
+		return nil
+	}
+}
+
+// WithLogger sets the logger (nil discards). Keys: op, status, objectGUID, immutableID. Tokens
+// are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { c.log = l; return nil }
+}
+
+// WithWriteBudget limits the client to n writes per period (token bucket, burst n/10, see
+// Budget). Default:
+// DefaultWriteBudget per DefaultWriteBudgetPeriod (reference §6.5). n <= 0 disables the budget.
+func WithWriteBudget(n int, per time.Duration) Option {
+	return func(c *config) error {
+		if n > 0 && per <= 0 {
+			return fmt.Errorf("graphx: write budget period %s: must be positive", per)
+		}
+		c.budgetN, c.budgetPer, c.budgetGiven = n, per, true
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client whose transport carries the requests (the SDK's
+// middleware is layered on top of its Transport). Default: a client with no timeout of its own;
+// use ctx deadlines.
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *config) error {
+		if h == nil {
+			return errors.New("graphx: nil HTTP client")
+		}
+		c.httpClient = h
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a throttled (429/503/504) or, for reads, dropped request is
+// retried before the error is returned (default 6; 0 disables retries).
+func WithMaxRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("graphx: max retries %d: must not be negative", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithPageSize sets $top for list requests (1..999; default 999).
+func WithPageSize(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > 999 {
+			return fmt.Errorf("graphx: page size %d: want 1..999", n)
+		}
+		c.pageSize = n
+		return nil
+	}
+}
+
+// New returns a Client that authenticates with cred. Requests go through msgraph-sdk-go's
+// request adapter (msgraph-sdk-go-core GraphRequestAdapterBase and its default middleware,
+// minus kiota's RetryHandler: graphx retries itself, see the package doc).
+//
+// A bearer token is sent over plain http only to a loopback host, or when cred is a
+// StaticToken (the fake tenant).
+func New(cred azcore.TokenCredential, opts ...Option) (*Client, error) {
+	if cred == nil {
+		return nil, errors.New("graphx: nil credential")
+	}
+	cfg := config{base: DefaultBaseURL, maxRetries: 6, pageSize: 999}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.budgetGiven {
+		cfg.budgetN, cfg.budgetPer = DefaultWriteBudget, DefaultWriteBudgetPeriod
+	}
+	_, static := cred.(staticToken)
+	auth := &tokenAuth{cred: cred, static: static, scopes: []string{scopeFor(cfg.base)}}
+
+	opt := core.GraphClientOptions{GraphServiceVersion: "", GraphServiceLibraryVersion: "hybridid-graphx"}
+	var mws []khttp.Middleware
+	for _, m := range core.GetDefaultMiddlewaresWithOptions(&opt) {
+		if _, isRetry := m.(*khttp.RetryHandler); isRetry {
+			continue // graphx retries itself, once per budgeted attempt
+		}
+		mws = append(mws, m)
+	}
+	var hc *http.Client
+	if cfg.httpClient != nil {
+		cp := *cfg.httpClient
+		parent := cp.Transport
+		if parent == nil {
+			parent = http.DefaultTransport
+		}
+		cp.Transport = khttp.NewCustomTransportWithParentTransport(parent, mws...)
+		hc = &cp
+	} else {
+		hc = core.GetDefaultClient(&opt, mws...)
+		hc.Timeout = 0
+	}
+	adapter, err := core.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, opt,
+		jsonser.NewJsonParseNodeFactory(), jsonser.NewJsonSerializationWriterFactory(), hc)
+	if err != nil {
+		return nil, fmt.Errorf("graphx: request adapter: %v", err)
+	}
+	adapter.SetBaseUrl(cfg.base)
+	log := cfg.log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{
+		adapter:    adapter,
+		base:       cfg.base,
+		beta:       strings.TrimSuffix(cfg.base, "/v1.0") + "/beta",
+		log:        log,
+		maxRetries: cfg.maxRetries,
+		pageSize:   cfg.pageSize,
+	}
+	if cfg.budgetN > 0 {
+		c.budget = NewBudget(cfg.budgetN, cfg.budgetPer)
+	}
+	return c, nil
+}
+
+// BaseURL returns the v1.0 base URL the client talks to.
+func (c *Client) BaseURL() string { return c.base }
+
+func scopeFor(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "https" {
+		return "https://graph.microsoft.com/.default"
+	}
+	return "https://" + u.Host + "/.default"
+}
+
+// StaticToken returns a credential that always presents token as the bearer token (for the
+// fake tenant, for scripts that obtained a token elsewhere). Its String form hides the token.
+func StaticToken(token string) azcore.TokenCredential { return staticToken(token) }
+
+type staticToken string
+
+func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if s == "" {
+		return azcore.AccessToken{}, errors.New("graphx: empty static token")
+	}
+	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func (s staticToken) String() string   { return "graphx.StaticToken(<redacted>)" }
+func (s staticToken) GoString() string { return s.String() }
+
+// tokenAuth is the kiota AuthenticationProvider: it adds the bearer token.
+type tokenAuth struct {
+	cred   azcore.TokenCredential
+	static bool
+	scopes []string
+}
+
+func (a *tokenAuth) AuthenticateRequest(ctx context.Context, ri *abs.RequestInformation, _ map[string]any) error {
+	u, err := ri.GetUri()
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "https" && !a.static && !isLoopback(u.Hostname()) {
+		return &authError{msg: "refusing to send a bearer token over " + u.Scheme + " to " + u.Host, insecure: true}
+	}
+	tok, err := a.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: a.scopes})
+	if err != nil {
+		return &authError{msg: "get token: " + err.Error()}
+	}
+	ri.Headers.Add("Authorization", "Bearer "+tok.Token)
+	return nil
+}
+
+// authError is a failure to authenticate a request before it was sent.
+type authError struct {
+	msg      string
+	insecure bool
+}
+
+func (e *authError) Error() string { return e.msg }
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// request is one Graph call.
+type request struct {
+	op      string
+	target  string
+	method  string
+	url     string // absolute
+	body    []byte
+	headers map[string]string
+	writes  int // writes the call costs against the budget
+}
+
+var errorMapping = abs.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
+
+// do sends r through the SDK adapter with budget, retry and error mapping, and returns the
+// response body (nil for 204).
+func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		if r.writes > 0 && c.budget != nil {
+			if err := c.budget.Wait(ctx, r.writes); err != nil {
+				return nil, &OpError{Op: r.op, Target: r.target, Err: err, Message: "waiting for write budget"}
+			}
+		}
+		body, err := c.send(ctx, r)
+		if err == nil {
+			return body, nil
+		}
+		oe := c.opError(r, err)
+		if ctx.Err() != nil {
+			oe.Err = ctx.Err()
+			return nil, oe
+		}
+		if !c.retryable(r, oe) || attempt >= c.maxRetries {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "graph request failed", slog.String("op", r.op),
+				slog.Int("status", oe.Status), slog.String("code", oe.Code), slog.Int("attempt", attempt+1))
+			return nil, oe
+		}
+		wait := oe.RetryAfter
+		if wait <= 0 {
+			wait = backoff(attempt)
+		}
+		if oe.Status == http.StatusTooManyRequests && c.budget != nil {
+			c.budget.Pause(wait)
+		}
+		c.log.LogAttrs(ctx, slog.LevelInfo, "graph request retried", slog.String("op", r.op),
+			slog.Int("status", oe.Status), slog.Duration("wait", wait), slog.Int("attempt", attempt+1))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			oe.Err = ctx.Err()
+			return nil, oe
+		case <-t.C:
+		}
+	}
+}
+
+func (c *Client) retryable(r request, e *OpError) bool {
+	switch e.Status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	case 0:
+		// No answer: a read is safe to resend; a write may have been applied, so it is not.
+		return r.method == http.MethodGet && errors.Is(e.Err, ErrUnavailable)
+	}
+	return false
+}
+
+// backoff is exponential (1 s doubling, capped at 32 s) with jitter in [d/2, d).
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt, 5)
+	return d/2 + rand.N(d/2)
+}
+
+func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
+	ri := abs.NewRequestInformation()
+	ri.Method = methodOf(r.method)
+	u, err := url.Parse(r.url)
+	if err != nil {
+		return nil, err
+	}
+	ri.SetUri(*u)
+	ri.Headers.Add("Accept", "application/json")
+	for k, v := range r.headers {
+		ri.Headers.Add(k, v)
+	}
+	if r.body != nil {
+		ri.Content = r.body
+		ri.Headers.Add("Content-Type", "application/json")
+	}
+	res, err := c.adapter.SendPrimitive(ctx, ri, "[]byte", errorMapping)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := res.([]byte)
+	return b, nil
+}
+
+func methodOf(m string) abs.HttpMethod {
+	switch m {
+	case http.MethodPost:
+		return abs.POST
+	case http.MethodPatch:
+		return abs.PATCH
+	case http.MethodDelete:
+		return abs.DELETE
+	case http.MethodPut:
+		return abs.PUT
+	default:
+		return abs.GET
+	}
+}
+
+// opError converts an SDK or transport error into an *OpError. The SDK error's text goes into
+// Message; the SDK error itself is not wrapped.
+func (c *Client) opError(r request, err error) *OpError {
+	oe := &OpError{Op: r.op, Target: r.target}
+	var headers *abs.ResponseHeaders
+	var od *odataerrors.ODataError
+	var api *abs.ApiError
+	var ae *authError
+	switch {
+	case errors.As(err, &ae):
+		oe.Message = ae.msg
+		oe.Err = ErrForbidden
+		if ae.insecure {
+			oe.Err = ErrBadRequest
+		}
+		return oe
+	case errors.As(err, &od):
+		oe.Status = od.ResponseStatusCode
+		headers = od.ResponseHeaders
+		if me := od.GetErrorEscaped(); me != nil {
+			oe.Code = deref(me.GetCode())
+			oe.Message = deref(me.GetMessage())
+			if ie := me.GetInnerError(); ie != nil {
+				oe.RequestID = deref(ie.GetRequestId())
+			}
+		}
+	case errors.As(err, &api):
+		oe.Status = api.ResponseStatusCode
+		headers = api.ResponseHeaders
+		oe.Message = api.Message
+	default:
+		oe.Message = err.Error()
+	}
+	if headers != nil {
+		if v := headers.Get("retry-after"); len(v) > 0 {
+			oe.RetryAfter = parseRetryAfter(v[0], time.Now())
+		}
+		if oe.RequestID == "" {
+			if v := headers.Get("request-id"); len(v) > 0 {
+				oe.RequestID = v[0]
+			}
+		}
+	}
+	oe.Err = classify(oe.Status, oe.Code, oe.Message)
+	return oe
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,132 @@
+package graphx
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. Every failure of a Client method is an *OpError whose Err is one of these (or,
+// for a failure that fits none of them, an error describing it); test with errors.Is.
+var (
+	// ErrNotFound: the object does not exist (HTTP 404, Request_ResourceNotFound).
+	ErrNotFound = errors.New("graphx: not found")
+	// ErrConflict: the change collides with another object or state (HTTP 409, or 400 for a
+	// uniqueness violation or a refused state change such as re-enabling sync while a disable
+	// is pending).
+	ErrConflict = errors.New("graphx: conflict")
+	// ErrThrottled: Graph answered 429 (or 503/504) and the retries allowed were used up;
+	// OpError.RetryAfter says how long Graph asked to wait.
+	ErrThrottled = errors.New("graphx: throttled")
+	// ErrReadOnly: the property cannot be written on this object, e.g. onPremisesImmutableId of
+	// a user that is currently synced (reference §1.7).
+	ErrReadOnly = errors.New("graphx: read-only property")
+	// ErrForbidden: the caller lacks the permission or role (HTTP 401 or 403).
+	ErrForbidden = errors.New("graphx: forbidden")
+	// ErrBadRequest: Graph refused the request as malformed (HTTP 400 not covered above).
+	ErrBadRequest = errors.New("graphx: bad request")
+	// ErrUnavailable: Graph or the network failed (5xx, dropped connection) after retries.
+	ErrUnavailable = errors.New("graphx: service unavailable")
+)
+
+// OpError describes a failed Graph operation.
+type OpError struct {
+	Op         string        // the Client method, e.g. "SetImmutableID"
+	Target     string        // the object id or URL path the operation addressed
+	Status     int           // HTTP status, 0 when no response arrived
+	Code       string        // Graph's error code, e.g. "Request_ResourceNotFound"
+	Message    string        // Graph's (or the SDK's) error text
+	RequestID  string        // Graph's request-id, for support cases
+	RetryAfter time.Duration // the wait Graph asked for (429/503), 0 when none
+	Err        error         // one of the sentinels above
+}
+
+func (e *OpError) Error() string {
+	var b strings.Builder
+	b.WriteString("graphx: ")
+	b.WriteString(e.Op)
+	if e.Target != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Target)
+	}
+	b.WriteString(": ")
+	if e.Err != nil {
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "graphx: "))
+	}
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d", e.Status)
+		if e.Code != "" {
+			b.WriteString(" ")
+			b.WriteString(e.Code)
+		}
+		b.WriteString(")")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
+	}
+	if e.RequestID != "" {
+		b.WriteString("; request-id ")
+		b.WriteString(e.RequestID)
+	}
+	return b.String()
+}
+
+// Unwrap returns the sentinel.
+func (e *OpError) Unwrap() error { return e.Err }
+
+// readOnlyCodes are the Graph error codes that mean "this property is mastered elsewhere"
+// (reference §1.7).
+var readOnlyCodes = map[string]bool{
+	"AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService": true,
+}
+
+// classify maps an HTTP status and Graph error code to one of our sentinels.
+func classify(status int, code, message string) error {
+	switch {
+	case readOnlyCodes[code] || strings.Contains(message, "on-premises mastered"):
+		return ErrReadOnly
+	case status == http.StatusNotFound || code == "Request_ResourceNotFound" || code == "ResourceNotFound":
+		return ErrNotFound
+	case status == http.StatusTooManyRequests:
+		return ErrThrottled
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusConflict || status == http.StatusPreconditionFailed ||
+		code == "ObjectConflict" || code == "DirSyncStatusChangeNotAllowed" || strings.Contains(message, "already exists"):
+		return ErrConflict
+	case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+		return ErrThrottled
+	case status >= 500 || status == 0:
+		return ErrUnavailable
+	default:
+		return ErrBadRequest
+	}
+}
+
+// parseRetryAfter reads a Retry-After header value: delta-seconds (fractions accepted) or an
+// HTTP date relative to now. It returns 0 for an empty or malformed value.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		if !(f > 0 && f <= 24*3600) { // also refuses NaN
+			return 0
+		}
+		return time.Duration(f * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

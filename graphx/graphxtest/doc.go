@@ -1,0 +1,42 @@
+// Package graphxtest is an in-memory fake of the Microsoft Graph subset graphx uses, served by
+// net/http/httptest (NewServer) or in-process without sockets (New + Fake.Transport, for
+// testing/synctest). Tests drive it with the real client (graphx on msgraph-sdk-go's request
+// adapter). Each Fake holds its own state, clock and faults: there is no global state.
+//
+// What it models:
+//   - Graph JSON shapes: collections with @odata.context, @odata.nextLink ($skiptoken paging,
+//     default page 100, $top 1..999), @odata.count; error bodies
+//     {"error":{"code","message","innerError":{"request-id","date"}}} and request-id headers.
+//   - $select (unselected on-premises properties are absent, selected unset ones are null, as
+//     in Graph, reference §6.1); $filter subset: prop eq 'v'|true|false|null,
+//     startswith(prop,'v'), coll/any(x:x eq 'v') joined by "and"; proxyAddresses/any needs
+//     ConsistencyLevel: eventual and $count=true (advanced query).
+//   - 401 without a bearer token (any non-empty token is accepted).
+//   - PATCH /users/{id}: onPremisesImmutableId of a synced, not cloud-managed user answers 400
+//     AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService (reference §1.7); JSON
+//     null clears; '$'/'_' are refused; a duplicate value answers 400 "already exists".
+//   - onPremisesSyncBehavior GET/PATCH on users, groups, contacts; isCloudManaged=true sets
+//     onPremisesSyncEnabled to null (reference §4c).
+//   - Deleted users (typed cast required), restore within 30 days (then purged), UPN conflict on
+//     restore (reference §6.2).
+//   - Organization onPremisesSyncEnabled: a disable stays pending (default 72 h, reference §4b),
+//     re-enable meanwhile answers 400 DirSyncStatusChangeNotAllowed (the real code is
+//     UNDOCUMENTED); when it completes synced users become onPremisesSyncEnabled=false and lose
+//     DN, sAMAccountName and on-premises UPN.
+//   - Sync feature flags PATCH (unknown flags kept); beta onPremisesObjectIdentifier clear (null only).
+//   - POST /$batch: 1..20 items with unique ids, each routed, faulted and throttled on its own,
+//     answered out of order; a body needs Content-Type.
+//   - A write limiter (WithWriteRate; token bucket) answering 429 with Retry-After (whole
+//     seconds, rounded up) and x-ms-throttle-scope.
+//   - Fault injection per operation (WithInterceptor / FailTimes / ParseFaults): error status,
+//     dropped connection, slow answer, partial batch.
+//   - A controllable clock (WithClock; default time.Now, which testing/synctest fakes).
+//   - Seeding from and exporting to a snapshot (WithSeed, Snapshot), inspection (User, Writes,
+//     Throttled, Requests, DisablePending).
+//
+// What it does not model: creating or deleting objects through the API, any property not in
+// snapshot types, $orderby/$search/$expand, the read (resource unit) throttling budget, token
+// validation or permissions (403), eventual consistency delays, hard-match or soft-match by a
+// sync client, mail/proxyAddresses recalculation, groups and contacts restore, role-assignable
+// groups and PIM, the real error text for cases the reference marks UNDOCUMENTED.
+package graphxtest

@@ -1,0 +1,596 @@
+package graphxtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/snapshot"
+)
+
+const (
+	msgReadOnlySynced  = "Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration."
+	codeReadOnlySynced = "AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService"
+)
+
+// route identifies the operation of a call: its op name, target id and handler.
+func (f *Fake) route(c call) (op, target string, h func(call) result) {
+	seg := strings.Split(strings.Trim(c.path, "/"), "/")
+	m := c.method
+	switch {
+	case len(seg) == 1 && seg[0] == "users" && m == http.MethodGet:
+		return OpListUsers, "", f.listUsers
+	case len(seg) == 2 && seg[0] == "users" && m == http.MethodGet:
+		return OpGetUser, seg[1], func(c call) result { return f.getUser(c, seg[1]) }
+	case len(seg) == 2 && seg[0] == "users" && m == http.MethodPatch:
+		return OpUpdateUser, seg[1], func(c call) result { return f.updateUser(c, seg[1]) }
+	case len(seg) == 1 && seg[0] == "groups" && m == http.MethodGet:
+		return OpListGroups, "", f.listGroups
+	case len(seg) == 1 && seg[0] == "contacts" && m == http.MethodGet:
+		return OpListContacts, "", f.listContacts
+	case len(seg) == 3 && seg[2] == "onPremisesSyncBehavior" && (seg[0] == "users" || seg[0] == "groups" || seg[0] == "contacts"):
+		if m == http.MethodGet {
+			return OpGetSyncBehavior, seg[1], func(c call) result { return f.getBehavior(seg[0], seg[1]) }
+		}
+		if m == http.MethodPatch {
+			return OpUpdateSyncBehavior, seg[1], func(c call) result { return f.updateBehavior(c, seg[0], seg[1]) }
+		}
+	case len(seg) == 1 && seg[0] == "organization" && m == http.MethodGet:
+		return OpGetOrganization, "", f.getOrganization
+	case len(seg) == 2 && seg[0] == "organization" && m == http.MethodPatch:
+		return OpUpdateOrganization, seg[1], func(c call) result { return f.updateOrganization(c, seg[1]) }
+	case len(seg) == 2 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodGet:
+		return OpGetSync, "", f.getSync
+	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodPatch:
+		return OpUpdateSync, seg[2], func(c call) result { return f.updateSync(c, seg[2]) }
+	case len(seg) == 2 && seg[0] == "directory" && seg[1] == "deletedItems" && m == http.MethodGet:
+		return OpListDeletedUsers, "", func(call) result {
+			return errResult(http.StatusBadRequest, "Request_BadRequest", "The request URI must include a type cast, e.g. /directory/deletedItems/microsoft.graph.user.")
+		}
+	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[2] == "microsoft.graph.user" && m == http.MethodGet:
+		return OpListDeletedUsers, "", f.listDeleted
+	case len(seg) == 4 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[3] == "restore" && m == http.MethodPost:
+		return OpRestore, seg[2], func(c call) result { return f.restore(c, seg[2]) }
+	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleAssignments" && m == http.MethodGet:
+		return OpListRoleAssignments, "", f.listRoles
+	}
+	return "", "", nil
+}
+
+func isWrite(method string) bool {
+	return method == http.MethodPatch || method == http.MethodPost || method == http.MethodPut || method == http.MethodDelete
+}
+
+// serve runs one operation: routing, faults, the write limiter, the handler.
+func (f *Fake) serve(r *http.Request, reqID string, c call) result {
+	if u, err := url.PathUnescape(c.path); err == nil {
+		c.path = u
+	}
+	op, target, h := f.route(c)
+	if h == nil {
+		return errResult(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+c.path+"'.")
+	}
+	if ft := f.fault(op, target); ft != nil {
+		if ft.Delay > 0 {
+			t := time.NewTimer(ft.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return result{drop: true}
+			}
+		}
+		if ft.Drop {
+			return result{drop: true}
+		}
+		if ft.Status != 0 {
+			code := ft.Code
+			if code == "" {
+				code = defaultCode(ft.Status)
+			}
+			msg := ft.Message
+			if msg == "" {
+				msg = "Injected fault."
+			}
+			return result{err: &apiError{status: ft.Status, code: code, msg: msg, retryAfter: ft.RetryAfter}}
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tickLocked()
+	if isWrite(c.method) {
+		if wait := f.takeWriteLocked(); wait > 0 {
+			f.throttled.Add(1)
+			return result{err: &apiError{status: http.StatusTooManyRequests, code: "TooManyRequests",
+				msg: "Too many requests. Write limit of the application in this tenant reached.", retryAfter: wait},
+				headers: map[string]string{"x-ms-throttle-scope": "Tenant_Application/Write"}}
+		}
+	}
+	res := h(c)
+	if isWrite(c.method) && res.err == nil {
+		f.writes = append(f.writes, AppliedWrite{Op: op, Target: target, Body: string(c.body), At: f.now()})
+	}
+	return res
+}
+
+// ---- query options ----
+
+type query struct {
+	selectFields []string
+	filter       string
+	top          int
+	skip         int
+	count        bool
+	raw          url.Values
+}
+
+func parseQuery(c call) (query, *apiError) {
+	vals, err := url.ParseQuery(c.query)
+	if err != nil {
+		return query{}, &apiError{status: http.StatusBadRequest, code: "BadRequest", msg: "Malformed query: " + err.Error()}
+	}
+	q := query{raw: vals, top: DefaultPageSize}
+	get := func(k string) string { return vals.Get(k) }
+	if s := get("$select"); s != "" {
+		for _, p := range strings.Split(s, ",") {
+			q.selectFields = append(q.selectFields, strings.TrimSpace(p))
+		}
+	}
+	q.filter = get("$filter")
+	if s := get("$top"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return q, &apiError{status: http.StatusBadRequest, code: "Request_UnsupportedQuery", msg: "Invalid page size specified: '" + s + "'. Must be between 1 and 999 inclusive."}
+		}
+		q.top = n
+	}
+	if s := get("$skiptoken"); s != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(s, "X"))
+		if err != nil || n < 0 {
+			return q, &apiError{status: http.StatusBadRequest, code: "Directory_InvalidSkipToken", msg: "Invalid skip token."}
+		}
+		q.skip = n
+	}
+	if s := get("$count"); s != "" {
+		if s != "true" && s != "false" {
+			return q, &apiError{status: http.StatusBadRequest, code: "BadRequest", msg: "Invalid $count value."}
+		}
+		q.count = s == "true"
+		if q.count && !strings.EqualFold(c.header.Get("ConsistencyLevel"), "eventual") {
+			return q, &apiError{status: http.StatusBadRequest, code: "Request_BadRequest", msg: "$count is only supported with the ConsistencyLevel:eventual header."}
+		}
+	}
+	return q, nil
+}
+
+// object is one directory object as a JSON map plus its default property set.
+type object = map[string]json.RawMessage
+
+func toObject(v any) object {
+	b, _ := json.Marshal(v)
+	var m object
+	json.Unmarshal(b, &m)
+	return m
+}
+
+var (
+	userDefault    = []string{"id", "displayName", "givenName", "surname", "mail", "userPrincipalName"}
+	groupDefault   = []string{"id", "displayName", "mail", "mailEnabled", "mailNickname", "securityEnabled", "proxyAddresses", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
+	contactDefault = []string{"id", "displayName", "mail", "mailNickname", "proxyAddresses", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
+)
+
+// project keeps the selected (or default) properties; a selected property that is not set is
+// null, as in Graph.
+func project(m object, sel, def []string) json.RawMessage {
+	fields := sel
+	if len(fields) == 0 {
+		fields = def
+	}
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		if v, ok := m[k]; ok {
+			b.Write(v)
+		} else {
+			b.WriteString("null")
+		}
+	}
+	b.WriteByte('}')
+	return json.RawMessage(b.String())
+}
+
+// page answers a list request: filter, page, select, nextLink.
+func (f *Fake) page(c call, n int, get func(int) object, def []string) result {
+	q, e := parseQuery(c)
+	if e != nil {
+		return result{err: e}
+	}
+	var objs []object
+	if q.filter == "" {
+		// Convert only the page asked for: lists of 100,000 objects stay cheap.
+		start := min(q.skip, n)
+		end := min(start+q.top, n)
+		objs = make([]object, n)
+		for i := start; i < end; i++ {
+			objs[i] = get(i)
+		}
+	} else {
+		objs = make([]object, n)
+		for i := range n {
+			objs[i] = get(i)
+		}
+	}
+	if q.filter != "" {
+		pred, err := parseFilter(q.filter)
+		if err != nil {
+			return errResult(http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified: "+err.Error())
+		}
+		if pred.advanced && !(q.count && strings.EqualFold(c.header.Get("ConsistencyLevel"), "eventual")) {
+			return errResult(http.StatusBadRequest, "Request_UnsupportedQuery",
+				"Unsupported or invalid query filter clause specified for property 'proxyAddresses' of resource 'User'. This is an advanced query: send ConsistencyLevel: eventual and $count=true.")
+		}
+		kept := objs[:0:0]
+		for _, o := range objs {
+			if pred.match(o) {
+				kept = append(kept, o)
+			}
+		}
+		objs = kept
+	}
+	total := len(objs)
+	start := min(q.skip, total)
+	end := min(start+q.top, total)
+	out := struct {
+		Context  string            `json:"@odata.context"`
+		Count    *int              `json:"@odata.count,omitempty"`
+		NextLink string            `json:"@odata.nextLink,omitempty"`
+		Value    []json.RawMessage `json:"value"`
+	}{Context: c.base + "/$metadata#" + strings.Trim(c.path, "/"), Value: make([]json.RawMessage, 0, end-start)}
+	if q.count {
+		out.Count = &total
+	}
+	for _, o := range objs[start:end] {
+		out.Value = append(out.Value, project(o, q.selectFields, def))
+	}
+	if end < total {
+		v := url.Values{}
+		for k, vs := range q.raw {
+			if k != "$skiptoken" {
+				v[k] = vs
+			}
+		}
+		v.Set("$skiptoken", "X"+strconv.Itoa(end))
+		out.NextLink = c.base + c.path + "?" + strings.ReplaceAll(v.Encode(), "%24", "$")
+	}
+	return jsonResult(http.StatusOK, out)
+}
+
+// ---- handlers (f.mu held) ----
+
+func (f *Fake) listUsers(c call) result {
+	return f.page(c, len(f.users), func(i int) object { return toObject(f.users[i]) }, userDefault)
+}
+
+func (f *Fake) getUser(c call, id string) result {
+	u := f.findUserLocked(id)
+	if u == nil {
+		return notFound(id)
+	}
+	q, e := parseQuery(c)
+	if e != nil {
+		return result{err: e}
+	}
+	return result{status: http.StatusOK, body: withContext(project(toObject(u), q.selectFields, userDefault), c.base+"/$metadata#users/$entity")}
+}
+
+func (f *Fake) findUserLocked(id string) *snapshot.User {
+	if i, ok := f.userIdx[id]; ok {
+		return f.users[i]
+	}
+	for _, u := range f.users {
+		if strings.EqualFold(u.UserPrincipalName, id) {
+			return u
+		}
+	}
+	return nil
+}
+
+func notFound(id string) result {
+	return errResult(http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// decodeObject reads a JSON object body into raw fields.
+func decodeObject(body []byte) (map[string]json.RawMessage, *apiError) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil || m == nil {
+		return nil, &apiError{status: http.StatusBadRequest, code: "BadRequest", msg: "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."}
+	}
+	for k := range m {
+		if strings.HasPrefix(k, "@odata.") {
+			delete(m, k) // annotations such as the @odata.type msgraph-sdk-go sends are not properties
+		}
+	}
+	return m, nil
+}
+
+var userWritable = map[string]bool{"onPremisesImmutableId": true, "displayName": true, "givenName": true, "surname": true, "accountEnabled": true}
+
+func (f *Fake) updateUser(c call, id string) result {
+	u := f.findUserLocked(id)
+	if u == nil {
+		return notFound(id)
+	}
+	m, e := decodeObject(c.body)
+	if e != nil {
+		return result{err: e}
+	}
+	if c.version == "beta" {
+		if v, ok := m["onPremisesObjectIdentifier"]; ok {
+			if string(v) != "null" {
+				return errResult(http.StatusBadRequest, "Request_BadRequest", "Only null is accepted for property 'onPremisesObjectIdentifier'.")
+			}
+			delete(m, "onPremisesObjectIdentifier")
+			delete(f.objectIDs, u.ID)
+		}
+	}
+	synced := isTrue(u.OnPremisesSyncEnabled) && !f.cloudManaged[u.ID]
+	for k := range m {
+		if !userWritable[k] {
+			return errResult(http.StatusBadRequest, "Request_BadRequest", "Property '"+k+"' is read-only and cannot be set.")
+		}
+		if synced {
+			return errResult(http.StatusBadRequest, codeReadOnlySynced, msgReadOnlySynced)
+		}
+	}
+	if v, ok := m["onPremisesImmutableId"]; ok {
+		if string(v) == "null" {
+			u.OnPremisesImmutableID = ""
+		} else {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return errResult(http.StatusBadRequest, "Request_BadRequest", "Invalid value specified for property 'onPremisesImmutableId' of resource 'User'.")
+			}
+			if _, err := anchor.ParseSourceAnchor(s); err != nil {
+				return errResult(http.StatusBadRequest, "Request_BadRequest", "Invalid value specified for property 'onPremisesImmutableId' of resource 'User'.")
+			}
+			for _, o := range f.users {
+				if o != u && o.OnPremisesImmutableID == s {
+					return errResult(http.StatusBadRequest, "Request_BadRequest", "Another object with the same value for property onPremisesImmutableId already exists.")
+				}
+			}
+			u.OnPremisesImmutableID = s
+		}
+	}
+	for k, v := range m {
+		switch k {
+		case "displayName":
+			json.Unmarshal(v, &u.DisplayName)
+		case "givenName":
+			json.Unmarshal(v, &u.GivenName)
+		case "surname":
+			json.Unmarshal(v, &u.Surname)
+		case "accountEnabled":
+			json.Unmarshal(v, &u.AccountEnabled)
+		}
+	}
+	return result{status: http.StatusNoContent}
+}
+
+func (f *Fake) listGroups(c call) result {
+	return f.page(c, len(f.groups), func(i int) object { return toObject(f.groups[i]) }, groupDefault)
+}
+
+func (f *Fake) listContacts(c call) result {
+	return f.page(c, len(f.contacts), func(i int) object { return toObject(f.contacts[i]) }, contactDefault)
+}
+
+func (f *Fake) listDeleted(c call) result {
+	return f.page(c, len(f.deleted), func(i int) object { return toObject(f.deleted[i]) }, append(slicesClone(userDefault), "deletedDateTime"))
+}
+
+// withContext adds "@odata.context" as the first member of a projected object.
+func withContext(obj json.RawMessage, ctx string) json.RawMessage {
+	cb, _ := json.Marshal(ctx)
+	out := append([]byte(`{"@odata.context":`), cb...)
+	if len(obj) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, obj[1:]...)
+}
+
+func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+func (f *Fake) listRoles(c call) result {
+	return f.page(c, len(f.roles), func(i int) object { return toObject(f.roles[i]) }, []string{"id", "principalId", "roleDefinitionId", "directoryScopeId"})
+}
+
+// syncedFlag returns the object's onPremisesSyncEnabled pointer (nil if the object is unknown).
+func (f *Fake) objectExists(kind, id string) (**bool, bool) {
+	switch kind {
+	case "users":
+		if u := f.findUserLocked(id); u != nil {
+			return &u.OnPremisesSyncEnabled, true
+		}
+	case "groups":
+		for _, g := range f.groups {
+			if g.ID == id {
+				return &g.OnPremisesSyncEnabled, true
+			}
+		}
+	case "contacts":
+		for _, ct := range f.contacts {
+			if ct.ID == id {
+				return &ct.OnPremisesSyncEnabled, true
+			}
+		}
+	}
+	return nil, false
+}
+
+func (f *Fake) getBehavior(kind, id string) result {
+	if _, ok := f.objectExists(kind, id); !ok {
+		return notFound(id)
+	}
+	return jsonResult(http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#" + kind + "('" + id + "')/onPremisesSyncBehavior/$entity",
+		"id": id, "isCloudManaged": f.cloudManaged[id]})
+}
+
+func (f *Fake) updateBehavior(c call, kind, id string) result {
+	flag, ok := f.objectExists(kind, id)
+	if !ok {
+		return notFound(id)
+	}
+	m, e := decodeObject(c.body)
+	if e != nil {
+		return result{err: e}
+	}
+	var v bool
+	raw, present := m["isCloudManaged"]
+	if !present || json.Unmarshal(raw, &v) != nil {
+		return errResult(http.StatusBadRequest, "Request_BadRequest", "Property 'isCloudManaged' must be a boolean.")
+	}
+	if v {
+		f.cloudManaged[id] = true
+		*flag = nil // reference §4c: after SOA transfer isCloudManaged=true, onPremisesSyncEnabled null
+	} else {
+		delete(f.cloudManaged, id)
+	}
+	return result{status: http.StatusNoContent}
+}
+
+func (f *Fake) getOrganization(c call) result {
+	o := cloneOrg(f.org)
+	if !f.disableUntil.IsZero() {
+		fls := false
+		o.OnPremisesSyncEnabled = &fls
+	}
+	obj := toObject(o)
+	q, e := parseQuery(c)
+	if e != nil {
+		return result{err: e}
+	}
+	return jsonResult(http.StatusOK, map[string]any{"value": []json.RawMessage{project(obj, q.selectFields,
+		[]string{"id", "displayName", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "verifiedDomains"})}})
+}
+
+func (f *Fake) updateOrganization(c call, id string) result {
+	if id != f.org.ID {
+		return notFound(id)
+	}
+	m, e := decodeObject(c.body)
+	if e != nil {
+		return result{err: e}
+	}
+	for k := range m {
+		if k != "onPremisesSyncEnabled" {
+			return errResult(http.StatusBadRequest, "Request_BadRequest", "Property '"+k+"' cannot be set by this fake.")
+		}
+	}
+	var v bool
+	if json.Unmarshal(m["onPremisesSyncEnabled"], &v) != nil {
+		return errResult(http.StatusBadRequest, "Request_BadRequest", "Property 'onPremisesSyncEnabled' must be a boolean.")
+	}
+	if !f.disableUntil.IsZero() {
+		return errResult(http.StatusBadRequest, "DirSyncStatusChangeNotAllowed",
+			"Directory Sync is currently in a pending disable state for this directory; wait until it completes (up to 72 hours).")
+	}
+	switch {
+	case v:
+		t := true
+		f.org.OnPremisesSyncEnabled = &t
+	case isTrue(f.org.OnPremisesSyncEnabled):
+		fls := false
+		f.org.OnPremisesSyncEnabled = &fls
+		f.disableUntil = f.now().Add(f.disablePeriod)
+		if f.disablePeriod <= 0 {
+			f.tickLocked()
+		}
+	default:
+		fls := false
+		f.org.OnPremisesSyncEnabled = &fls
+	}
+	return result{status: http.StatusNoContent}
+}
+
+// DisablePending reports whether a tenant-wide disable is pending, and until when.
+func (f *Fake) DisablePending() (time.Time, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tickLocked()
+	return f.disableUntil, !f.disableUntil.IsZero()
+}
+
+func (f *Fake) getSync(c call) result {
+	return jsonResult(http.StatusOK, map[string]any{"value": []any{f.sync}})
+}
+
+func (f *Fake) updateSync(c call, id string) result {
+	if id != f.sync.ID {
+		return notFound(id)
+	}
+	m, e := decodeObject(c.body)
+	if e != nil {
+		return result{err: e}
+	}
+	raw, ok := m["features"]
+	if !ok {
+		return result{status: http.StatusNoContent}
+	}
+	var feats map[string]json.RawMessage
+	if json.Unmarshal(raw, &feats) != nil {
+		return errResult(http.StatusBadRequest, "BadRequest", "Property 'features' must be an object.")
+	}
+	for k, v := range feats {
+		var b bool
+		if json.Unmarshal(v, &b) != nil {
+			return errResult(http.StatusBadRequest, "BadRequest", "Feature '"+k+"' must be a boolean.")
+		}
+		switch k {
+		case "blockSoftMatchEnabled":
+			f.sync.Features.BlockSoftMatchEnabled = b
+		case "blockCloudObjectTakeoverThroughHardMatchEnabled":
+			f.sync.Features.BlockCloudObjectTakeoverThroughHardMatchEnabled = b
+		case "softMatchOnUpnEnabled":
+			f.sync.Features.SoftMatchOnUpnEnabled = b
+		default:
+			if f.sync.Features.Extra == nil {
+				f.sync.Features.Extra = map[string]json.RawMessage{}
+			}
+			f.sync.Features.Extra[k] = v
+		}
+	}
+	return result{status: http.StatusNoContent}
+}
+
+func (f *Fake) restore(c call, id string) result {
+	now := f.now()
+	for i, u := range f.deleted {
+		if u.ID != id {
+			continue
+		}
+		if u.DeletedDateTime != nil && now.Sub(*u.DeletedDateTime) > RestoreWindow {
+			break
+		}
+		if o := f.findUserLocked(u.UserPrincipalName); o != nil && u.UserPrincipalName != "" {
+			return errResult(http.StatusBadRequest, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.")
+		}
+		f.deleted = append(f.deleted[:i], f.deleted[i+1:]...)
+		u.DeletedDateTime = nil
+		f.userIdx[u.ID] = len(f.users)
+		f.users = append(f.users, u)
+		return result{status: http.StatusOK, body: project(toObject(u), nil, append(slicesClone(userDefault), "onPremisesImmutableId", "onPremisesSyncEnabled"))}
+	}
+	return notFound(id)
+}
