@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/matching"
 	"github.com/hybridid/hybridid/snapshot"
 )
@@ -50,6 +51,12 @@ var (
 	// openGraph reads the tenant live through Microsoft Graph at endpoint ("" means the
 	// HYBRIDCTL_GRAPH_ENDPOINT or the default) and returns it as a snapshot.
 	openGraph func(ctx context.Context, e *env, endpoint string) (*snapshot.Snapshot, error)
+	// openDirectory connects to the directory at an ldap:// or ldaps:// URL for conversion
+	// (set by cmd_ldap.go). The returned io.Closer ends the connection.
+	openDirectory func(ctx context.Context, e *env, url string) (conversion.Directory, io.Closer, error)
+	// openTenant connects to the tenant through Microsoft Graph for conversion (set by
+	// cmd_graph.go); endpoint "" means HYBRIDCTL_GRAPH_ENDPOINT or the default.
+	openTenant func(ctx context.Context, e *env, endpoint string) (conversion.Tenant, error)
 )
 
 func register(c *command) {
