@@ -80,7 +80,9 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 		snapErr error
 		wg      sync.WaitGroup
 	)
-	wg.Go(func() { on, onErr = readOnPrem(ctx, e, *onprem, *base) })
+	prog := startProgress(e, "reading the directory and the tenant")
+	defer prog.Stop()
+	wg.Go(func() { on, onErr = readOnPrem(ctx, e, *onprem, *base, prog) })
 	wg.Go(func() { snap, snapErr = readCloud(ctx, e, *cloud, *endpoint) })
 	wg.Wait()
 	if onErr != nil {
@@ -89,10 +91,12 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 	if snapErr != nil {
 		return failure(e, name, snapErr)
 	}
+	prog.Phase("evaluating")
 	rep, err := evaluate(cfg, snap, on)
 	if err != nil {
 		return failure(e, name, err)
 	}
+	prog.Phase("writing the report")
 	if err := writeReport(e.stdout, *format, rep); err != nil {
 		return failure(e, name, err)
 	}
@@ -119,7 +123,7 @@ func isLDAPURL(s string) bool {
 
 // readOnPrem reads the on-premises objects from an LDIF file or, through the openLDAP hook, a
 // live directory.
-func readOnPrem(ctx context.Context, e *env, src, base string) ([]matching.OnPrem, error) {
+func readOnPrem(ctx context.Context, e *env, src, base string, prog *progress) ([]matching.OnPrem, error) {
 	var seq iter.Seq2[matching.OnPrem, error]
 	if isLDAPURL(src) {
 		if openLDAP == nil {
@@ -138,12 +142,17 @@ func readOnPrem(ctx context.Context, e *env, src, base string) ([]matching.OnPre
 		defer f.Close()
 		seq = ldif.ReadOnPrem(f, src, ldif.Mapping{})
 	}
-	return collect(seq)
+	return collectProgress(seq, prog)
 }
 
 // collect gathers the records in fixed-size chunks and copies them into one slice at the end,
 // so that a million records are not copied again at every doubling of a growing slice.
 func collect(seq iter.Seq2[matching.OnPrem, error]) ([]matching.OnPrem, error) {
+	return collectProgress(seq, nil)
+}
+
+// collectProgress is collect counting the records on prog (which may be nil).
+func collectProgress(seq iter.Seq2[matching.OnPrem, error], prog *progress) ([]matching.OnPrem, error) {
 	const chunkLen = 1 << 14
 	var chunks [][]matching.OnPrem
 	cur := make([]matching.OnPrem, 0, chunkLen)
@@ -158,6 +167,9 @@ func collect(seq iter.Seq2[matching.OnPrem, error]) ([]matching.OnPrem, error) {
 		}
 		cur = append(cur, rec)
 		n++
+		if n&0x3ff == 0 {
+			prog.Add(0x400)
+		}
 	}
 	if len(chunks) == 0 {
 		return cur, nil

@@ -26,7 +26,8 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
-	// stderrTTY reports whether stderr is a terminal (progress is shown only then).
+	// stderrTTY reports whether progress may be shown on stderr: stderr is a terminal and JSON
+	// output is not being piped.
 	stderrTTY bool
 }
 
@@ -80,7 +81,10 @@ func failure(e *env, cmd string, err error) int {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, stderrTTY: isTerminal(os.Stderr)}
+	// Progress goes to stderr only when it is a terminal, and never when JSON output is piped
+	// (spec/cli.md common rules).
+	progress := isTerminal(os.Stderr) && (isTerminal(os.Stdout) || !wantsJSON(os.Args[1:]))
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, stderrTTY: progress}
 	code := runMain(ctx, e, os.Args[1:])
 	stop()
 	os.Exit(code)
@@ -126,6 +130,21 @@ func printHelp(w io.Writer) {
 	}
 	b.WriteString("\nRun 'hybridctl help <command>' for a command's flags.\n")
 	io.WriteString(w, b.String())
+}
+
+// wantsJSON reports whether the arguments ask for JSON output (--json or --format json).
+func wantsJSON(args []string) bool {
+	for i, a := range args {
+		switch a {
+		case "--json", "-json", "--format=json", "-format=json":
+			return true
+		case "--format", "-format":
+			if i+1 < len(args) && args[i+1] == "json" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isTerminal(f *os.File) bool {
