@@ -2,6 +2,7 @@ package anchor
 
 import (
 	"strconv"
+	"strings"
 )
 
 // Form names a way of writing an anchor.
@@ -38,7 +39,7 @@ func (f Form) String() string {
 // ParseForm parses a form name: auto, guid, immutableid, hex or dn (any case).
 func ParseForm(s string) (Form, error) {
 	for f, name := range formNames {
-		if Form(f) != FormLDAPFilter && equalFold(s, name) {
+		if Form(f) != FormLDAPFilter && strings.EqualFold(s, name) {
 			return Form(f), nil
 		}
 	}
@@ -132,23 +133,4 @@ func ParseAs(f Form, s string) (ObjectGUID, error) {
 
 func badForm(f Form, s string) error {
 	return perr("ParseAs", s, ErrSyntax, "form "+f.String()+" cannot be parsed")
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
