@@ -56,12 +56,20 @@ func ParseGUID(s string) (ObjectGUID, error) {
 		}
 	}
 	var g ObjectGUID
+	t = t[:36]
+	// Unrolled: text pair k goes to wire byte textOrder[k].
+	h := &hexvalue
 	var bad byte
-	for j, i := range guidTextOffsets {
-		hi, lo := hexvalue[t[i]], hexvalue[t[i+1]]
+	pair := func(i int) byte {
+		hi, lo := h[t[i]], h[t[i+1]]
 		bad |= hi | lo
-		g.b[textOrder[j]] = hi<<4 | lo
+		return hi<<4 | lo
 	}
+	g.b[3], g.b[2], g.b[1], g.b[0] = pair(0), pair(2), pair(4), pair(6)
+	g.b[5], g.b[4] = pair(9), pair(11)
+	g.b[7], g.b[6] = pair(14), pair(16)
+	g.b[8], g.b[9] = pair(19), pair(21)
+	g.b[10], g.b[11], g.b[12], g.b[13], g.b[14], g.b[15] = pair(24), pair(26), pair(28), pair(30), pair(32), pair(34)
 	if bad > 0xf {
 		for _, i := range guidTextOffsets {
 			for k := i; k < i+2; k++ {
