@@ -6,8 +6,14 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
+	"text/tabwriter"
+	"time"
 
+	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/conversion/conversiontest"
 	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
 	"github.com/hybridid/hybridid/snapshot"
@@ -29,7 +35,7 @@ const (
 func init() {
 	register(&command{
 		name:    "demo",
-		summary: "run the match on built-in sample data (no network, no set-up)",
+		summary: "run the match, then plan, apply and undo a conversion, on built-in sample data (no network, no set-up)",
 		usage:   "demo [--json]",
 		run:     runDemo,
 	})
@@ -107,6 +113,9 @@ same report comes from
 		return failure(e, name, err)
 	}
 	writeWhatIf(w, rep, strict)
+	if err := demoConvert(ctx, w); err != nil {
+		return failure(e, name, err)
+	}
 	return 0
 }
 
@@ -128,4 +137,198 @@ func writeWhatIf(w io.Writer, rep, strict *matching.Report) {
 		return
 	}
 	fmt.Fprintln(w, "  Turn it off for the matching run, then on again (reference §2.4).")
+}
+
+// The second act of the demo: the users it converts. Wave 1 goes cloud-only by source-of-authority
+// transfer: sync is about to soft-delete both (their AD objects left the scope or are gone).
+// Wave 2 goes synced by hard match: Dev Patel would only soft-match on UPN, and Jon Reyes holds
+// an Entra role, which the planner refuses.
+var (
+	demoWave1 = []string{"olivia.grant@contoso.example", "rob.stone@contoso.example"}
+	demoWave2 = []string{"dev.patel@contoso.example", "jon.reyes@contoso.example"}
+)
+
+// demoConvert plans the two waves on the embedded data, applies them against in-process fakes
+// of AD and the tenant seeded with the same data (a journal per plan in a temporary directory,
+// a fixed clock), shows what changed and what sync would now do, then undoes both and shows the
+// values back as they were.
+func demoConvert(ctx context.Context, w io.Writer) error {
+	on, snap, err := demoInput()
+	if err != nil {
+		return err
+	}
+	cloud, err := snap.Cloud()
+	if err != nil {
+		return err
+	}
+	tenant := snap.Tenant()
+	cfg := matching.Config{Scope: []string{demoScope}}
+	in := &conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: on, Config: cfg}
+	at := snap.TakenAt
+	plans := []*conversion.Plan{
+		conversion.PlanSOA(in, &conversion.Options{CreatedAt: at, Users: demoWave1, Predict: matching.Evaluate}),
+		conversion.PlanHardMatch(in, &conversion.Options{CreatedAt: at, Users: demoWave2, Predict: matching.Evaluate}),
+	}
+	fmt.Fprint(w, `
+Act 2: convert users with a reviewable plan, a journal, and undo
+
+Two plans on the same data, as these commands make them (wave1.txt and wave2.txt list the users):
+  hybridctl plan --to cloud-only --cloud tenant.json --users wave1.txt -o wave1.json
+  hybridctl plan --to synced --onprem corp.ldif --cloud tenant.json --scope `+demoScope+` \
+    --users wave2.txt -o wave2.json
+
+`)
+	for i, p := range plans {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := writePlanTable(w, p); err != nil {
+			return err
+		}
+	}
+
+	dir := conversiontest.NewDirectory(on...)
+	ten := conversiontest.NewTenant(tenant, cloud...)
+	tmp, err := os.MkdirTemp("", "hybridctl-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	now := func() time.Time { return at }
+	var journals []*conversion.FileJournal
+	defer func() {
+		for _, j := range journals {
+			j.Close()
+		}
+	}()
+	before := demoValues(ten, plans)
+	fmt.Fprint(w, "\nApplying both plans against in-process fakes of AD and the tenant, seeded with the same data\n(hybridctl apply wave1.json --journal wave1.journal, and the same for wave 2):\n\n")
+	for i, p := range plans {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		j, err := conversion.OpenJournal(filepath.Join(tmp, fmt.Sprintf("wave%d.journal", i+1)))
+		if err != nil {
+			return err
+		}
+		journals = append(journals, j)
+		a := &conversion.Applier{Directory: dir, Tenant: ten, Journal: j, Concurrency: 1, Now: now}
+		res, err := a.Apply(ctx, p)
+		if err != nil {
+			return err
+		}
+		writeResult(w, res)
+		if !res.OK() {
+			return res.Err()
+		}
+	}
+	applied := demoValues(ten, plans)
+
+	fmt.Fprint(w, "\nWhat sync would do with these users now:\n")
+	before2 := matching.Evaluate(cfg, tenant, on, cloud)
+	after := matching.Evaluate(cfg, tenant, dir.All(), demoCloudNow(ten, cloud))
+	demoOutcomes(w, plans, before2, after)
+
+	fmt.Fprint(w, "\nUndo, newest plan first (hybridctl undo --journal wave2.journal, then wave1.journal):\n\n")
+	for i := len(plans) - 1; i >= 0; i-- {
+		if i < len(plans)-1 {
+			fmt.Fprintln(w)
+		}
+		a := &conversion.Applier{Directory: dir, Tenant: ten, Journal: journals[i], Concurrency: 1, Now: now}
+		res, err := a.Undo(ctx)
+		if err != nil {
+			return err
+		}
+		writeResult(w, res)
+		if !res.OK() {
+			return res.Err()
+		}
+	}
+	undone := demoValues(ten, plans)
+
+	fmt.Fprint(w, "\nThe values the plans changed, before, after apply, and after undo:\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "USER\tATTRIBUTE\tBEFORE\tAPPLIED\tUNDONE")
+	same := true
+	for i := range before {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", before[i].who, before[i].attr, before[i].v, applied[i].v, undone[i].v)
+		same = same && before[i].v.Equal(undone[i].v)
+	}
+	tw.Flush()
+	if same {
+		fmt.Fprintln(w, "Every value is back as it was.")
+	} else {
+		fmt.Fprintln(w, "Some values are not back as they were.")
+	}
+	return nil
+}
+
+type demoValue struct {
+	who, attr string
+	v         conversion.Value
+}
+
+// demoValues reads, from the fake tenant, the attribute each change of the plans writes.
+func demoValues(ten *conversiontest.Tenant, plans []*conversion.Plan) []demoValue {
+	var out []demoValue
+	for _, p := range plans {
+		for _, c := range p.Changes {
+			u, _ := ten.Get(c.Target.ID)
+			v := conversion.Null()
+			switch c.Action {
+			case conversion.SetCloudManaged:
+				v = conversion.Bool(u.CloudManaged)
+			case conversion.SetImmutableID, conversion.ClearImmutableID:
+				v = conversion.TextOrNull(u.ImmutableID.String())
+			}
+			out = append(out, demoValue{who: c.Target.UPN, attr: c.Action.Attribute(), v: v})
+		}
+	}
+	return out
+}
+
+// demoCloudNow returns the cloud records as the fake tenant holds them now.
+func demoCloudNow(ten *conversiontest.Tenant, cloud []matching.Cloud) []matching.Cloud {
+	out := make([]matching.Cloud, len(cloud))
+	for i, c := range cloud {
+		out[i] = c
+		if c.Deleted {
+			continue
+		}
+		if u, ok := ten.Get(c.ID); ok {
+			out[i] = u
+		}
+	}
+	return out
+}
+
+// demoOutcomes prints, for each user a plan changes, the engine's outcome for it before and
+// after the changes.
+func demoOutcomes(w io.Writer, plans []*conversion.Plan, before, after *matching.Report) {
+	find := func(rep *matching.Report, id string) string {
+		for _, r := range rep.Objects {
+			if r.Side == matching.SideOnPrem && r.Target == id {
+				return r.Outcome.String() + " from " + r.DN
+			}
+		}
+		for _, r := range rep.Objects {
+			if r.Side == matching.SideCloud && r.ID == id {
+				return r.Outcome.String()
+			}
+		}
+		return "-"
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "USER\tBEFORE\tAFTER")
+	seen := map[string]bool{}
+	for _, p := range plans {
+		for _, c := range p.Changes {
+			if seen[c.Target.ID] {
+				continue
+			}
+			seen[c.Target.ID] = true
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Target.UPN, find(before, c.Target.ID), find(after, c.Target.ID))
+		}
+	}
+	tw.Flush()
 }

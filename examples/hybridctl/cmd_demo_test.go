@@ -65,6 +65,24 @@ func TestDemoCoversEveryOutcomeAndCode(t *testing.T) {
 	}
 }
 
+// TestDemoTextGolden pins the whole text output, both acts: the match report and the
+// conversion (plan tables, apply and undo against the fakes, with a fixed clock).
+func TestDemoTextGolden(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := run(t, "", "demo")
+	require.Equal(t, 0, code, errOut)
+	golden := filepath.Join("testdata", "demo.golden.txt")
+	if *updateGolden {
+		require.NoError(t, os.WriteFile(golden, []byte(out), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run 'go test ./examples/hybridctl -run TestDemoTextGolden -update' to create it")
+	assert.Equal(t, string(want), out, "demo text changed; if on purpose, rerun with -update and review the diff")
+	assert.Contains(t, out, "\nAct 2: convert users")
+	assert.Contains(t, out, "Every value is back as it was.")
+	assert.Contains(t, out, "dev.patel@contoso.example     soft-match-upn from CN=Dev Patel,OU=Synced,DC=corp,DC=example,DC=test  hard-match from")
+}
+
 func TestDemoText(t *testing.T) {
 	t.Parallel()
 	out, errOut, code := run(t, "", "demo")

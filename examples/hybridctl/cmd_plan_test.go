@@ -1,0 +1,442 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/conversion/conversiontest"
+	"github.com/hybridid/hybridid/matching"
+)
+
+// The fakes behind apply and undo: a test registers a directory and a tenant under a name and
+// passes --graph-endpoint fake:NAME and --onprem ldap://fake-NAME; the hooks of main.go are
+// wrapped once (before any test runs in parallel) to hand them out, and pass anything else to
+// the adapters.
+
+type fakeSet struct {
+	dir *conversiontest.Directory
+	ten *conversiontest.Tenant
+}
+
+var (
+	fakeHooksOnce sync.Once
+	fakeSets      sync.Map // name -> *fakeSet
+)
+
+// installFakeHooks must be called before t.Parallel.
+func installFakeHooks() {
+	fakeHooksOnce.Do(func() {
+		realTen, realDir := openTenant, openDirectory
+		openTenant = func(ctx context.Context, e *env, endpoint string) (conversion.Tenant, error) {
+			if name, ok := strings.CutPrefix(endpoint, "fake:"); ok {
+				if v, ok := fakeSets.Load(name); ok {
+					return v.(*fakeSet).ten, nil
+				}
+				return nil, fmt.Errorf("no fake tenant %q", name)
+			}
+			if realTen == nil {
+				return nil, errors.New("no Graph adapter")
+			}
+			return realTen(ctx, e, endpoint)
+		}
+		openDirectory = func(ctx context.Context, e *env, url string) (conversion.Directory, io.Closer, error) {
+			if name, ok := strings.CutPrefix(url, "ldap://fake-"); ok {
+				if v, ok := fakeSets.Load(name); ok {
+					return v.(*fakeSet).dir, io.NopCloser(nil), nil
+				}
+				return nil, nil, fmt.Errorf("no fake directory %q", name)
+			}
+			if realDir == nil {
+				return nil, nil, errors.New("no LDAP adapter")
+			}
+			return realDir(ctx, e, url)
+		}
+	})
+}
+
+// newFakes seeds a fake directory and tenant with the demo data (the tenant's org changed by
+// org, when not nil) and registers them under the test's name; it returns the flags that reach
+// them.
+func newFakes(t *testing.T, org func(*matching.Tenant)) (*fakeSet, []string) {
+	t.Helper()
+	on, snap, err := demoInput()
+	require.NoError(t, err)
+	cloud, err := snap.Cloud()
+	require.NoError(t, err)
+	tenant := snap.Tenant()
+	if org != nil {
+		org(&tenant)
+	}
+	fs := &fakeSet{dir: conversiontest.NewDirectory(on...), ten: conversiontest.NewTenant(tenant, cloud...)}
+	name := strings.ReplaceAll(t.Name(), "/", "_")
+	_, dup := fakeSets.LoadOrStore(name, fs)
+	require.False(t, dup, name)
+	t.Cleanup(func() { fakeSets.Delete(name) })
+	return fs, []string{"--graph-endpoint", "fake:" + name, "--onprem", "ldap://fake-" + name}
+}
+
+const (
+	demoTenantFile = "demodata/tenant.json"
+	demoLDIFFile   = "demodata/corp.ldif"
+	oliviaID       = "011e0000-0000-4000-8000-00000000000f"
+	robID          = "a0b00000-0000-4000-8000-000000000011"
+	graceID        = "67ace000-0000-4000-8000-000000000007"
+)
+
+// makePlan writes the users file and runs plan; it returns the plan file.
+func makePlan(t *testing.T, users string, args ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	uf := filepath.Join(dir, "users.txt")
+	require.NoError(t, os.WriteFile(uf, []byte(users), 0o600))
+	pf := filepath.Join(dir, "plan.json")
+	_, errOut, code := run(t, "", append([]string{"plan", "--cloud", demoTenantFile, "--users", uf, "-o", pf}, args...)...)
+	require.Equal(t, 0, code, errOut)
+	return pf
+}
+
+func TestPlanUsage(t *testing.T) {
+	t.Parallel()
+	base := []string{"--cloud", demoTenantFile, "--all"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no direction", append([]string{"plan"}, base...), `--to "": want cloud-only or synced`},
+		{"method of the other direction", append([]string{"plan", "--to", "cloud-only", "--method", "hard-match"}, base...), "want one of soa, ou-move, tenant-wide"},
+		{"no cloud", []string{"plan", "--to", "cloud-only", "--all"}, "--cloud is required"},
+		{"no onprem for hard match", []string{"plan", "--to", "synced", "--cloud", demoTenantFile, "--all"}, "--onprem is required for --method hard-match"},
+		{"neither users nor all", []string{"plan", "--to", "cloud-only", "--cloud", demoTenantFile}, "--users FILE (one per line) or --all"},
+		{"both users and all", append([]string{"plan", "--to", "cloud-only", "--users", "x"}, base...), "not both"},
+		{"ou-move without target", append([]string{"plan", "--to", "cloud-only", "--method", "ou-move", "--onprem", demoLDIFFile}, base...), "needs --target-ou"},
+		{"create-ou with soa", append([]string{"plan", "--to", "cloud-only", "--create-ou", "OU=X"}, base...), "--create-ou applies only"},
+		{"confirm with soa", append([]string{"plan", "--to", "cloud-only", "--confirm-tenant", "x"}, base...), "--confirm-tenant applies only"},
+		{"bad flag", []string{"plan", "--nope"}, "flag provided but not defined"},
+		{"apply without plan", []string{"apply", "--journal", "j"}, "the plan file is required"},
+		{"apply without journal", []string{"apply", "plan.json"}, "--journal FILE is required"},
+		{"apply two plans", []string{"apply", "a.json", "b.json", "--journal", "j"}, `unexpected argument "b.json"`},
+		{"resolve and dry run", []string{"apply", "a.json", "--journal", "j", "--resolve", "--dry-run"}, "do not go together"},
+		{"undo without journal", []string{"undo"}, "--journal FILE is required"},
+		{"undo with a plan", []string{"undo", "plan.json", "--journal", "j"}, "undo reads only the journal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := run(t, "", tc.args...)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, tc.want)
+			assert.Contains(t, errOut, "see 'hybridctl help "+tc.args[0]+"'")
+		})
+	}
+}
+
+func TestPlanUsersFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		return p
+	}
+	good := "# wave 1\n\nolivia.grant@contoso.example\n  A0B00000-0000-4000-8000-000000000011  \n"
+	for _, tc := range []struct {
+		name, file, stdin string
+		code              int
+		wantErr, wantOut  string
+	}{
+		{"file", write("good.txt", good), "", 0, "", "2 change(s) for 2 user(s), 0 refused"},
+		{"stdin", "-", good, 0, "", "rob.stone@contoso.example"},
+		{"bad line names file and line", write("bad.txt", "olivia.grant@contoso.example\n# ok\nolivia grant\n"), "", 1, "bad.txt:3: bad users list", ""},
+		{"bad stdin line", "-", "ann@\n", 1, "stdin:1: bad users list", ""},
+		{"empty", write("empty.txt", "# nobody\n"), "", 1, "empty.txt lists no users", ""},
+		{"missing", filepath.Join(dir, "missing.txt"), "", 1, "missing.txt: no such file", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := run(t, tc.stdin, "plan", "--to", "cloud-only", "--cloud", demoTenantFile, "--users", tc.file)
+			assert.Equal(t, tc.code, code, errOut)
+			if tc.wantErr != "" {
+				assert.Contains(t, errOut, tc.wantErr)
+				assert.Empty(t, out)
+			}
+			assert.Contains(t, out, tc.wantOut)
+		})
+	}
+}
+
+func TestPlanOutput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users.txt")
+	require.NoError(t, os.WriteFile(users, []byte("olivia.grant@contoso.example\nfrank.ito@contoso.example\nnobody@contoso.example\n"), 0o600))
+
+	t.Run("refused users exit 1 and are named", func(t *testing.T) {
+		t.Parallel()
+		pf := filepath.Join(dir, "refused.json")
+		out, errOut, code := run(t, "", "plan", "--to", "cloud-only", "--cloud", demoTenantFile, "--users", users, "-o", pf)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, out, "c0001  set-cloud-managed  cloud olivia.grant@contoso.example")
+		assert.Contains(t, out, "\nRefused:\n")
+		assert.Contains(t, errOut, "2 refused")
+		assert.Contains(t, errOut, "frank.ito@contoso.example (f0000000-0000-4000-8000-000000000006): not-synced")
+		assert.Contains(t, errOut, "nobody@contoso.example: not-found")
+		f, err := os.Open(pf)
+		require.NoError(t, err, "the plan is written even with refusals")
+		defer f.Close()
+		p, err := conversion.ReadPlan(f)
+		require.NoError(t, err)
+		assert.Len(t, p.Changes, 1)
+		assert.Len(t, p.Refused, 2)
+		assert.Equal(t, "0c0a7e11-5a3b-4c2d-9e8f-c0a70c0a7e11", p.TenantID)
+	})
+	t.Run("json", func(t *testing.T) {
+		t.Parallel()
+		out, _, code := run(t, "", "plan", "--to", "cloud-only", "--cloud", demoTenantFile, "--all", "--json")
+		assert.Equal(t, 0, code)
+		p, err := conversion.ReadPlan(strings.NewReader(out))
+		require.NoError(t, err, out)
+		assert.Equal(t, conversion.MethodSOA, p.Method)
+		assert.NotEmpty(t, p.Changes)
+	})
+	t.Run("role holders need --allow-privileged", func(t *testing.T) {
+		t.Parallel()
+		args := []string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--cloud", demoTenantFile, "--scope", demoScope, "--users", "-", "--json"}
+		_, errOut, code := run(t, "jon.reyes@contoso.example\n", args...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "role-holder")
+		assert.Contains(t, errOut, "--allow-privileged")
+		out, errOut, _ := run(t, "jon.reyes@contoso.example\n", append(args, "--allow-privileged")...)
+		assert.NotContains(t, errOut, "role-holder")
+		assert.True(t, json.Valid([]byte(out)))
+	})
+	t.Run("tenant-wide needs the tenant id", func(t *testing.T) {
+		t.Parallel()
+		_, errOut, code := run(t, "", "plan", "--to", "cloud-only", "--method", "tenant-wide", "--cloud", demoTenantFile, "--all")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "confirmation-required")
+		out, errOut, code := run(t, "", "plan", "--to", "cloud-only", "--method", "tenant-wide", "--cloud", demoTenantFile, "--all",
+			"--confirm-tenant", "0c0a7e11-5a3b-4c2d-9e8f-c0a70c0a7e11")
+		assert.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "disable-org-sync")
+	})
+}
+
+func TestApplyUndo(t *testing.T) {
+	installFakeHooks()
+	t.Parallel()
+	soa := makePlan(t, "olivia.grant@contoso.example\nrob.stone@contoso.example\n", "--to", "cloud-only")
+	reanchor := makePlan(t, "grace.kim@contoso.example\n", "--to", "synced", "--method", "re-anchor", "--onprem", demoLDIFFile, "--scope", demoScope)
+
+	t.Run("soa, then undo", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		journal := filepath.Join(t.TempDir(), "j")
+		out, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "Summary: 2 applied")
+		assert.Contains(t, out, "SetCloudManaged cloud:"+oliviaID+": false -> true")
+		for _, id := range []string{oliviaID, robID} {
+			u, _ := fk.ten.Get(id)
+			assert.True(t, u.CloudManaged, id)
+		}
+		// A second run finds everything done.
+		out, errOut, code = run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "Summary: 2 done-before")
+
+		out, errOut, code = run(t, "", append([]string{"undo", "--journal", journal, "--json"}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		var res conversion.Result
+		require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+		assert.Equal(t, 2, res.Count(conversion.StatusApplied))
+		for _, id := range []string{oliviaID, robID} {
+			u, _ := fk.ten.Get(id)
+			assert.False(t, u.CloudManaged, id)
+		}
+	})
+	t.Run("directory writes need --onprem", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		journal := filepath.Join(t.TempDir(), "j")
+		_, errOut, code := run(t, "", "apply", reanchor, "--journal", journal, flags[0], flags[1])
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errOut, "--onprem ldap://HOST or ldaps://HOST is required")
+		_, errOut, code = run(t, "", "apply", reanchor, "--journal", journal, flags[0], flags[1], "--onprem", demoLDIFFile)
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errOut, "give an ldap:// or ldaps:// URL")
+
+		out, errOut, code := run(t, "", append([]string{"apply", reanchor, "--journal", journal, "--json"}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		var res conversion.Result
+		require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+		require.Len(t, res.Changes, 1)
+		assert.Equal(t, conversion.StatusApplied, res.Changes[0].Status)
+		grace := findOnPrem(t, fk.dir, "CN=Grace Kim,OU=Synced,DC=corp,DC=example,DC=test")
+		cloudGrace, _ := fk.ten.Get(graceID)
+		g, _ := cloudGrace.ImmutableID.GUID()
+		assert.Equal(t, g, grace.ConsistencyGUID)
+
+		_, errOut, code = run(t, "", append([]string{"undo", "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		grace = findOnPrem(t, fk.dir, "CN=Grace Kim,OU=Synced,DC=corp,DC=example,DC=test")
+		assert.True(t, grace.ConsistencyGUID.IsZero())
+	})
+	t.Run("dry run writes nothing", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		journal := filepath.Join(t.TempDir(), "j")
+		out, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal, "--dry-run"}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "Writes apply would make (dry run: nothing was written):\n  SetCloudManaged cloud:"+oliviaID+": false -> true")
+		assert.Contains(t, out, "Summary: 2 planned")
+		assert.Empty(t, fk.ten.Writes())
+		assert.NoFileExists(t, journal)
+	})
+	t.Run("stale plan", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		grace := findOnPrem(t, fk.dir, "CN=Grace Kim,OU=Synced,DC=corp,DC=example,DC=test")
+		require.NoError(t, fk.dir.SetConsistencyGUID(t.Context(), grace.ObjectGUID, anchor.ObjectGUID{}, anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20")))
+		out, errOut, code := run(t, "", append([]string{"apply", reanchor, "--journal", filepath.Join(t.TempDir(), "j")}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, out, "Summary: 1 stale")
+		assert.Contains(t, errOut, "1 of 1 change(s) did not succeed")
+		assert.Contains(t, errOut, "c0001 set-consistency-guid onprem grace.kim@contoso.example")
+		assert.Contains(t, errOut, `stale plan: expected null, found "8be74422-b0d9-47ec-b861-e7de1a9cfb20"; the target changed since the plan was made: make the plan again`)
+	})
+	t.Run("wrong tenant", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, func(org *matching.Tenant) { org.ID = "11111111-2222-4333-8444-555555555555" })
+		out, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", filepath.Join(t.TempDir(), "j")}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Empty(t, out)
+		assert.Contains(t, errOut, "plan is for another tenant")
+		assert.Empty(t, fk.ten.Writes())
+	})
+	t.Run("privileged user needs the flag at apply", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, func(org *matching.Tenant) {
+			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: robID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
+		})
+		journal := filepath.Join(t.TempDir(), "j")
+		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "holding an Entra directory role: cloud rob.stone@contoso.example")
+		assert.Empty(t, fk.ten.Writes())
+		_, errOut, code = run(t, "", append([]string{"apply", soa, "--journal", journal, "--allow-privileged"}, flags...)...)
+		assert.Equal(t, 0, code, errOut)
+	})
+	t.Run("dirty journal, resolve, resume", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		journal := filepath.Join(t.TempDir(), "j")
+		f, err := os.Open(soa)
+		require.NoError(t, err)
+		p, err := conversion.ReadPlan(f)
+		f.Close()
+		require.NoError(t, err)
+		// A crash after the intent of c0001 and its write, before the outcome.
+		j, err := conversion.OpenJournal(journal)
+		require.NoError(t, err)
+		c := p.Changes[0]
+		require.NoError(t, j.Append(conversion.Entry{Plan: p.Hash(), Kind: conversion.KindIntent, ChangeID: c.ID, Change: &c}))
+		require.NoError(t, j.Close())
+		require.NoError(t, fk.ten.SetCloudManaged(t.Context(), oliviaID, false, true))
+
+		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "is dirty: change(s) c0001 were started")
+		assert.Contains(t, errOut, "hybridctl apply --resolve --journal "+journal)
+
+		out, errOut, code := run(t, "", append([]string{"apply", "--resolve", "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "c0001  set-cloud-managed")
+		assert.Contains(t, out, "applied")
+		assert.Contains(t, errOut, "resolved")
+
+		out, errOut, code = run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "Summary: 1 applied, 1 done-before")
+	})
+	t.Run("journal of another plan", func(t *testing.T) {
+		t.Parallel()
+		_, flags := newFakes(t, nil)
+		journal := filepath.Join(t.TempDir(), "j")
+		_, errOut, code := run(t, "", append([]string{"apply", reanchor, "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		_, errOut, code = run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "journal belongs to another plan")
+		assert.Contains(t, errOut, "give a new --journal file")
+	})
+	t.Run("bad plan file", func(t *testing.T) {
+		t.Parallel()
+		_, flags := newFakes(t, nil)
+		bad := filepath.Join(t.TempDir(), "bad.json")
+		require.NoError(t, os.WriteFile(bad, []byte(`{"version": 1, "changes": [{"id": "c1", "action": "delete-user"}]}`), 0o600))
+		_, errOut, code := run(t, "", append([]string{"apply", bad, "--journal", filepath.Join(t.TempDir(), "j")}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "bad.json: invalid plan")
+		assert.Contains(t, errOut, `unknown action "delete-user"`)
+	})
+	t.Run("undo of a missing journal", func(t *testing.T) {
+		t.Parallel()
+		_, flags := newFakes(t, nil)
+		_, errOut, code := run(t, "", append([]string{"undo", "--journal", filepath.Join(t.TempDir(), "none")}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "no journal to undo")
+	})
+}
+
+func findOnPrem(t *testing.T, d *conversiontest.Directory, dn string) matching.OnPrem {
+	t.Helper()
+	u, err := d.UserByDN(t.Context(), dn)
+	require.NoError(t, err)
+	return u
+}
+
+func TestConnectPortsWithoutAdapters(t *testing.T) {
+	t.Parallel()
+	ten := func(context.Context, *env, string) (conversion.Tenant, error) {
+		return conversiontest.NewTenant(matching.Tenant{}), nil
+	}
+	for _, tc := range []struct {
+		name     string
+		onprem   string
+		needsDir bool
+		openTen  func(context.Context, *env, string) (conversion.Tenant, error)
+		want     string
+	}{
+		{"no Graph adapter", "", false, nil, "cannot reach a live tenant"},
+		{"no LDAP adapter", "ldap://dc", true, ten, "cannot write to a live directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, usage, err := connectPorts(t.Context(), &env{}, "", tc.onprem, tc.needsDir, tc.openTen, nil)
+			require.Error(t, err)
+			assert.False(t, usage)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	t.Run("no directory needed", func(t *testing.T) {
+		t.Parallel()
+		p, _, err := connectPorts(t.Context(), &env{}, "", "", false, ten, nil)
+		require.NoError(t, err)
+		_, err = p.dir.User(t.Context(), anchor.ObjectGUID{})
+		assert.ErrorIs(t, err, errNoDirectory)
+	})
+}
