@@ -24,6 +24,14 @@
 // application per tenant, 3,000 writes per 2 min 30 s (reference §6.5); each batch item counts
 // as one write.
 //
+// # The conversion port
+//
+// Client.Tenant returns a conversion.Tenant. Graph has no conditional PATCH, so each of its
+// writes re-reads the property it replaces and refuses with conversion.ErrConflict when the old
+// value no longer holds; a change by another writer between that read and the write (one round
+// trip) is not detected. Its errors (*TenantError) match both graphx's and conversion's
+// sentinels; 429 carries RetryAfter.
+//
 // # Errors
 //
 // Every failure is an *OpError{Op, Target, Status, Code, Message, RequestID, RetryAfter, Err}

@@ -13,6 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/graphx"
 	"github.com/hybridid/hybridid/graphx/graphxtest"
 	"github.com/hybridid/hybridid/snapshot"
@@ -25,6 +26,13 @@ func init() {
 			return nil, err
 		}
 		return c.Snapshot(ctx)
+	}
+	openTenant = func(ctx context.Context, e *env, endpoint string) (conversion.Tenant, error) {
+		c, err := newGraphClient(e, endpoint)
+		if err != nil {
+			return nil, err
+		}
+		return c.Tenant(), nil
 	}
 	register(&command{
 		name:    "snapshot",

@@ -23,6 +23,7 @@ const (
 	OpGetSyncBehavior     = "getSyncBehavior"
 	OpUpdateSyncBehavior  = "updateSyncBehavior"
 	OpListDeletedUsers    = "listDeletedUsers"
+	OpGetDeletedItem      = "getDeletedItem"
 	OpRestore             = "restore"
 	OpListRoleAssignments = "listRoleAssignments"
 	OpBatch               = "batch"
@@ -117,11 +118,17 @@ func ParseFaults(spec string) ([]InterceptFunc, error) {
 
 // WithFaults adds interceptors (e.g. from ParseFaults).
 func WithFaults(fns ...InterceptFunc) Option {
-	return func(f *Fake) error { f.intercept = append(f.intercept, fns...); return nil }
+	return func(f *Fake) error {
+		f.intercept = append(f.intercept[:len(f.intercept):len(f.intercept)], fns...)
+		return nil
+	}
 }
 
 func (f *Fake) fault(op, target string) *Fault {
-	for _, fn := range f.intercept {
+	f.mu.Lock()
+	fns := f.intercept
+	f.mu.Unlock()
+	for _, fn := range fns {
 		if ft := fn(op, target); ft != nil {
 			return ft
 		}

@@ -53,6 +53,8 @@ func (f *Fake) route(c call) (op, target string, h func(call) result) {
 		}
 	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[2] == "microsoft.graph.user" && m == http.MethodGet:
 		return OpListDeletedUsers, "", f.listDeleted
+	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "deletedItems" && m == http.MethodGet:
+		return OpGetDeletedItem, seg[2], func(c call) result { return f.getDeleted(c, seg[2]) }
 	case len(seg) == 4 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[3] == "restore" && m == http.MethodPost:
 		return OpRestore, seg[2], func(c call) result { return f.restore(c, seg[2]) }
 	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleAssignments" && m == http.MethodGet:

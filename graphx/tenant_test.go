@@ -1,0 +1,194 @@
+package graphx_test
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/graphx"
+	"github.com/hybridid/hybridid/graphx/graphxtest"
+	"github.com/hybridid/hybridid/snapshot"
+)
+
+const (
+	tenantOrg = "00000000-0000-0000-0000-0000000000aa"
+	synced    = "11111111-0000-4000-8000-000000000001"
+	cloudOnly = "11111111-0000-4000-8000-000000000002"
+	gone      = "11111111-0000-4000-8000-000000000003"
+	anchorA   = "IkTni9mw7Ee4YefeGpz7IA=="
+)
+
+func tenantSeed(now time.Time) *snapshot.Snapshot {
+	on := true
+	del := now.Add(-24 * time.Hour)
+	return &snapshot.Snapshot{
+		TakenAt:      now,
+		Organization: snapshot.Organization{ID: tenantOrg, DisplayName: "T", OnPremisesSyncEnabled: &on},
+		Users: []snapshot.User{
+			{ID: synced, UserPrincipalName: "ann@contoso.example", OnPremisesImmutableID: anchorA, OnPremisesSyncEnabled: &on},
+			{ID: cloudOnly, UserPrincipalName: "bob@contoso.example"},
+		},
+		DeletedUsers: []snapshot.User{{ID: gone, UserPrincipalName: "cy@contoso.example", DeletedDateTime: &del}},
+	}
+}
+
+func newTenant(t *testing.T, opts ...graphxtest.Option) (*graphx.Tenant, *graphxtest.Server) {
+	t.Helper()
+	srv := graphxtest.NewServer(t, append([]graphxtest.Option{graphxtest.WithSeed(tenantSeed(time.Now()))}, opts...)...)
+	c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL(srv.URL), graphx.WithMaxRetries(0), graphx.WithWriteBudget(0, 0))
+	require.NoError(t, err)
+	return c.Tenant(), srv
+}
+
+func TestTenantReads(t *testing.T) {
+	t.Parallel()
+	tn, _ := newTenant(t)
+	ctx := t.Context()
+	org, err := tn.Organization(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, tenantOrg, org.ID)
+	require.NotNil(t, org.SyncEnabled)
+	assert.True(t, *org.SyncEnabled)
+
+	u, err := tn.User(ctx, synced)
+	require.NoError(t, err)
+	assert.Equal(t, anchorA, u.ImmutableID.String())
+	assert.True(t, u.Synced())
+
+	_, err = tn.User(ctx, "nope")
+	assert.ErrorIs(t, err, conversion.ErrNotFound)
+	assert.ErrorIs(t, err, graphx.ErrNotFound)
+
+	d, err := tn.DeletedUser(ctx, gone)
+	require.NoError(t, err)
+	assert.True(t, d.Deleted)
+	assert.False(t, d.DeletedAt.IsZero())
+	_, err = tn.DeletedUser(ctx, synced)
+	assert.ErrorIs(t, err, conversion.ErrNotFound)
+
+	var ids []string
+	for c, err := range tn.ListDeleted(ctx) {
+		require.NoError(t, err)
+		ids = append(ids, c.ID)
+	}
+	assert.Equal(t, []string{gone}, ids)
+}
+
+func TestTenantWrites(t *testing.T) {
+	t.Parallel()
+	a := anchor.AnchorOf(anchor.MustParse(anchorA))
+	other := anchor.AnchorOf(anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb21"))
+	cases := []struct {
+		name    string
+		do      func(t *testing.T, tn *graphx.Tenant) error
+		wantErr error
+		check   func(t *testing.T, srv *graphxtest.Server)
+	}{
+		{name: "soa: set cloud managed", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetCloudManaged(t.Context(), synced, false, true)
+		}, check: func(t *testing.T, srv *graphxtest.Server) {
+			u, _ := srv.User(synced)
+			require.NotNil(t, u.OnPremisesSyncBehavior)
+			assert.True(t, u.OnPremisesSyncBehavior.IsCloudManaged)
+		}},
+		{name: "cloud managed: stale old", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetCloudManaged(t.Context(), synced, true, false)
+		}, wantErr: conversion.ErrConflict},
+		{name: "cloud managed: missing user", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetCloudManaged(t.Context(), "nope", false, true)
+		}, wantErr: conversion.ErrNotFound},
+		{name: "immutable id on a synced user is read-only (§1.7)", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetImmutableID(t.Context(), synced, a, other)
+		}, wantErr: conversion.ErrReadOnly},
+		{name: "immutable id: stale old", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetImmutableID(t.Context(), cloudOnly, a, other)
+		}, wantErr: conversion.ErrConflict},
+		{name: "immutable id: stamp a cloud-only user", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetImmutableID(t.Context(), cloudOnly, anchor.SourceAnchor{}, other)
+		}, check: func(t *testing.T, srv *graphxtest.Server) {
+			u, _ := srv.User(cloudOnly)
+			assert.Equal(t, other.String(), u.OnPremisesImmutableID)
+		}},
+		{name: "immutable id: duplicate is a conflict", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetImmutableID(t.Context(), cloudOnly, anchor.SourceAnchor{}, a)
+		}, wantErr: conversion.ErrConflict},
+		{name: "immutable id: clear after SOA with null", do: func(t *testing.T, tn *graphx.Tenant) error {
+			require.NoError(t, tn.SetCloudManaged(t.Context(), synced, false, true))
+			return tn.SetImmutableID(t.Context(), synced, a, anchor.SourceAnchor{})
+		}, check: func(t *testing.T, srv *graphxtest.Server) {
+			u, _ := srv.User(synced)
+			assert.Empty(t, u.OnPremisesImmutableID)
+			w := srv.Writes()
+			assert.JSONEq(t, `{"onPremisesImmutableId":null}`, w[len(w)-1].Body)
+		}},
+		{name: "restore", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.RestoreDeleted(t.Context(), gone)
+		}, check: func(t *testing.T, srv *graphxtest.Server) {
+			_, ok := srv.User(gone)
+			assert.True(t, ok)
+		}},
+		{name: "restore: not deleted", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.RestoreDeleted(t.Context(), synced)
+		}, wantErr: conversion.ErrNotFound},
+		{name: "org sync off, then on while pending (§4b)", do: func(t *testing.T, tn *graphx.Tenant) error {
+			require.NoError(t, tn.SetOrgSyncEnabled(t.Context(), true, false))
+			return tn.SetOrgSyncEnabled(t.Context(), false, true)
+		}, wantErr: conversion.ErrConflict},
+		{name: "org sync: stale old", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetOrgSyncEnabled(t.Context(), false, true)
+		}, wantErr: conversion.ErrConflict},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tn, srv := newTenant(t)
+			err := tc.do(t, tn)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			if tc.check != nil {
+				tc.check(t, srv)
+			}
+		})
+	}
+}
+
+func TestTenantErrorsMapToConversion(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		fault graphxtest.Fault
+		want  error
+		after time.Duration
+	}{
+		{"429 is throttled with Retry-After", graphxtest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 7 * time.Second}, conversion.ErrThrottled, 7 * time.Second},
+		{"403 is forbidden", graphxtest.Fault{Status: http.StatusForbidden}, conversion.ErrForbidden, 0},
+		{"500 is unknown", graphxtest.Fault{Status: http.StatusInternalServerError}, nil, 0},
+		{"drop is unknown", graphxtest.Fault{Drop: true}, nil, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tn, srv := newTenant(t, graphxtest.WithInterceptor(graphxtest.FailTimes(graphxtest.OpUpdateSyncBehavior, 1, tc.fault)))
+			err := tn.SetCloudManaged(t.Context(), synced, false, true)
+			require.Error(t, err)
+			for _, s := range []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden, conversion.ErrReadOnly} {
+				assert.Equal(t, s == tc.want, errors.Is(err, s), "errors.Is(%v)", s)
+			}
+			var ra conversion.RetryAfterError
+			if tc.after > 0 {
+				require.ErrorAs(t, err, &ra)
+				assert.Equal(t, tc.after, ra.RetryAfter())
+			}
+			assert.Empty(t, srv.Writes(), "a refused write is not applied")
+		})
+	}
+}

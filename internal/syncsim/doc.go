@@ -1,0 +1,25 @@
+// Package syncsim is test support that plays a sync client (Entra Connect) against the
+// graphxtest fake tenant: a cycle reads the directory (any Source: a fixed list, the
+// conversiontest fake directory, or ldapx against Samba), reads the fake tenant's state, runs
+// matching.Evaluate, and applies the predicted outcomes to the fake, so that end-to-end tests
+// can prove that what the engine predicts is what happens after a conversion.
+//
+// What a cycle does, per predicted outcome (../shared/spec/outcomes.md):
+//   - joined, hard-match, soft-match-smtp, soft-match-upn: the cloud user is taken over or
+//     updated: onPremisesSyncEnabled=true, onPremisesImmutableId = the anchor, and every
+//     attribute with an on-premises value overwrites the cloud one (reference §2.1); a matched
+//     soft-deleted user is restored first (reference §2.4);
+//   - new: a synced cloud user is created (id derived from the anchor);
+//   - deleted (cloud side): the cloud user is soft-deleted (reference §4a);
+//   - blocked: nothing is written; the object is listed in Cycle.Errors with its code;
+//   - out-of-scope, untouched: nothing.
+//
+// A tenant whose organization onPremisesSyncEnabled is false exports nothing (reference §4b).
+// Sim implements conversion.SyncCycle: TriggerDelta runs one cycle.
+//
+// What it does not do: the fake's writes log records Graph API writes only, and a cycle's
+// changes are not in it (they go through graphxtest's state hooks); it models no export
+// deletion threshold stop, no duplicate-attribute quarantine (quarantined values are exported
+// as they are), no password hash sync, groups or contacts, no delta (every cycle is a full
+// evaluation) and no timing.
+package syncsim
