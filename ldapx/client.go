@@ -1,6 +1,7 @@
 package ldapx
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -108,37 +109,83 @@ func (c *Client) Objects(ctx context.Context, bases ...string) iter.Seq2[matchin
 	}
 }
 
-// search runs a paged search and yields complete entries (ranges resolved).
+// search runs a paged search and yields complete entries (ranges resolved). While the caller
+// works through one page, the next is already requested (its cookie is known once a page ends),
+// so the directory and the network work in parallel with decoding. At most two pages are in
+// memory. When the caller stops early, the page in flight is awaited and dropped, so no request
+// outlives the iteration.
 func (c *Client) search(ctx context.Context, op, base string, scope Scope, filter string) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		req := &SearchRequest{BaseDN: base, Scope: scope, Filter: filter, Attributes: c.attrs, PageSize: c.pageSize}
-		pages := 0
-		for {
-			page, err := c.conn.Search(ctx, req)
+		page, err := c.conn.Search(ctx, req)
+		var next chan pageResult
+		stop := make(chan struct{})
+		defer func() {
+			close(stop)
+			if next != nil {
+				for range next { // wait for the prefetch to end
+				}
+			}
+		}()
+		for pages := 1; ; pages++ {
 			if err != nil {
 				c.log.Debug("search failed", "op", op, "dn", base, "page", pages, "error", err)
 				yield(Entry{}, opError(op, base, err))
 				return
 			}
-			pages++
+			if len(page.Cookie) > 0 && next == nil {
+				next = make(chan pageResult) // unbuffered: exactly one page ahead
+				go c.prefetch(ctx, *req, page.Cookie, next, stop)
+			}
 			for _, r := range page.Referrals {
 				c.log.Debug("referral skipped", "op", op, "referral", r)
 			}
 			for i := range page.Entries {
-				e := page.Entries[i]
-				if err := c.completeRanges(ctx, op, &e); err != nil {
+				e := &page.Entries[i]
+				if err := c.completeRanges(ctx, op, e); err != nil {
 					yield(Entry{}, err)
 					return
 				}
-				if !yield(e, nil) {
+				if !yield(*e, nil) {
 					return
 				}
 			}
 			if len(page.Cookie) == 0 {
 				return
 			}
-			req.Cookie = page.Cookie
+			r, ok := <-next
+			if !ok {
+				// The prefetcher ended without a page: only when stop was closed, which cannot
+				// happen while we are here; treat as an interrupted search.
+				yield(Entry{}, &OpError{Op: op, RequestID: base, Err: ErrUnavailable, msg: "paged search ended early"})
+				return
+			}
+			page, err = r.page, r.err
 		}
+	}
+}
+
+type pageResult struct {
+	page *SearchPage
+	err  error
+}
+
+// prefetch requests the pages after the one whose cookie is given, one ahead of the consumer,
+// until the last page, an error, or stop. It closes out when done.
+func (c *Client) prefetch(ctx context.Context, req SearchRequest, cookie []byte, out chan<- pageResult, stop <-chan struct{}) {
+	defer close(out)
+	for len(cookie) > 0 {
+		req.Cookie = cookie
+		page, err := c.conn.Search(ctx, &req)
+		select {
+		case out <- pageResult{page, err}:
+		case <-stop:
+			return
+		}
+		if err != nil {
+			return
+		}
+		cookie = page.Cookie
 	}
 }
 
@@ -225,17 +272,18 @@ func decodeEntry(e *Entry, source, custom string) (matching.OnPrem, error) {
 			continue
 		}
 		v0 := a.Values[0]
-		switch strings.ToLower(a.Name) {
+		var lower [32]byte
+		switch string(lowerASCII(lower[:0], a.Name)) { // no allocation: the compiler compares in place
 		case "objectclass":
 			for _, v := range a.Values {
-				switch strings.ToLower(string(v)) {
-				case "user":
+				switch {
+				case bytes.EqualFold(v, []byte("user")):
 					if r.Class == matching.ClassUnknown {
 						r.Class = matching.ClassUser
 					}
-				case "group":
+				case bytes.EqualFold(v, []byte("group")):
 					r.Class = matching.ClassGroup
-				case "contact":
+				case bytes.EqualFold(v, []byte("contact")):
 					r.Class = matching.ClassContact
 				}
 			}
@@ -254,10 +302,7 @@ func decodeEntry(e *Entry, source, custom string) (matching.OnPrem, error) {
 		case "userprincipalname":
 			r.UserPrincipalName = string(v0)
 		case "proxyaddresses":
-			r.ProxyAddresses = make([]string, len(a.Values))
-			for j, v := range a.Values {
-				r.ProxyAddresses[j] = string(v)
-			}
+			r.ProxyAddresses = joinedStrings(a.Values)
 		case "mail":
 			r.Mail = string(v0)
 		case "mailnickname":
@@ -294,8 +339,9 @@ func decodeEntry(e *Entry, source, custom string) (matching.OnPrem, error) {
 		}
 	}
 	// reference §7: accountEnabled = (userAccountControl & ACCOUNTDISABLE) == 0. Objects without
-	// userAccountControl (groups, contacts) are reported as not enabled.
-	r.Enabled = uac >= 0 && uac&0x2 == 0
+	// userAccountControl (groups, contacts) read as enabled, as the ldif package reads them, so
+	// that a directory read live and the same directory exported to LDIF give equal records.
+	r.Enabled = uac < 0 || uac&0x2 == 0
 	r.MailEnabled = strings.Contains(r.Mail, "@")
 	for _, p := range r.ProxyAddresses {
 		if strings.HasPrefix(p, "SMTP:") && strings.Contains(p, "@") {
@@ -303,6 +349,41 @@ func decodeEntry(e *Entry, source, custom string) (matching.OnPrem, error) {
 		}
 	}
 	return r, nil
+}
+
+// lowerASCII appends s lower-cased (ASCII only) to b; names longer than cap(b) are cut, which
+// is harmless because no attribute this package reads has a longer name.
+func lowerASCII(b []byte, s string) []byte {
+	for i := 0; i < len(s) && len(b) < cap(b); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// joinedStrings converts values to strings with two allocations in all: one backing string
+// holding every value, sliced.
+func joinedStrings(values [][]byte) []string {
+	n := 0
+	for _, v := range values {
+		n += len(v)
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	for _, v := range values {
+		sb.Write(v)
+	}
+	all := sb.String()
+	out := make([]string, len(values))
+	off := 0
+	for i, v := range values {
+		out[i] = all[off : off+len(v)]
+		off += len(v)
+	}
+	return out
 }
 
 // SIDString renders a binary objectSid as S-1-5-21-….

@@ -167,34 +167,27 @@ func (c *ldapConn) Search(ctx context.Context, req *SearchRequest) (*SearchPage,
 	}
 	sr := ldap.NewSearchRequest(req.BaseDN, int(req.Scope), ldap.NeverDerefAliases, 0, 0, false,
 		req.Filter, req.Attributes, controls)
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	resp := c.c.SearchAsync(sctx, sr, 64)
-	page := &SearchPage{}
-	for resp.Next() {
-		if e := resp.Entry(); e != nil {
-			out := Entry{DN: e.DN, Attributes: make([]Attribute, len(e.Attributes))}
-			for i, a := range e.Attributes {
-				out.Attributes[i] = Attribute{Name: a.Name, Values: a.ByteValues}
-			}
-			page.Entries = append(page.Entries, out)
-		}
-		if r := resp.Referral(); r != "" {
-			page.Referrals = append(page.Referrals, r)
-		}
-		for _, ctl := range resp.Controls() {
-			if p, ok := ctl.(*ldap.ControlPaging); ok {
-				page.Cookie = p.Cookie
-			}
-		}
-	}
-	if err := resp.Err(); err != nil {
-		return nil, convert(err)
-	}
-	if err := ctx.Err(); err != nil {
-		// go-ldap reports cancellation as a normal end; a page cut short must not look complete.
-		c.c.Close()
+	// One synchronous search per page: go-ldap's SearchAsync hands every entry through a
+	// goroutine and a channel, which costs more than decoding it. Client.search overlaps pages.
+	var res *ldap.SearchResult
+	err := c.do(ctx, func() error {
+		var err error
+		res, err = c.c.Search(sr)
+		return err
+	})
+	if err != nil {
 		return nil, err
+	}
+	page := &SearchPage{Entries: make([]Entry, len(res.Entries)), Referrals: res.Referrals}
+	for i, e := range res.Entries {
+		attrs := make([]Attribute, len(e.Attributes))
+		for j, a := range e.Attributes {
+			attrs[j] = Attribute{Name: a.Name, Values: a.ByteValues}
+		}
+		page.Entries[i] = Entry{DN: e.DN, Attributes: attrs}
+	}
+	if p, ok := ldap.FindControl(res.Controls, ldap.ControlTypePaging).(*ldap.ControlPaging); ok {
+		page.Cookie = p.Cookie
 	}
 	return page, nil
 }

@@ -14,7 +14,8 @@
 //     indexed, so a search on it is a full scan. Paged results (RFC 2696) with page size at most
 //     AD's MaxPageSize 1000. proxyAddresses is compared case-insensitively by AD. accountEnabled is
 //     userAccountControl & ACCOUNTDISABLE (0x2) == 0; objects without userAccountControl (groups,
-//     contacts) read as not enabled. Mail-enabled means an "SMTP:" proxy or a mail containing "@".
+//     contacts) read as enabled, as package ldif reads them. Mail-enabled means an "SMTP:" proxy
+//     or a mail containing "@".
 //   - §1.4: Entra Connect needs write access to mS-DS-ConsistencyGuid; SetConsistencyGUID is that
 //     write.
 //
@@ -26,10 +27,25 @@
 // case-insensitively, a change of case only (SMTP: to smtp:) is not detected as a conflict, and a
 // value added concurrently to a multi-valued attribute is kept, not detected.
 //
+// Client.Directory is the conversion.Directory port: users named by objectGUID through the
+// extended DN "<GUID=…>" (accepted by AD and Samba, checked by the conformance suite), the same
+// delete-old/add-new writes, a re-read before a move (LDAP cannot make modify DN conditional).
+// This package's sentinels satisfy errors.Is for conversion's (ErrNotFound, ErrConflict,
+// ErrForbidden, ErrThrottled, ErrReadOnly); unwillingToPerform is ErrReadOnly. Client.Export
+// writes what Objects reads as LDIF (package ldif), which ldif.ReadOnPrem reads back unchanged.
+//
 // Reads stream as iter.Seq2[matching.OnPrem, error]: one page in memory at a time. A failure
 // part-way (including between pages) is yielded as an error, never as a short result. Referrals
 // are skipped, computer objects are not returned, and AD ranged retrieval
 // (proxyAddresses;range=0-1499) is followed to the last range.
+//
+// Throughput: a paged search requests the next page while the caller works through the current
+// one (one page ahead, at most two pages in memory), and each page is one synchronous go-ldap
+// search (no per-entry goroutine handoff).
+//
+// NTLM (WithNTLMBind) is go-ldap's MS "sicily" NTLM bind, which AD accepts; Samba does not
+// implement it (it accepts NTLM only inside SASL GSS-SPNEGO, which go-ldap lacks), so it is
+// not tested against Samba.
 //
 // Not done here: Kerberos/GSSAPI binds, LDAP signing and sealing without TLS, deletes, group
 // membership, writes of Exchange attributes other than mailNickname at creation (mailNickname is

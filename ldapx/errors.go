@@ -5,21 +5,38 @@ import (
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/hybridid/hybridid/conversion"
 )
 
 // Sentinel errors. An *OpError's Err is one of these; test with errors.Is.
+//
+// The first five also satisfy errors.Is for the conversion port's sentinels of the same meaning
+// (conversion.ErrNotFound, ErrConflict, ErrForbidden, ErrThrottled, ErrReadOnly), so an error
+// from a Client or a Directory can be tested against either package's sentinel.
 var (
-	ErrNotFound    = errors.New("not found")
-	ErrConflict    = errors.New("conflict: the directory changed or the object already exists")
-	ErrForbidden   = errors.New("forbidden")
-	ErrThrottled   = errors.New("directory busy or over a limit")
-	ErrReadOnly    = errors.New("directory is read-only here (referral to a writable DC)")
-	ErrUnsupported = errors.New("not supported by this directory's schema")
-	ErrInvalid     = errors.New("invalid request")
-	ErrUnavailable = errors.New("directory unavailable")
+	ErrNotFound    error = &sentinel{"not found", conversion.ErrNotFound}
+	ErrConflict    error = &sentinel{"conflict: the directory changed or the object already exists", conversion.ErrConflict}
+	ErrForbidden   error = &sentinel{"forbidden", conversion.ErrForbidden}
+	ErrThrottled   error = &sentinel{"directory busy or over a limit", conversion.ErrThrottled}
+	ErrReadOnly    error = &sentinel{"the directory will not make this write (unwillingToPerform, or a referral to a writable DC)", conversion.ErrReadOnly}
+	ErrUnsupported       = errors.New("not supported by this directory's schema")
+	ErrInvalid           = errors.New("invalid request")
+	ErrUnavailable       = errors.New("directory unavailable")
 	// ErrInsecure reports a request that would send a secret over an unencrypted connection.
 	ErrInsecure = errors.New("refused over an unencrypted connection")
 )
+
+// sentinel is an error value that also matches (errors.Is) the conversion sentinel conv.
+type sentinel struct {
+	msg  string
+	conv error
+}
+
+func (s *sentinel) Error() string { return s.msg }
+
+// Is reports whether target is the matching conversion sentinel.
+func (s *sentinel) Is(target error) bool { return target == s.conv }
 
 // OpError is the error of one directory operation: Op names it (e.g. "ldapx.Modify"), Status is
 // the LDAP result code (0 when the failure is not an LDAP result), Code its RFC 4511 name, Err a
@@ -80,7 +97,7 @@ func opError(op, dn string, err error) error {
 	case ResultBusy, ResultUnavailable, ResultAdminLimitExceeded, ResultTimeLimitExceeded:
 		e.Err = ErrThrottled
 		e.RetryAfter = 5 * time.Second
-	case ResultReferral:
+	case ResultReferral, ResultUnwillingToPerform:
 		e.Err = ErrReadOnly
 	case ResultUndefinedAttributeType:
 		e.Err = ErrUnsupported

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hybridid/hybridid/conversion"
 )
 
 // pagedConn serves n entries in pages and can fail the page with index failAt.
@@ -276,4 +279,67 @@ func BenchmarkObjects(b *testing.B) {
 			}
 		}
 	}
+}
+
+// TestErrorsMatchConversion: every LDAP result the conversion apply loop must treat as "the
+// write did not happen" matches conversion's sentinel as well as ours.
+func TestErrorsMatchConversion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		code      ResultCode
+		ours, cnv error
+	}{
+		{ResultNoSuchObject, ErrNotFound, conversion.ErrNotFound},
+		{ResultNoSuchAttribute, ErrConflict, conversion.ErrConflict},
+		{ResultAttributeOrValueExists, ErrConflict, conversion.ErrConflict},
+		{ResultEntryAlreadyExists, ErrConflict, conversion.ErrConflict},
+		{ResultInsufficientAccess, ErrForbidden, conversion.ErrForbidden},
+		{ResultBusy, ErrThrottled, conversion.ErrThrottled},
+		{ResultUnwillingToPerform, ErrReadOnly, conversion.ErrReadOnly},
+		{ResultReferral, ErrReadOnly, conversion.ErrReadOnly},
+	} {
+		t.Run(tc.code.String(), func(t *testing.T) {
+			t.Parallel()
+			err := opError("ldapx.Test", "CN=x", &ResultError{Code: tc.code, Message: "m"})
+			assert.ErrorIs(t, err, tc.ours)
+			assert.ErrorIs(t, err, tc.cnv)
+			assert.NotErrorIs(t, err, conversion.ErrStalePlan)
+		})
+	}
+	assert.NotErrorIs(t, opError("ldapx.Test", "", &ResultError{Code: ResultOther}), conversion.ErrConflict)
+	assert.NotErrorIs(t, ErrInvalid, conversion.ErrNotFound)
+}
+
+func TestSameDN(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"OU=A,DC=x,DC=test", "ou=a, dc=X,dc=TEST", true},
+		{`CN=Lee\, Ann,OU=A,DC=x`, `cn=lee\2c ann,ou=a,dc=x`, true},
+		{"OU=A,DC=x", "OU=B,DC=x", false},
+		{"OU=A,DC=x", "DC=x", false},
+		{"<GUID=1>", "<guid=1>", true},
+	} {
+		t.Run(tc.a+"|"+tc.b, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.want, SameDN(tc.a, tc.b))
+		})
+	}
+}
+
+// FuzzSameDN: never panics, reflexive and symmetric.
+func FuzzSameDN(f *testing.F) {
+	for _, s := range []string{"OU=A,DC=x", `CN=Lee\, Ann,OU=A`, "<GUID=1>", "", "=,", `\`, "cn=a+sn=b,dc=x"} {
+		f.Add(s, strings.ToUpper(s))
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if SameDN(a, b) != SameDN(b, a) {
+			t.Fatalf("not symmetric: %q %q", a, b)
+		}
+		if !SameDN(a, a) {
+			t.Fatalf("not reflexive: %q", a)
+		}
+	})
 }

@@ -8,7 +8,9 @@ import (
 
 // Conn is the small directory interface the Client depends on: one page of a search, and the
 // three write operations. Dial returns one backed by go-ldap; ldapxtest.NewDirectory returns an
-// in-memory one. Implementations return *ResultError for LDAP result codes other than success.
+// in-memory one. Implementations return *ResultError for LDAP result codes other than success,
+// and must be safe for concurrent use: a Client requests the next page of a search while its
+// caller still reads the current one, and may read ranged values in between.
 type Conn interface {
 	// Search performs one page of a search (RFC 2696 paged results when PageSize > 0) and returns
 	// its entries, referrals and the cookie for the next page (empty after the last page).

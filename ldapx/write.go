@@ -21,6 +21,9 @@ type NewUser struct {
 	GivenName         string
 	Surname           string
 	DisplayName       string
+	// ConsistencyGUID, when not zero, is written as mS-DS-ConsistencyGuid at creation (a hard
+	// match prepared before the first sync, reference §1.4).
+	ConsistencyGUID anchor.ObjectGUID
 	// Password, when set, is written as unicodePwd and the account is created enabled. It is
 	// refused (ErrInsecure) over an unencrypted connection. Without it the account is disabled.
 	Password string
@@ -59,6 +62,10 @@ func (c *Client) CreateUser(ctx context.Context, u NewUser) (Created, error) {
 	add("displayName", u.DisplayName)
 	if len(u.ProxyAddresses) > 0 {
 		attrs = append(attrs, Attribute{Name: "proxyAddresses", Values: vals(u.ProxyAddresses...)})
+	}
+	if !u.ConsistencyGUID.IsZero() {
+		b := u.ConsistencyGUID.Bytes()
+		attrs = append(attrs, Attribute{Name: "mS-DS-ConsistencyGuid", Values: [][]byte{b[:]}})
 	}
 	var res Created
 	res.DN = dn

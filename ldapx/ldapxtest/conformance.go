@@ -1,6 +1,7 @@
 package ldapxtest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -13,7 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/ldapx"
+	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -28,7 +31,9 @@ type Target struct {
 // and write of ldapx.Client, escaping, paging across more than 1000 objects, ranged retrieval of
 // a large proxyAddresses, skipped computers, and concurrent-change detection. It runs against
 // the in-memory Directory and against a real Samba AD DC, so the fake cannot drift from AD.
-// Each run works in a fresh OU of its own.
+// Each run works in a fresh OU of its own. The Directory subtest runs the conversion.Directory
+// port (Client.Directory) the same way: objects addressed by "<GUID=…>", preconditions that fail
+// with conversion.ErrConflict, missing objects with conversion.ErrNotFound.
 func Conformance(t *testing.T, newTarget func(t *testing.T) Target) {
 	t.Helper()
 	tg := newTarget(t)
@@ -251,6 +256,26 @@ func Conformance(t *testing.T, newTarget func(t *testing.T) Target) {
 		}
 		assert.GreaterOrEqual(t, total, 3)
 	})
+	t.Run("ExportRoundTrip", func(t *testing.T) {
+		var want []matching.OnPrem
+		for r, err := range c.Objects(ctx, root) {
+			require.NoError(t, err)
+			r.Source = ""
+			want = append(want, r)
+		}
+		var buf bytes.Buffer
+		require.NoError(t, c.Export(ctx, &buf, root))
+		var got []matching.OnPrem
+		for r, err := range ldif.ReadOnPrem(&buf, "export.ldif", ldif.Mapping{}) {
+			require.NoError(t, err)
+			r.Source = ""
+			got = append(got, r)
+		}
+		assert.Equal(t, want, got, "ldif.ReadOnPrem(Export) == Objects")
+	})
+	t.Run("Directory", func(t *testing.T) {
+		conformDirectory(t, c, tg, root, tag)
+	})
 	t.Run("Errors", func(t *testing.T) {
 		_, err := c.Get(ctx, "CN=nobody,"+root)
 		assert.ErrorIs(t, err, ldapx.ErrNotFound)
@@ -261,5 +286,137 @@ func Conformance(t *testing.T, newTarget func(t *testing.T) Target) {
 		}
 		err = c.ReplaceUPN(ctx, "CN=nobody,"+root, "a@b", "c@d")
 		assert.ErrorIs(t, err, ldapx.ErrNotFound)
+	})
+}
+
+// conformDirectory checks the conversion.Directory port of c.
+func conformDirectory(t *testing.T, c *ldapx.Client, tg Target, root, tag string) {
+	t.Helper()
+	ctx := t.Context()
+	var dir conversion.Directory = c.Directory()
+	ouFrom, ouTo := "OU=DirFrom,"+root, "OU=DirTo,"+root
+	for _, dn := range []string{ouFrom, ouTo} {
+		rdn, _, _ := strings.Cut(dn, ",")
+		require.NoError(t, tg.Conn.Add(ctx, &ldapx.AddRequest{DN: dn, Attributes: []ldapx.Attribute{
+			{Name: "objectClass", Values: [][]byte{[]byte("top"), []byte("organizationalUnit")}},
+			{Name: "ou", Values: [][]byte{[]byte(strings.TrimPrefix(rdn, "OU="))}},
+		}}))
+	}
+	dom := "d" + tag + ".example.test"
+	cg := anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20")
+	nu := conversion.NewUser{ParentDN: ouFrom, CN: "Dee, Port", UPN: "dee@" + dom, SAMAccountName: "dee" + tag,
+		Mail: "dee@" + dom, ProxyAddresses: []string{"SMTP:dee@" + dom}, GivenName: "Dee", Surname: "Port",
+		DisplayName: "Dee Port", MailNickname: "dee", ConsistencyGUID: cg}
+	guid, err := dir.CreateUser(ctx, nu)
+	require.NoError(t, err)
+	require.False(t, guid.IsZero())
+	missing := anchor.FromArray([16]byte{0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, tag[0]})
+	ouRec, err := c.Get(ctx, ouFrom)
+	require.NoError(t, err)
+
+	t.Run("Read", func(t *testing.T) {
+		got, err := dir.User(ctx, guid)
+		require.NoError(t, err)
+		assert.Equal(t, guid, got.ObjectGUID)
+		assert.Equal(t, cg, got.ConsistencyGUID)
+		assert.Equal(t, matching.ClassUser, got.Class)
+		assert.True(t, ldapx.SameDN(nu.DN(), got.DN), "DN %q, want %q", got.DN, nu.DN())
+		assert.Equal(t, nu.UPN, got.UserPrincipalName)
+		assert.Equal(t, nu.ProxyAddresses, got.ProxyAddresses)
+		byDN, err := dir.UserByDN(ctx, got.DN)
+		require.NoError(t, err)
+		assert.Equal(t, got, byDN)
+		for _, tc := range []struct {
+			name string
+			read func() error
+		}{
+			{"unknown-guid", func() error { _, err := dir.User(ctx, missing); return err }},
+			{"not-a-user", func() error { _, err := dir.User(ctx, ouRec.ObjectGUID); return err }},
+			{"unknown-dn", func() error { _, err := dir.UserByDN(ctx, "CN=nobody,"+ouFrom); return err }},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				err := tc.read()
+				assert.ErrorIs(t, err, conversion.ErrNotFound)
+				assert.ErrorIs(t, err, ldapx.ErrNotFound)
+			})
+		}
+	})
+	t.Run("CreateExisting", func(t *testing.T) {
+		_, err := dir.CreateUser(ctx, nu)
+		assert.ErrorIs(t, err, conversion.ErrConflict)
+	})
+	t.Run("Writes", func(t *testing.T) {
+		other := anchor.MustParse("00112233-4455-6677-8899-aabbccddeeff")
+		for _, tc := range []struct {
+			name    string
+			write   func() error
+			wantErr error
+		}{
+			{"guid-stale-absent", func() error { return dir.SetConsistencyGUID(ctx, guid, anchor.ObjectGUID{}, other) }, conversion.ErrConflict},
+			{"guid-stale-value", func() error { return dir.SetConsistencyGUID(ctx, guid, other, guid) }, conversion.ErrConflict},
+			{"guid-same-stale", func() error { return dir.SetConsistencyGUID(ctx, guid, other, other) }, conversion.ErrConflict},
+			{"guid-same-holds", func() error { return dir.SetConsistencyGUID(ctx, guid, cg, cg) }, nil},
+			{"guid-replace", func() error { return dir.SetConsistencyGUID(ctx, guid, cg, guid) }, nil},
+			{"guid-clear", func() error { return dir.SetConsistencyGUID(ctx, guid, guid, anchor.ObjectGUID{}) }, nil},
+			{"guid-set", func() error { return dir.SetConsistencyGUID(ctx, guid, anchor.ObjectGUID{}, cg) }, nil},
+			{"guid-missing-object", func() error { return dir.SetConsistencyGUID(ctx, missing, cg, guid) }, conversion.ErrNotFound},
+			{"mail-stale", func() error { return dir.SetMail(ctx, guid, "old@"+dom, "new@"+dom) }, conversion.ErrConflict},
+			{"mail-stale-absent", func() error { return dir.SetMail(ctx, guid, "", "new@"+dom) }, conversion.ErrConflict},
+			{"mail-replace", func() error { return dir.SetMail(ctx, guid, "dee@"+dom, "dee.port@"+dom) }, nil},
+			{"mail-clear", func() error { return dir.SetMail(ctx, guid, "dee.port@"+dom, "") }, nil},
+			{"mail-set", func() error { return dir.SetMail(ctx, guid, "", "dee@"+dom) }, nil},
+			{"upn-stale", func() error { return dir.SetUPN(ctx, guid, "x@"+dom, "y@"+dom) }, conversion.ErrConflict},
+			{"upn-replace", func() error { return dir.SetUPN(ctx, guid, "dee@"+dom, "dee.port@"+dom) }, nil},
+			{"upn-missing-object", func() error { return dir.SetUPN(ctx, missing, "a@"+dom, "b@"+dom) }, conversion.ErrNotFound},
+			{"proxy-stale", func() error {
+				return dir.ReplaceProxyAddresses(ctx, guid, []string{"SMTP:gone@" + dom}, []string{"SMTP:new@" + dom})
+			}, conversion.ErrConflict},
+			{"proxy-replace", func() error {
+				return dir.ReplaceProxyAddresses(ctx, guid, []string{"SMTP:dee@" + dom}, []string{"SMTP:dee.port@" + dom, "smtp:dee@" + dom})
+			}, nil},
+		} {
+			// Sequential on purpose: each case starts from the state the previous one left.
+			t.Run(tc.name, func(t *testing.T) {
+				err := tc.write()
+				if tc.wantErr == nil {
+					require.NoError(t, err)
+				} else {
+					require.ErrorIs(t, err, tc.wantErr)
+				}
+			})
+		}
+		got, err := dir.User(ctx, guid)
+		require.NoError(t, err)
+		assert.Equal(t, cg, got.ConsistencyGUID)
+		assert.Equal(t, "dee@"+dom, got.Mail)
+		assert.Equal(t, "dee.port@"+dom, got.UserPrincipalName)
+		assert.ElementsMatch(t, []string{"SMTP:dee.port@" + dom, "smtp:dee@" + dom}, got.ProxyAddresses)
+	})
+	t.Run("Move", func(t *testing.T) {
+		for _, tc := range []struct {
+			name          string
+			guid          anchor.ObjectGUID
+			from, to      string
+			wantErr       error
+			wantParentDir string
+		}{
+			{"stale-parent", guid, ouTo, ouFrom, conversion.ErrConflict, ouFrom},
+			{"missing-object", missing, ouFrom, ouTo, conversion.ErrNotFound, ouFrom},
+			{"missing-target", guid, ouFrom, "OU=nowhere," + root, conversion.ErrNotFound, ouFrom},
+			{"move", guid, strings.ToUpper(ouFrom), ouTo, nil, ouTo},
+			{"move-back", guid, ouTo, ouFrom, nil, ouFrom},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				err := dir.Move(ctx, tc.guid, tc.from, tc.to)
+				if tc.wantErr == nil {
+					require.NoError(t, err)
+				} else {
+					require.ErrorIs(t, err, tc.wantErr)
+				}
+				got, err := dir.User(ctx, guid)
+				require.NoError(t, err)
+				assert.True(t, ldapx.SameDN("CN=Dee\\, Port,"+tc.wantParentDir, got.DN), "DN %q", got.DN)
+			})
+		}
 	})
 }

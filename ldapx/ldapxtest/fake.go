@@ -14,6 +14,7 @@ import (
 	ber "github.com/go-asn1-ber/asn1-ber"
 	ldap "github.com/go-ldap/ldap/v3"
 
+	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/ldapx"
 )
 
@@ -27,7 +28,8 @@ const DefaultBaseDN = "DC=corp,DC=example,DC=test"
 // codes: entryAlreadyExists, noSuchObject, noSuchAttribute for a delete of an absent value,
 // attributeOrValueExists, constraintViolation for a second value of a single-valued attribute,
 // undefinedAttributeType for attributes outside its schema (mailNickname without the Exchange
-// schema).
+// schema). Like AD it accepts the extended DN "<GUID=…>" wherever a DN names an existing entry
+// (search base, modify, modify DN), and answers with the entry's real DN.
 //
 // It does not model: access control, referrals, password policy (any password is accepted),
 // moving non-leaf entries (notAllowedOnNonLeaf), extensible-match and approximate filters,
@@ -184,6 +186,34 @@ func normDN(dn string) string {
 	return b.String()
 }
 
+// key returns the entries key of dn. An extended DN "<GUID=…>" (the GUID as text, or as 32 hex
+// digits in wire order, as AD accepts) names the entry with that objectGUID; "" when none has it.
+func (d *Directory) key(dn string) string {
+	inner, ok := strings.CutPrefix(dn, "<GUID=")
+	if !ok {
+		return normDN(dn)
+	}
+	inner, ok = strings.CutSuffix(inner, ">")
+	if !ok {
+		return normDN(dn)
+	}
+	g, err := anchor.ParseGUID(inner)
+	if err != nil {
+		if g, err = anchor.ParseHex(inner); err != nil {
+			return normDN(dn)
+		}
+	}
+	b := g.Bytes()
+	for _, k := range d.order {
+		if e := d.entries[k]; e != nil {
+			if a := e.get("objectGUID"); a != nil && len(a.Values) == 1 && bytes.Equal(a.Values[0], b[:]) {
+				return k
+			}
+		}
+	}
+	return normDN(dn)
+}
+
 func parentDN(dn string) string {
 	for i := 0; i < len(dn); i++ {
 		switch dn[i] {
@@ -291,7 +321,7 @@ func (d *Directory) Search(ctx context.Context, req *ldapx.SearchRequest) (*ldap
 				ldapx.Attribute{Name: "schemaNamingContext", Values: [][]byte{[]byte("CN=Schema,CN=Configuration," + d.base)}})
 			return &ldapx.SearchPage{Entries: []ldapx.Entry{project(root, req.Attributes, d.maxRange)}}, nil
 		}
-		base := normDN(req.BaseDN)
+		base := d.key(req.BaseDN)
 		if _, ok := d.entries[base]; !ok {
 			return nil, rerr(ldapx.ResultNoSuchObject, "no such object: %s", req.BaseDN)
 		}
@@ -567,7 +597,7 @@ func (d *Directory) Modify(ctx context.Context, req *ldapx.ModifyRequest) error 
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	cur := d.entries[normDN(req.DN)]
+	cur := d.entries[d.key(req.DN)]
 	if cur == nil {
 		return rerr(ldapx.ResultNoSuchObject, "no such object: %s", req.DN)
 	}
@@ -641,7 +671,7 @@ func (d *Directory) ModifyDN(ctx context.Context, req *ldapx.ModifyDNRequest) er
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	k := normDN(req.DN)
+	k := d.key(req.DN)
 	e := d.entries[k]
 	if e == nil {
 		return rerr(ldapx.ResultNoSuchObject, "no such object: %s", req.DN)
