@@ -1,6 +1,7 @@
 package conversion_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/conversion/conversiontest"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -48,4 +50,81 @@ func TestPlannersWithEngine(t *testing.T) {
 			require.Len(t, p.Changes, tc.changes, "%+v", p.Changes)
 		})
 	}
+}
+
+// TestPlanOUMoveWithEngine is the regression test of a bug where PlanOUMove with a Predictor
+// looked the prediction up under the AD user's DN before the move, found none (the projected
+// user is already in the target OU) and refused every user.
+func TestPlanOUMoveWithEngine(t *testing.T) {
+	t.Parallel()
+	const parked = "OU=Parked,DC=corp,DC=example,DC=test"
+	for _, tc := range []struct {
+		name    string
+		users   []string
+		edit    func(in *conversion.Input)
+		changes int
+		refused []string
+	}{
+		{name: "one user", users: []string{"user1@contoso.example"}, changes: 4},
+		{name: "every user", changes: 12},
+		{name: "target OU with a differently cased DN", users: []string{"user0@contoso.example"}, changes: 4,
+			edit: func(in *conversion.Input) {
+				in.OnPrem[0].DN = strings.ToUpper(in.OnPrem[0].DN)
+			}},
+		{name: "input without objectGUIDs (found by DN)", users: []string{"user2@contoso.example"}, changes: 4,
+			edit: func(in *conversion.Input) {
+				// The cloud side knows the anchor; the AD export lacks objectGUID but carries the
+				// consistency GUID, which is the anchor.
+				for i := range in.OnPrem {
+					in.OnPrem[i].ConsistencyGUID = in.OnPrem[i].ObjectGUID
+					in.OnPrem[i].ObjectGUID = anchor.ObjectGUID{}
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ten, on, cl := conversiontest.Population(3, t0)
+			in := &conversion.Input{Tenant: ten, OnPrem: on, Cloud: cl,
+				Config: matching.Config{Scope: []string{syncedOU}, SourceAnchor: matching.AnchorConsistencyGUID}}
+			if tc.edit != nil {
+				tc.edit(in)
+			}
+			p := conversion.PlanOUMove(in, &conversion.Options{CreatedAt: t0, Users: tc.users, TargetOU: parked,
+				ClearImmutableID: true, Predict: matching.Evaluate})
+			var codes []string
+			for _, r := range p.Refused {
+				codes = append(codes, r.Code+": "+r.Reason)
+			}
+			assert.Equal(t, tc.refused, codes)
+			assert.Len(t, p.Changes, tc.changes)
+			assert.Empty(t, p.Notes, "the outcome was verified")
+		})
+	}
+}
+
+// TestPlanOUMovePredictionStillRefuses: with the lookup fixed, a Predictor that does not predict
+// out-of-scope for the moved user still stops it (the verification is not bypassed).
+func TestPlanOUMovePredictionStillRefuses(t *testing.T) {
+	t.Parallel()
+	ten, on, cl := conversiontest.Population(2, t0)
+	in := &conversion.Input{Tenant: ten, OnPrem: on, Cloud: cl, Config: matching.Config{Scope: []string{syncedOU}}}
+	var seen []string
+	predict := func(cfg matching.Config, tt matching.Tenant, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report {
+		rep := matching.Evaluate(cfg, tt, onprem, cloud)
+		for i := range rep.Objects {
+			if r := &rep.Objects[i]; r.Side == matching.SideOnPrem {
+				seen = append(seen, r.DN)
+				if strings.HasPrefix(r.DN, "CN=User 1,") {
+					r.Outcome, r.Reason = matching.Joined, "pretend the OU is still synced"
+				}
+			}
+		}
+		return rep
+	}
+	p := conversion.PlanOUMove(in, &conversion.Options{CreatedAt: t0, TargetOU: "OU=Parked,DC=corp,DC=example,DC=test", Predict: predict})
+	require.Len(t, p.Refused, 1, "%+v", p.Refused)
+	assert.Equal(t, conversion.RefusePrediction, p.Refused[0].Code)
+	assert.Contains(t, p.Refused[0].Reason, "CN=User 1,OU=Parked,", "the refusal names the projected DN")
+	assert.Len(t, p.Changes, 4, "user0 goes ahead")
+	assert.Contains(t, seen, "CN=User 0,OU=Parked,DC=corp,DC=example,DC=test", "the engine saw the moved user")
 }

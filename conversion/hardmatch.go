@@ -369,7 +369,7 @@ func finish(b *planBuilder, in *Input, o *Options, plans []subjectPlan, want ...
 		b.p.Notes = append(b.p.Notes, "sync outcomes were not verified: no matching engine (Options.Predict) was given")
 	}
 	if o.Predict != nil && len(plans) > 0 {
-		onprem, cloud := projected(in, plans)
+		onprem, cloud, moved := projected(in, plans)
 		rep := o.Predict(in.Config, in.Tenant, onprem, cloud)
 		byDN := map[string]*matching.Result{}
 		for i := range rep.Objects {
@@ -379,16 +379,22 @@ func finish(b *planBuilder, in *Input, o *Options, plans []subjectPlan, want ...
 		}
 		kept := plans[:0]
 		for _, sp := range plans {
-			r := byDN[strings.ToLower(sp.dn)]
+			// The prediction is made on the projected state: look the AD object up under the DN
+			// it has after the changes (a move-user changes it), not the one it has now.
+			dn := sp.dn
+			if d, ok := moved[strings.ToLower(sp.dn)]; ok {
+				dn = d
+			}
+			r := byDN[strings.ToLower(dn)]
 			switch {
 			case r == nil:
-				b.refuse(sp.subject, sp.upn, RefusePrediction, fmt.Sprintf("the matching engine has no prediction for %s", sp.dn), "")
+				b.refuse(sp.subject, sp.upn, RefusePrediction, fmt.Sprintf("the matching engine has no prediction for %s", dn), "")
 			case !slices.Contains(want, r.Outcome) || (sp.cloudID != "" && r.Target != sp.cloudID):
 				code := RefusePrediction
 				if r.Outcome == matching.Blocked {
 					code = r.Code.String()
 				}
-				b.refuse(sp.subject, sp.upn, code, fmt.Sprintf("after the changes, sync is predicted to do %q with %s (target %q), not %v onto %s: %s", r.Outcome, sp.dn, r.Target, want, sp.cloudID, r.Reason), r.Fix)
+				b.refuse(sp.subject, sp.upn, code, fmt.Sprintf("after the changes, sync is predicted to do %q with %s (target %q), not %v onto %s: %s", r.Outcome, dn, r.Target, want, sp.cloudID, r.Reason), r.Fix)
 			default:
 				kept = append(kept, sp)
 			}
@@ -402,13 +408,29 @@ func finish(b *planBuilder, in *Input, o *Options, plans []subjectPlan, want ...
 	}
 }
 
-// projected returns copies of the input records with the planned changes made, for prediction.
-func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cloud) {
+// projected returns copies of the input records with the planned changes made, for prediction,
+// and, for every AD object whose DN the changes alter (move-user), its new DN keyed by its
+// lower-cased current DN. AD objects are found by objectGUID, or by DN when the target carries
+// no objectGUID (an input without objectGUIDs must not have every change land on one object).
+func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cloud, map[string]string) {
 	onprem := slices.Clone(in.OnPrem)
 	cloud := slices.Clone(in.Cloud)
+	moved := map[string]string{}
 	byGUID := map[anchor.ObjectGUID]int{}
+	byDN := map[string]int{}
 	for i := range onprem {
-		byGUID[onprem[i].ObjectGUID] = i
+		if !onprem[i].ObjectGUID.IsZero() {
+			byGUID[onprem[i].ObjectGUID] = i
+		}
+		byDN[strings.ToLower(onprem[i].DN)] = i
+	}
+	find := func(t Target) (int, bool) {
+		if !t.GUID.IsZero() {
+			i, ok := byGUID[t.GUID]
+			return i, ok
+		}
+		i, ok := byDN[strings.ToLower(t.DN)]
+		return i, ok && t.DN != ""
 	}
 	byID := map[string]int{}
 	for i := range cloud {
@@ -435,7 +457,7 @@ func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cl
 					cloud[i].SyncEnabled = nil
 				}
 			case SetConsistencyGUID, SetProxyAddresses, SetMail, SetUPN, MoveUser:
-				i, ok := byGUID[c.Target.GUID]
+				i, ok := find(c.Target)
 				if !ok {
 					continue
 				}
@@ -450,10 +472,12 @@ func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cl
 				case SetUPN:
 					o.UserPrincipalName = s
 				case MoveUser:
+					from := strings.ToLower(in.OnPrem[i].DN)
 					o.DN = o.DN[:len(o.DN)-len(ParentDN(o.DN))] + s
+					moved[from] = o.DN
 				}
 			}
 		}
 	}
-	return onprem, cloud
+	return onprem, cloud, moved
 }

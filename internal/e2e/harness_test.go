@@ -26,7 +26,8 @@ const (
 // real SDK over an in-process transport, so that tests run under testing/synctest), the sync
 // simulator and an Applier wired to all three.
 type world struct {
-	dir    *conversiontest.Directory
+	dir    conversion.Directory
+	all    syncsim.Source // reads every on-premises object the tests use
 	fake   *graphxtest.Fake
 	client *graphx.Client
 	sim    *syncsim.Sim
@@ -56,9 +57,23 @@ func newWorld(t *testing.T, s setup) *world {
 	require.NoError(t, err)
 	dir := conversiontest.NewDirectory(onprem...)
 	cfg := matching.Config{Scope: []string{scopeOU}, SourceAnchor: matching.AnchorConsistencyGUID}
-	w := &world{dir: dir, fake: fake, client: client, cfg: cfg}
-	w.sim = &syncsim.Sim{Source: func(context.Context) ([]matching.OnPrem, error) { return dir.All(), nil }, Tenant: fake, Config: cfg}
+	return newWorldOn(fake, client, dir, func(context.Context) ([]matching.OnPrem, error) { return dir.All(), nil }, cfg)
+}
+
+// newWorldOn wires a world over any directory port: all is what the sync simulator and the
+// planners read (the connector space).
+func newWorldOn(fake *graphxtest.Fake, client *graphx.Client, dir conversion.Directory, all syncsim.Source, cfg matching.Config) *world {
+	w := &world{dir: dir, all: all, fake: fake, client: client, cfg: cfg}
+	w.sim = &syncsim.Sim{Source: all, Tenant: fake, Config: cfg}
 	return w
+}
+
+// onprem reads every on-premises object.
+func (w *world) onprem(t *testing.T) []matching.OnPrem {
+	t.Helper()
+	on, err := w.all(t.Context())
+	require.NoError(t, err)
+	return on
 }
 
 // input reads both sides live (the tenant through graphx) as planners want them.
@@ -68,7 +83,7 @@ func (w *world) input(t *testing.T) *conversion.Input {
 	require.NoError(t, err)
 	cloud, err := s.Cloud()
 	require.NoError(t, err)
-	return &conversion.Input{Tenant: s.Tenant(), Cloud: cloud, OnPrem: w.dir.All(), Config: w.cfg}
+	return &conversion.Input{Tenant: s.Tenant(), Cloud: cloud, OnPrem: w.onprem(t), Config: w.cfg}
 }
 
 func (w *world) applier(j conversion.Journal) *conversion.Applier {

@@ -70,10 +70,7 @@ func TestWorkflows(t *testing.T) {
 			}},
 		{name: "ou move (synced to cloud-only, §4a)", setup: setup{users: 3},
 			plan: func(in *conversion.Input) *conversion.Plan {
-				o := opts("user1@contoso.example")
-				// conversion bug (reported): with Predict set, PlanOUMove looks the prediction up
-				// under the AD user's old DN and refuses every user; the simulator checks instead.
-				o.Predict = nil
+				o := opts("user1@contoso.example") // Predict: matching.Evaluate verifies out-of-scope
 				o.TargetOU, o.ClearImmutableID = parkedOU, true
 				return conversion.PlanOUMove(in, o)
 			},
@@ -127,7 +124,7 @@ func TestWorkflows(t *testing.T) {
 				u := w.cloudUser(t, "c0000000-0000-4000-8000-000000000002")
 				require.NotNil(t, u.OnPremisesSyncEnabled)
 				assert.True(t, *u.OnPremisesSyncEnabled)
-				assert.Equal(t, 2, len(w.dir.All()))
+				assert.Len(t, w.onprem(t), 2)
 			}},
 		{name: "re-anchor (§5 C)",
 			setup: setup{users: 1,
@@ -173,6 +170,7 @@ func TestWorkflows(t *testing.T) {
 				w := newWorld(t, tc.setup)
 				plan := tc.plan(w.input(t))
 				require.Empty(t, plan.Refused, "refusals")
+				require.Empty(t, plan.Notes, "outcomes verified by the engine")
 				require.NotEmpty(t, plan.Changes)
 				j := &conversion.MemJournal{}
 				res, err := w.applier(j).Apply(t.Context(), plan)
