@@ -128,3 +128,41 @@ func TestPlanOUMovePredictionStillRefuses(t *testing.T) {
 	assert.Len(t, p.Changes, 4, "user0 goes ahead")
 	assert.Contains(t, seen, "CN=User 0,OU=Parked,DC=corp,DC=example,DC=test", "the engine saw the moved user")
 }
+
+// TestPlanSOAVerifiesWithEngine: SOA is verified on the cloud side. With the real engine every
+// converted user is predicted untouched (the AD side is blocked CloudManaged: sync skips it,
+// reference §4c); a predictor that says otherwise gets the user refused, with its reason.
+func TestPlanSOAVerifiesWithEngine(t *testing.T) {
+	t.Parallel()
+	tenant, onprem, cloud := conversiontest.Population(3, t0)
+	in := &conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: onprem}
+
+	p := conversion.PlanSOA(in, &conversion.Options{CreatedAt: t0, Predict: matching.Evaluate})
+	assert.Len(t, p.Changes, 3)
+	assert.Empty(t, p.Refused)
+	assert.Empty(t, p.Notes, "verified plans carry no 'not verified' note")
+
+	var seen []matching.Cloud
+	deleting := func(cfg matching.Config, t matching.Tenant, on []matching.OnPrem, cl []matching.Cloud) *matching.Report {
+		seen = cl
+		rep := matching.Evaluate(cfg, t, on, cl)
+		for i := range rep.Objects {
+			if r := &rep.Objects[i]; r.Side == matching.SideCloud && r.ID == cloud[0].ID {
+				r.Outcome, r.Reason = matching.Deleted, "test says deleted"
+			}
+		}
+		return rep
+	}
+	p = conversion.PlanSOA(in, &conversion.Options{CreatedAt: t0, Predict: deleting})
+	assert.Len(t, p.Changes, 2)
+	require.Len(t, p.Refused, 1)
+	assert.Equal(t, conversion.RefusePrediction, p.Refused[0].Code)
+	assert.Contains(t, p.Refused[0].Reason, "test says deleted")
+	for _, c := range seen {
+		assert.True(t, c.CloudManaged, "the prediction is made on the projected state")
+	}
+
+	p = conversion.PlanSOA(in, &conversion.Options{CreatedAt: t0})
+	assert.Len(t, p.Changes, 3)
+	assert.NotEmpty(t, p.Notes, "an unverified plan says so")
+}

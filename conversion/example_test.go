@@ -8,6 +8,7 @@ import (
 
 	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/conversion/conversiontest"
+	"github.com/hybridid/hybridid/matching"
 )
 
 // Plan a source-of-authority conversion of two synced users and apply it against the fakes.
@@ -64,7 +65,8 @@ func ExampleApplier_dryRun() {
 func ExamplePlan_WriteJSON() {
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	tenant, onprem, cloud := conversiontest.Population(1, at)
-	plan := conversion.PlanSOA(&conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: onprem}, &conversion.Options{CreatedAt: at})
+	plan := conversion.PlanSOA(&conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: onprem},
+		&conversion.Options{CreatedAt: at, Predict: matching.Evaluate})
 	_ = plan.WriteJSON(os.Stdout)
 	// Output:
 	// {

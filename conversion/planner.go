@@ -147,6 +147,7 @@ func PlanSOA(in *Input, o *Options) *Plan {
 		return b.p
 	}
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return c.Synced() })
+	var plans []subjectPlan
 	for _, c := range users {
 		switch {
 		case c.CloudManaged:
@@ -160,12 +161,55 @@ func PlanSOA(in *Input, o *Options) *Plan {
 			continue
 		}
 		t := cloudTarget(c)
-		b.add(Change{Action: SetCloudManaged, Target: t, Subject: c.ID, Before: Bool(false), After: Bool(true),
+		sp := subjectPlan{subject: c.ID, upn: c.UserPrincipalName, cloudID: c.ID}
+		sp.changes = append(sp.changes, Change{Action: SetCloudManaged, Target: t, Subject: c.ID, Before: Bool(false), After: Bool(true),
 			Reason: "transfer the source of authority to Entra: sync stops updating this user (onPremisesSyncBehavior.isCloudManaged, reference §4c)"})
 		if o.ClearImmutableID && !c.ImmutableID.IsZero() {
-			b.add(Change{Action: ClearImmutableID, Target: t, Subject: c.ID, Before: Text(c.ImmutableID.String()), After: Null(),
+			sp.changes = append(sp.changes, Change{Action: ClearImmutableID, Target: t, Subject: c.ID, Before: Text(c.ImmutableID.String()), After: Null(),
 				Reason: "clear onPremisesImmutableId so no AD object can hard-match this user again; rollback to AD management by hard match is then no longer possible (reference §4d)"})
+		}
+		plans = append(plans, sp)
+	}
+	for _, sp := range verifyCloudUntouched(b, in, o, plans) {
+		for _, c := range sp.changes {
+			b.add(c)
 		}
 	}
 	return b.p
+}
+
+// verifyCloudUntouched checks with the Predictor (when set) that, once the planned changes are
+// made, the next sync cycle leaves each subject's cloud user alone: neither soft-deletes it nor
+// lets an AD object take it over (for SOA, the engine reports the AD side as blocked
+// CloudManaged: sync skips the object, reference §4c). It refuses the subjects for which it
+// predicts otherwise and returns the others.
+func verifyCloudUntouched(b *planBuilder, in *Input, o *Options, plans []subjectPlan) []subjectPlan {
+	if len(plans) == 0 {
+		return plans
+	}
+	if o.Predict == nil {
+		b.p.Notes = append(b.p.Notes, "sync outcomes were not verified: no matching engine (Options.Predict) was given")
+		return plans
+	}
+	onprem, cloud, _ := projected(in, plans)
+	rep := o.Predict(in.Config, in.Tenant, onprem, cloud)
+	byID := map[string]*matching.Result{}
+	for i := range rep.Objects {
+		if r := &rep.Objects[i]; r.Side == matching.SideCloud {
+			byID[r.ID] = r
+		}
+	}
+	kept := plans[:0]
+	for _, sp := range plans {
+		r := byID[sp.cloudID]
+		switch {
+		case r == nil:
+			b.refuse(sp.subject, sp.upn, RefusePrediction, "the matching engine has no prediction for cloud user "+sp.cloudID, "")
+		case r.Outcome != matching.Untouched:
+			b.refuse(sp.subject, sp.upn, RefusePrediction, fmt.Sprintf("after the changes, sync is predicted to do %q with cloud user %s, not leave it alone: %s", r.Outcome, sp.cloudID, r.Reason), r.Fix)
+		default:
+			kept = append(kept, sp)
+		}
+	}
+	return kept
 }
