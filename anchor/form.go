@@ -98,6 +98,13 @@ func DetectForm(s string) (Form, error) {
 // Parse detects the form of s (see DetectForm) and parses it. The error of a value in a
 // recognised form comes from that form's parser.
 func Parse(s string) (ObjectGUID, error) {
+	// Fast paths for the common shapes; they agree with DetectForm.
+	switch {
+	case len(s) == ImmutableIDLen && s[2] != '=':
+		return ParseImmutableID(s)
+	case len(s) == GUIDLen && s[8] == '-' && s[2] != '=', len(s) == GUIDLen+2 && s[0] == '{':
+		return ParseGUID(s)
+	}
 	f, err := DetectForm(s)
 	switch {
 	case err != nil:

@@ -89,30 +89,27 @@ func decode16(out *[16]byte, s string) string {
 		}
 		return "missing \"==\" padding at offsets 22-23"
 	}
-	var v [22]byte
+	s = s[:ImmutableIDLen]
+	t := &b64value
 	var bad byte
-	for i := 0; i < 22; i++ {
-		d := b64value[s[i]]
-		bad |= d
-		v[i] = d
+	for i, j := 0, 0; i < 20; i, j = i+4, j+3 {
+		a, b, c, d := t[s[i]], t[s[i+1]], t[s[i+2]], t[s[i+3]]
+		bad |= a | b | c | d
+		x := uint(a)<<18 | uint(b)<<12 | uint(c)<<6 | uint(d)
+		out[j], out[j+1], out[j+2] = byte(x>>16), byte(x>>8), byte(x)
 	}
-	if bad > 0x3f {
+	a, b := t[s[20]], t[s[21]]
+	if bad|a|b > 0x3f {
 		for i := 0; i < 22; i++ {
-			if b64value[s[i]] == 0xff {
+			if t[s[i]] == 0xff {
 				return badBase64Char(s, i)
 			}
 		}
 	}
-	j := 0
-	for i := 0; i < 20; i += 4 {
-		x := uint(v[i])<<18 | uint(v[i+1])<<12 | uint(v[i+2])<<6 | uint(v[i+3])
-		out[j], out[j+1], out[j+2] = byte(x>>16), byte(x>>8), byte(x)
-		j += 3
-	}
-	if v[21]&0xf != 0 {
+	if b&0xf != 0 {
 		return "non-zero trailing bits in character " + quoteByte(s[21]) + " at offset 21 (not the canonical encoding)"
 	}
-	out[15] = v[20]<<2 | v[21]>>4
+	out[15] = a<<2 | b>>4
 	return ""
 }
 

@@ -118,11 +118,38 @@ func ParseHex(s string) (ObjectGUID, error) {
 		return ObjectGUID{}, lengthErr(fn, s, "32 hex digits")
 	}
 	var g ObjectGUID
-	if i := decodeHex(g.b[:], s); i >= 0 {
+	if !decodeHex16(&g.b, s) {
+		i := decodeHex(g.b[:], s)
 		return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
 	}
 	g.ok = true
 	return g, nil
+}
+
+// decodeHex24 decodes 48 hex digits into out and reports whether all were valid.
+func decodeHex24(out *[24]byte, s string) bool {
+	s = s[:48]
+	h := &hexvalue
+	var bad byte
+	for i := range out {
+		hi, lo := h[s[2*i]], h[s[2*i+1]]
+		bad |= hi | lo
+		out[i] = hi<<4 | lo
+	}
+	return bad <= 0xf
+}
+
+// decodeHex16 decodes 32 hex digits into out and reports whether all were valid.
+func decodeHex16(out *[16]byte, s string) bool {
+	s = s[:32]
+	h := &hexvalue
+	var bad byte
+	for i := range out {
+		hi, lo := h[s[2*i]], h[s[2*i+1]]
+		bad |= hi | lo
+		out[i] = hi<<4 | lo
+	}
+	return bad <= 0xf
 }
 
 // ConnectorDNLen is the length of the connector-space DN of a 16-byte anchor:
@@ -136,14 +163,21 @@ func (g ObjectGUID) AppendConnectorDN(b []byte) []byte {
 	if !g.ok {
 		return b
 	}
-	var id [ImmutableIDLen]byte
-	encode16(&id, &g.b)
+	// Each 6-bit group maps straight to the two hex digits of its Base64 character.
 	var out [ConnectorDNLen]byte
-	copy(out[:], "CN={")
-	for i, c := range id {
-		p := upperHexPairs[c]
-		out[4+2*i], out[5+2*i] = p[0], p[1]
+	out[0], out[1], out[2], out[3] = 'C', 'N', '=', '{'
+	p := &b64HexPairs
+	in := &g.b
+	for i, j := 0, 4; i < 15; i, j = i+3, j+8 {
+		v := uint(in[i])<<16 | uint(in[i+1])<<8 | uint(in[i+2])
+		a, b, c, d := p[v>>18&0x3f], p[v>>12&0x3f], p[v>>6&0x3f], p[v&0x3f]
+		out[j], out[j+1], out[j+2], out[j+3] = a[0], a[1], b[0], b[1]
+		out[j+4], out[j+5], out[j+6], out[j+7] = c[0], c[1], d[0], d[1]
 	}
+	last := uint(in[15])
+	a, c := p[last>>2], p[(last&0x3)<<4]
+	out[44], out[45], out[46], out[47] = a[0], a[1], c[0], c[1]
+	out[48], out[49], out[50], out[51] = '3', 'D', '3', 'D' // "=="
 	out[ConnectorDNLen-1] = '}'
 	return append(b, out[:]...)
 }
@@ -168,7 +202,8 @@ func ParseConnectorDN(s string) (ObjectGUID, error) {
 			" hex digits (want 48: the hex of a 24-character ImmutableID)")
 	}
 	var id [ImmutableIDLen]byte
-	if i := decodeHex(id[:], text); i >= 0 {
+	if !decodeHex24(&id, text) {
+		i := decodeHex(id[:], text)
 		return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(text[i])+" at offset "+strconv.Itoa(i+4))
 	}
 	var g ObjectGUID
@@ -189,6 +224,14 @@ func connectorDNText(fn, s string) (string, error) {
 	}
 	return s[4 : len(s)-1], nil
 }
+
+// b64HexPairs holds, for each 6-bit value, the upper-case hex digits of its Base64 character.
+var b64HexPairs = func() (t [64][2]byte) {
+	for i := range t {
+		t[i] = upperHexPairs[b64alphabet[i]]
+	}
+	return t
+}()
 
 // upperHexPairs holds the two upper-case hex digits of every byte.
 var upperHexPairs = func() (t [256][2]byte) {
