@@ -77,7 +77,27 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 		return nil, &OpError{Op: op, Err: ErrUnavailable, msg: err.Error()}
 	}
 	encrypted := false
-	if u.Scheme == "ldaps" {
+	if u.Scheme == "ldap" && !cfg.noStartTLS {
+		// StartTLS is done here rather than by go-ldap, so that the TLS connection is the one
+		// the search reader (muxConn) sits on.
+		deadline, _ := dctx.Deadline()
+		raw.SetDeadline(deadline)
+		stop := context.AfterFunc(dctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
+		err := startTLS(raw)
+		stop()
+		raw.SetDeadline(time.Time{})
+		if err == nil && dctx.Err() != nil {
+			err = dctx.Err()
+		}
+		if err != nil {
+			raw.Close()
+			if ctxErr := dctx.Err(); ctxErr != nil {
+				err = ctxErr
+			}
+			return nil, opError(op, "", fmt.Errorf("StartTLS: %w", err))
+		}
+	}
+	if u.Scheme == "ldaps" || !cfg.noStartTLS {
 		tc := tls.Client(raw, tlsCfg)
 		if err := tc.HandshakeContext(dctx); err != nil {
 			raw.Close()
@@ -85,19 +105,14 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 		}
 		raw, encrypted = tc, true
 	}
-	lc := ldap.NewConn(raw, encrypted)
+	mux := newMux(raw)
+	lc := ldap.NewConn(mux, encrypted)
 	lc.Start()
 	lc.SetTimeout(timeout)
-	c := &ldapConn{c: lc, encrypted: encrypted, timeout: timeout}
+	c := &ldapConn{c: lc, mux: mux, encrypted: encrypted, timeout: timeout}
 	fail := func(err error) (*ldapConn, error) {
 		lc.Close()
 		return nil, err
-	}
-	if u.Scheme == "ldap" && !cfg.noStartTLS {
-		if err := c.do(dctx, func() error { return lc.StartTLS(tlsCfg) }); err != nil {
-			return fail(opError(op, "", fmt.Errorf("StartTLS: %w", err)))
-		}
-		c.encrypted = true
 	}
 	switch cfg.bindKind {
 	case "simple":
@@ -118,6 +133,7 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 // ldapConn is the go-ldap implementation of Conn.
 type ldapConn struct {
 	c         *ldap.Conn
+	mux       *muxConn
 	encrypted bool
 	timeout   time.Duration
 }
@@ -158,38 +174,9 @@ func convert(err error) error {
 	return err
 }
 
+// Search reads one page through muxConn's own decoder; go-ldap is not involved.
 func (c *ldapConn) Search(ctx context.Context, req *SearchRequest) (*SearchPage, error) {
-	var controls []ldap.Control
-	if req.PageSize > 0 {
-		p := ldap.NewControlPaging(uint32(req.PageSize))
-		p.SetCookie(req.Cookie)
-		controls = append(controls, p)
-	}
-	sr := ldap.NewSearchRequest(req.BaseDN, int(req.Scope), ldap.NeverDerefAliases, 0, 0, false,
-		req.Filter, req.Attributes, controls)
-	// One synchronous search per page: go-ldap's SearchAsync hands every entry through a
-	// goroutine and a channel, which costs more than decoding it. Client.search overlaps pages.
-	var res *ldap.SearchResult
-	err := c.do(ctx, func() error {
-		var err error
-		res, err = c.c.Search(sr)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	page := &SearchPage{Entries: make([]Entry, len(res.Entries)), Referrals: res.Referrals}
-	for i, e := range res.Entries {
-		attrs := make([]Attribute, len(e.Attributes))
-		for j, a := range e.Attributes {
-			attrs[j] = Attribute{Name: a.Name, Values: a.ByteValues}
-		}
-		page.Entries[i] = Entry{DN: e.DN, Attributes: attrs}
-	}
-	if p, ok := ldap.FindControl(res.Controls, ldap.ControlTypePaging).(*ldap.ControlPaging); ok {
-		page.Cookie = p.Cookie
-	}
-	return page, nil
+	return c.mux.search(ctx, req, c.timeout, func() { c.c.Close() })
 }
 
 func (c *ldapConn) Add(ctx context.Context, req *AddRequest) error {

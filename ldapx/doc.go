@@ -40,8 +40,14 @@
 // (proxyAddresses;range=0-1499) is followed to the last range.
 //
 // Throughput: a paged search requests the next page while the caller works through the current
-// one (one page ahead, at most two pages in memory), and each page is one synchronous go-ldap
-// search (no per-entry goroutine handoff).
+// one (one page ahead, at most two pages in memory). Searches do not go through go-ldap: a
+// Dial'd connection has one reader goroutine that decodes search responses straight from the
+// bytes into Entries (values are slices of the received messages, a few allocations per entry),
+// and hands every other message (bind, write and StartTLS answers) unchanged to go-ldap, which
+// still performs binds and writes on the same TLS connection. StartTLS is sent by this package
+// so that the reader sits under TLS. A search that outlives WithTimeout is abandoned (RFC 4511
+// §4.11) and the connection stays usable; a ctx that ends first closes the connection, as for
+// writes.
 //
 // NTLM (WithNTLMBind) is go-ldap's MS "sicily" NTLM bind, which AD accepts; Samba does not
 // implement it (it accepts NTLM only inside SASL GSS-SPNEGO, which go-ldap lacks), so it is
