@@ -40,8 +40,9 @@ type Samba struct {
 	// Startup is how long provisioning plus start-up took.
 	Startup time.Duration
 
-	cmd  *exec.Cmd
-	lock *os.File
+	cmd    *exec.Cmd
+	exited chan error // receives the result of cmd.Wait once samba exits
+	lock   *os.File
 }
 
 var (
@@ -193,7 +194,9 @@ func startSamba(sambaBin, toolBin string) (_ *Samba, err error) {
 		return nil, fmt.Errorf("starting samba: %w", err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- s.cmd.Wait() }()
+	s.exited = exited
+	cmd := s.cmd
+	go func() { exited <- cmd.Wait() }()
 	if err := waitLDAPS(s.CAFile, exited); err != nil {
 		log, _ := os.ReadFile(logFile.Name())
 		if len(log) > 4000 {
@@ -237,20 +240,20 @@ func waitLDAPS(caFile string, exited <-chan error) error {
 
 func (s *Samba) stop() {
 	if s.cmd != nil && s.cmd.Process != nil {
-		// Kill the whole process group (samba may have started helpers).
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() {
-			for i := 0; i < 100; i++ {
-				if err := syscall.Kill(s.cmd.Process.Pid, 0); err != nil {
-					break
-				}
-				time.Sleep(50 * time.Millisecond)
+		// Stop the whole process group (samba may have started helpers): politely, then for
+		// good. The goroutine waiting on the command reaps it and reports on s.exited.
+		pid := s.cmd.Process.Pid
+		_ = syscall.Kill(-pid, syscall.SIGTERM)
+		select {
+		case <-s.exited:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
+			select {
+			case <-s.exited:
+			case <-time.After(5 * time.Second):
 			}
-			close(done)
-		}()
-		<-done
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		}
+		_ = syscall.Kill(-pid, syscall.SIGKILL) // any helper left in the group
 		s.cmd = nil
 	}
 	if s.Dir != "" {
