@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/hybridid/hybridid/ldif"
@@ -35,13 +34,8 @@ func init() {
 func runMatch(ctx context.Context, e *env, args []string) int {
 	const name = "match"
 	fs := newFlagSet(name)
-	var scopes stringList
-	onprem := fs.String("onprem", "", "")
-	cloud := fs.String("cloud", "", "")
-	fs.Var(&scopes, "scope", "")
-	sourceAnchor := fs.String("source-anchor", "mS-DS-ConsistencyGuid", "")
-	base := fs.String("base", "", "")
-	endpoint := fs.String("graph-endpoint", "", "")
+	var src sourceFlags
+	src.register(fs)
 	format := fs.String("format", "table", "")
 	asJSON := fs.Bool("json", false, "")
 	rest, err := parseInterleaved(fs, args)
@@ -55,41 +49,27 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 		*format = "json"
 	}
 	switch {
-	case *onprem == "":
+	case src.onprem == "":
 		return usageError(e, name, "--onprem is required (an LDIF file or an ldap:// or ldaps:// URL)")
-	case *cloud == "":
+	case src.cloud == "":
 		return usageError(e, name, "--cloud is required (a snapshot file or graph)")
 	case !slices.Contains([]string{"table", "json", "csv"}, *format):
 		return usageError(e, name, "--format "+strconv.Quote(*format)+": want table, json or csv")
 	}
-	attr, err := matching.ParseAnchorAttribute(*sourceAnchor)
-	if err != nil || attr == matching.AnchorCustom {
-		return usageError(e, name, "--source-anchor "+strconv.Quote(*sourceAnchor)+": want objectGUID or mS-DS-ConsistencyGuid")
+	if msg := src.check(); msg != "" {
+		return usageError(e, name, msg)
 	}
-	if *base != "" && !isLDAPURL(*onprem) {
-		return usageError(e, name, "--base applies only to an ldap:// or ldaps:// --onprem source")
+	cfg, msg := src.config()
+	if msg != "" {
+		return usageError(e, name, msg)
 	}
-	cfg := matching.Config{Scope: scopes, SourceAnchor: attr}
 	tuneGC(e)
 
-	// The two sides are independent: read them at the same time.
-	var (
-		on      []matching.OnPrem
-		onErr   error
-		snap    *snapshot.Snapshot
-		snapErr error
-		wg      sync.WaitGroup
-	)
 	prog := startProgress(e, "reading the directory and the tenant")
 	defer prog.Stop()
-	wg.Go(func() { on, onErr = readOnPrem(ctx, e, *onprem, *base, prog) })
-	wg.Go(func() { snap, snapErr = readCloud(ctx, e, *cloud, *endpoint) })
-	wg.Wait()
-	if onErr != nil {
-		return failure(e, name, onErr)
-	}
-	if snapErr != nil {
-		return failure(e, name, snapErr)
+	on, snap, err := src.read(ctx, e, prog)
+	if err != nil {
+		return failure(e, name, err)
 	}
 	prog.Phase("evaluating")
 	rep, err := evaluate(cfg, snap, on)

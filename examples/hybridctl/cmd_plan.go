@@ -12,14 +12,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/matching"
-	"github.com/hybridid/hybridid/snapshot"
 )
 
 // hybridctl plan / apply / undo (../shared/spec/cli.md): thin commands over conversion's
@@ -79,18 +77,13 @@ var planPredict conversion.Predictor = matching.Evaluate
 func runPlan(ctx context.Context, e *env, args []string) int {
 	const name = "plan"
 	fs := newFlagSet(name)
-	var scopes stringList
+	var src sourceFlags
+	src.register(fs)
 	to := fs.String("to", "", "")
-	onprem := fs.String("onprem", "", "")
-	cloud := fs.String("cloud", "", "")
 	method := fs.String("method", "", "")
 	usersFile := fs.String("users", "", "")
 	all := fs.Bool("all", false, "")
 	out := fs.String("o", "", "")
-	fs.Var(&scopes, "scope", "")
-	sourceAnchor := fs.String("source-anchor", "mS-DS-ConsistencyGuid", "")
-	base := fs.String("base", "", "")
-	endpoint := fs.String("graph-endpoint", "", "")
 	allowPriv := fs.Bool("allow-privileged", false, "")
 	clearID := fs.Bool("clear-immutable-id", false, "")
 	createOU := fs.String("create-ou", "", "")
@@ -116,9 +109,9 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	}
 	needsAD := *method != conversion.MethodSOA && *method != conversion.MethodTenant
 	switch {
-	case *cloud == "":
+	case src.cloud == "":
 		return usageError(e, name, "--cloud is required (a snapshot file or graph)")
-	case *onprem == "" && needsAD:
+	case src.onprem == "" && needsAD:
 		return usageError(e, name, "--onprem is required for --method "+*method+" (an LDIF file or an ldap:// or ldaps:// URL)")
 	case (*usersFile == "") == !*all:
 		return usageError(e, name, "choose the users: --users FILE (one per line) or --all, not both")
@@ -130,12 +123,12 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		return usageError(e, name, "--create-ou applies only to --method hard-match")
 	case *confirm != "" && *method != conversion.MethodTenant:
 		return usageError(e, name, "--confirm-tenant applies only to --method tenant-wide")
-	case *base != "" && !isLDAPURL(*onprem):
-		return usageError(e, name, "--base applies only to an ldap:// or ldaps:// --onprem source")
+	case src.check() != "":
+		return usageError(e, name, src.check())
 	}
-	attr, err := matching.ParseAnchorAttribute(*sourceAnchor)
-	if err != nil || attr == matching.AnchorCustom {
-		return usageError(e, name, "--source-anchor "+strconv.Quote(*sourceAnchor)+": want objectGUID or mS-DS-ConsistencyGuid")
+	cfg, msg := src.config()
+	if msg != "" {
+		return usageError(e, name, msg)
 	}
 	var users []string
 	if *usersFile != "" {
@@ -147,31 +140,17 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
-	var (
-		on      []matching.OnPrem
-		onErr   error
-		snap    *snapshot.Snapshot
-		snapErr error
-		wg      sync.WaitGroup
-	)
 	prog := startProgress(e, "reading the directory and the tenant")
-	if *onprem != "" {
-		wg.Go(func() { on, onErr = readOnPrem(ctx, e, *onprem, *base, prog) })
-	}
-	wg.Go(func() { snap, snapErr = readCloud(ctx, e, *cloud, *endpoint) })
-	wg.Wait()
+	on, snap, err := src.read(ctx, e, prog)
 	prog.Stop()
-	if onErr != nil {
-		return failure(e, name, onErr)
-	}
-	if snapErr != nil {
-		return failure(e, name, snapErr)
+	if err != nil {
+		return failure(e, name, err)
 	}
 	cloudRecs, err := snap.Cloud()
 	if err != nil {
 		return failure(e, name, err)
 	}
-	in := &conversion.Input{Tenant: snap.Tenant(), Cloud: cloudRecs, OnPrem: on, Config: matching.Config{Scope: scopes, SourceAnchor: attr}}
+	in := &conversion.Input{Tenant: snap.Tenant(), Cloud: cloudRecs, OnPrem: on, Config: cfg}
 	opts := &conversion.Options{
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Users: users, AllowRoles: *allowPriv,
 		ClearImmutableID: *clearID, CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
