@@ -82,7 +82,7 @@ func ParseImmutableID(s string) (ObjectGUID, error) {
 
 // decode16 decodes the 24-character padded Base64 of 16 bytes. It returns a description of the
 // first problem, or "".
-func decode16(out *[16]byte, s string) string {
+func decode16[S ~string | ~[]byte](out *[16]byte, s S) string {
 	if s[22] != '=' || s[23] != '=' {
 		if s[23] == '=' {
 			return "padding \"=\" at offset 23 means 17 bytes, an ImmutableID holds 16 (\"==\" at offsets 22-23)"
@@ -102,7 +102,7 @@ func decode16(out *[16]byte, s string) string {
 	if bad|a|b > 0x3f {
 		for i := 0; i < 22; i++ {
 			if t[s[i]] == 0xff {
-				return badBase64Char(s, i)
+				return badBase64Char(string(s), i)
 			}
 		}
 	}

@@ -207,7 +207,7 @@ func ParseConnectorDN(s string) (ObjectGUID, error) {
 		return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(text[i])+" at offset "+strconv.Itoa(i+4))
 	}
 	var g ObjectGUID
-	if msg := decode16(&g.b, string(id[:])); msg != "" {
+	if msg := decode16(&g.b, id[:]); msg != "" {
 		return ObjectGUID{}, perr(fn, s, ErrSyntax, "the hex spells \""+string(id[:])+"\", not an ImmutableID: "+msg)
 	}
 	g.ok = true
