@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -173,6 +175,11 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if id := r.st.undone(); id != "" {
+		// The journal would report the undone changes as done-before although their targets
+		// hold Before again.
+		return nil, fmt.Errorf("%w: the journal records an undo of this plan (%s); applying it again needs a new journal", ErrJournalMismatch, id)
+	}
 	r.tenantID = plan.TenantID
 	r.w.tenantKey = Target{Side: SideTenant, ID: plan.TenantID}.Key()
 	org, err := a.Tenant.Organization(ctx)
@@ -191,7 +198,9 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 // reported as skipped with ErrIrreversible. Undoing set-cloud-managed (the SOA rollback of
 // reference §4c) hands the user back to AD only once blockCloudObjectTakeoverThroughHardMatch
 // is off and a sync cycle has run; Undo reports an action-needed event when the flag is on.
-// After an undo the journal is finished: applying the plan again needs a new journal.
+// After an undo the journal is finished: applying the plan again needs a new journal (Apply
+// refuses it with ErrJournalMismatch). Undo refuses (ErrWrongTenant) a journal holding a
+// tenant-wide change of another tenant than the one reached.
 func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 	if a.Journal == nil {
 		return nil, errors.New("conversion: Applier.Journal is nil")
@@ -205,10 +214,17 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if org, err := a.Tenant.Organization(ctx); err == nil {
-		r.tenantID = org.ID
-		r.w.tenantKey = Target{Side: SideTenant, ID: org.ID}.Key()
+	org, err := a.Tenant.Organization(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the tenant: %w", err)
 	}
+	// The journal does not name the tenant of its cloud changes (their object ids are not found
+	// elsewhere), but a tenant change would be made on whatever tenant the port reaches.
+	if err := checkTenant(st, slices.Collect(maps.Keys(st.last)), org.ID); err != nil {
+		return nil, err
+	}
+	r.tenantID = org.ID
+	r.w.tenantKey = Target{Side: SideTenant, ID: org.ID}.Key()
 	var inv []Change
 	var refused []ChangeResult
 	for i := len(st.order) - 1; i >= 0; i-- {
@@ -225,7 +241,7 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 		u.Subject = ""
 		inv = append(inv, u)
 	}
-	if org, err := a.Tenant.Organization(ctx); err == nil && org.Features.BlockCloudObjectTakeoverHardMatch {
+	if org.Features.BlockCloudObjectTakeoverHardMatch {
 		for _, u := range inv {
 			if b, _ := u.After.Bool(); u.Action == SetCloudManaged && !b {
 				r.emit(Event{ChangeID: u.ID, Action: u.Action, Target: u.Target.String(), Status: EventActionNeeded,
@@ -243,7 +259,8 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 
 // Resolve settles every dirty entry of the journal: it re-reads the target and records
 // "applied" when it holds the change's After, "not-applied" when it still holds Before. A target
-// holding neither is left dirty and reported: a person must look at it.
+// holding neither is left dirty and reported: a person must look at it. Like Undo it refuses a
+// dirty tenant-wide change of another tenant than the one reached (ErrWrongTenant).
 func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
 	if a.Journal == nil || a.Tenant == nil || a.Directory == nil {
 		return nil, errors.New("conversion: Applier.Journal, Directory and Tenant are required")
@@ -254,9 +271,14 @@ func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
 	}
 	st := replay(entries)
 	r := &runner{a: a, plan: st.plan, st: st, j: a.Journal, w: &recorder{dir: a.Directory, ten: a.Tenant}}
-	if org, err := a.Tenant.Organization(ctx); err == nil {
-		r.tenantID = org.ID
+	org, err := a.Tenant.Organization(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the tenant: %w", err)
 	}
+	if err := checkTenant(st, st.dirty(), org.ID); err != nil {
+		return nil, err
+	}
+	r.tenantID = org.ID
 	res := &Result{Plan: st.plan}
 	for _, id := range st.dirty() {
 		c := st.changes[id]
@@ -282,6 +304,17 @@ func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
 		res.Changes = append(res.Changes, cr)
 	}
 	return res, nil
+}
+
+// checkTenant refuses when one of the journaled changes ids targets a tenant other than id.
+func checkTenant(st journalState, ids []string, id string) error {
+	slices.SortFunc(ids, compareIDs)
+	for _, cid := range ids {
+		if c, ok := st.changes[cid]; ok && c.Target.Side == SideTenant && !strings.EqualFold(c.Target.ID, id) {
+			return fmt.Errorf("%w: journal change %s is for tenant %s, the tenant reached is %s", ErrWrongTenant, cid, c.Target.ID, id)
+		}
+	}
+	return nil
 }
 
 func (a *Applier) start(planHash string) (*runner, error) {
@@ -557,10 +590,13 @@ func (r *runner) retry(ctx context.Context, c Change, f func() error) error {
 	backoff := time.Second
 	for attempt := 0; ; attempt++ {
 		err := f()
-		d, throttled := retryAfter(err)
-		if err == nil || !throttled || attempt >= max {
+		// Only ErrThrottled means "refused for load, not done": an error that merely carries a
+		// RetryAfter method (graphx's *TenantError has one on every error) may be a write that
+		// happened, and must be re-read, not re-sent.
+		if err == nil || !errors.Is(err, ErrThrottled) || attempt >= max {
 			return err
 		}
+		d, _ := retryAfter(err)
 		if d <= 0 {
 			d = backoff
 			backoff *= 2

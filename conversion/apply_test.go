@@ -495,3 +495,103 @@ func TestIndefiniteErrorVerified(t *testing.T) {
 	assert.True(t, res.OK(), res.Summary())
 	assert.Equal(t, conversion.StatusApplied, res.Changes[0].Status)
 }
+
+// lostResponse is an error a port may return after its write was made (a dropped connection, a
+// gateway timeout). Like graphx's *TenantError it has a RetryAfter method, but it is not
+// ErrThrottled: the write may have happened.
+type lostResponse struct{}
+
+func (lostResponse) Error() string             { return "gateway timeout" }
+func (lostResponse) RetryAfter() time.Duration { return 0 }
+
+// TestAmbiguousErrorNotResent: a write whose error is not ErrThrottled is re-read, never sent
+// again, even when the error carries a RetryAfter method.
+func TestAmbiguousErrorNotResent(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 2, true)
+	w.ten.SetInterceptor(conversiontest.Interceptor{After: func(context.Context, string, string) error {
+		return lostResponse{}
+	}})
+	j := &conversion.MemJournal{}
+	res, err := w.applier(j).Apply(t.Context(), w.plan)
+	require.NoError(t, err)
+	assert.True(t, res.OK(), res.Summary())
+	assert.Equal(t, len(w.plan.Changes), res.Count(conversion.StatusApplied), "the journal says applied, so undo reverses them")
+	assert.Len(t, w.ten.Writes(), len(w.plan.Changes), "each write sent once")
+}
+
+// TestApplyAfterUndoRefused: after an undo the journal would report every change done-before
+// although the targets hold Before again; apply refuses it and asks for a new journal.
+func TestApplyAfterUndoRefused(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 2, false)
+	j := &conversion.MemJournal{}
+	a := w.applier(j)
+	res, err := a.Apply(t.Context(), w.plan)
+	require.NoError(t, err)
+	require.True(t, res.OK())
+	undo, err := a.Undo(t.Context())
+	require.NoError(t, err)
+	require.True(t, undo.OK(), undo.Summary())
+
+	res, err = a.Apply(t.Context(), w.plan)
+	require.ErrorIs(t, err, conversion.ErrJournalMismatch, "result: %+v", res)
+	for _, c := range w.cloud {
+		got, _ := w.ten.Get(c.ID)
+		assert.False(t, got.CloudManaged, "still undone")
+	}
+
+	res, err = w.applier(&conversion.MemJournal{}).Apply(t.Context(), w.plan)
+	require.NoError(t, err, "a new journal applies it again")
+	assert.Equal(t, len(w.plan.Changes), res.Count(conversion.StatusApplied))
+}
+
+// TestUndoResolveCheckTenant: undo and resolve of a tenant-wide change are refused against
+// another tenant (which they would otherwise change), and a tenant that cannot be read stops them.
+func TestUndoResolveCheckTenant(t *testing.T) {
+	t.Parallel()
+	on, off := true, false
+	tenantA := matching.Tenant{ID: "aaaaaaaa-0000-4000-8000-000000000001", SyncEnabled: &on}
+	tenantB := matching.Tenant{ID: "bbbbbbbb-0000-4000-8000-000000000002", SyncEnabled: &off}
+	plan := &conversion.Plan{Version: 1, TenantID: tenantA.ID, Changes: []conversion.Change{{
+		ID: "c0001", Action: conversion.DisableOrgSync, Target: conversion.Target{Side: conversion.SideTenant, ID: tenantA.ID},
+		Before: conversion.Bool(true), After: conversion.Bool(false),
+	}}}
+	t.Run("undo", func(t *testing.T) {
+		t.Parallel()
+		j := &conversion.MemJournal{}
+		a := &conversion.Applier{Directory: conversiontest.NewDirectory(), Tenant: conversiontest.NewTenant(tenantA), Journal: j}
+		res, err := a.Apply(t.Context(), plan)
+		require.NoError(t, err)
+		require.True(t, res.OK(), res.Summary())
+
+		other := conversiontest.NewTenant(tenantB)
+		a.Tenant = other
+		_, err = a.Undo(t.Context())
+		require.ErrorIs(t, err, conversion.ErrWrongTenant)
+		assert.Empty(t, other.Writes(), "the other tenant is not touched")
+		org, _ := other.Organization(t.Context())
+		assert.False(t, *org.SyncEnabled)
+
+		a.Tenant = unreadableOrg{other}
+		_, err = a.Undo(t.Context())
+		require.ErrorIs(t, err, conversion.ErrForbidden)
+	})
+	t.Run("resolve", func(t *testing.T) {
+		t.Parallel()
+		j := &conversion.MemJournal{}
+		c := plan.Changes[0]
+		require.NoError(t, j.Append(conversion.Entry{Plan: plan.Hash(), Kind: conversion.KindIntent, ChangeID: c.ID, Change: &c}))
+		a := &conversion.Applier{Directory: conversiontest.NewDirectory(), Tenant: conversiontest.NewTenant(tenantB), Journal: j}
+		_, err := a.Resolve(t.Context())
+		require.ErrorIs(t, err, conversion.ErrWrongTenant, "tenant B's sync is off: resolve would record the disable as applied")
+		e, _ := j.Entries()
+		assert.Len(t, e, 1, "nothing recorded")
+	})
+}
+
+type unreadableOrg struct{ *conversiontest.Tenant }
+
+func (unreadableOrg) Organization(context.Context) (matching.Tenant, error) {
+	return matching.Tenant{}, conversion.ErrForbidden
+}

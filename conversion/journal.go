@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -95,6 +97,12 @@ type FileJournal struct {
 
 	syncMu sync.Mutex // one fsync at a time
 	synced int64      // every entry up to this Seq is durable
+
+	// broken is the first write or fsync error (guarded by mu). After it nothing is appended: a
+	// short write leaves part of a line that a later line would follow, and after a failed fsync
+	// Linux may drop the dirty pages and let the next fsync succeed without them, so a later
+	// intent would be reported durable while an earlier one is lost.
+	broken error
 }
 
 // OpenJournal opens (creating it if needed) the journal file at name and reads its entries. A
@@ -177,6 +185,11 @@ func (j *FileJournal) Append(e Entry) error {
 		j.mu.Unlock()
 		return fmt.Errorf("journal %s is closed", j.name)
 	}
+	if j.broken != nil {
+		err := j.broken
+		j.mu.Unlock()
+		return fmt.Errorf("journal %s is unusable after an earlier failure (reopen it): %w", j.name, err)
+	}
 	e.Seq = int64(len(j.entries) + 1)
 	b, err := json.Marshal(e)
 	if err != nil {
@@ -185,6 +198,7 @@ func (j *FileJournal) Append(e Entry) error {
 	}
 	b = append(b, '\n')
 	if _, err := j.f.Write(b); err != nil {
+		j.broken = err
 		j.mu.Unlock()
 		return fmt.Errorf("journal %s: %w", j.name, err)
 	}
@@ -195,13 +209,21 @@ func (j *FileJournal) Append(e Entry) error {
 
 	j.syncMu.Lock()
 	defer j.syncMu.Unlock()
+	j.mu.Lock()
+	upto, broken := int64(len(j.entries)), j.broken
+	j.mu.Unlock()
 	if j.synced >= mine {
 		return nil
 	}
-	j.mu.Lock()
-	upto := int64(len(j.entries))
-	j.mu.Unlock()
+	if broken != nil {
+		return fmt.Errorf("journal %s: not synced after an earlier failure: %w", j.name, broken)
+	}
 	if err := f.Sync(); err != nil {
+		j.mu.Lock()
+		if j.broken == nil {
+			j.broken = err
+		}
+		j.mu.Unlock()
 		return fmt.Errorf("journal %s: %w", j.name, err)
 	}
 	j.synced = upto
@@ -269,6 +291,16 @@ func (st journalState) dirty() []string {
 	}
 	slices.SortFunc(ids, compareIDs)
 	return ids
+}
+
+// undone returns the id of a change the journal records an undo of ("" when none).
+func (st journalState) undone() string {
+	for _, id := range slices.Sorted(maps.Keys(st.changes)) {
+		if strings.HasPrefix(id, "undo-") {
+			return id
+		}
+	}
+	return ""
 }
 
 // Progress of a journal for people: the status of each change it names.

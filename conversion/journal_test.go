@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/conversion/conversiontest"
+	"github.com/hybridid/hybridid/matching"
 )
 
 func TestReadJournalErrors(t *testing.T) {
@@ -60,6 +62,9 @@ func FuzzReadJournal(f *testing.F) {
 	f.Add(`{"seq":1,"time":"2026-11-24T10:00:00Z","plan":"p","kind":"outcome","change":"c0001","status":"applied"}` + "\n")
 	f.Add(`{"seq":1,"plan":"p","kind":"intent","change":"c1","detail":{"id":"c1","action":"set-mail","target":{"side":"onprem"},"before":null,"after":"a","reason":""}}` + "\n{")
 	f.Add("\n\n")
+	f.Add(`{"seq":1,"plan":"p","kind":"intent","change":"c1","detail":{"id":"c1","action":"create-user","target":{"side":"onprem","dn":"CN=a"},"before":null,"after":"CN=a","reason":""}}` + "\n" +
+		`{"seq":2,"plan":"p","kind":"outcome","change":"c1","status":"applied"}` + "\n" +
+		`{"seq":3,"plan":"p","kind":"intent","change":"c2","detail":{"id":"c2","action":"disable-org-sync","target":{"side":"tenant","id":"t"},"before":true,"after":false,"reason":""}}` + "\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		e, err := conversion.ReadJournal("fuzz", []byte(in))
 		if err != nil {
@@ -69,5 +74,15 @@ func FuzzReadJournal(f *testing.F) {
 		for _, x := range e {
 			assert.NotEmpty(t, x.ChangeID)
 		}
+		// Whatever a journal that parses holds, Resolve, Undo and Apply take it without a panic.
+		mj := &conversion.MemJournal{}
+		for _, x := range e {
+			require.NoError(t, mj.Append(x))
+		}
+		ten := conversiontest.NewTenant(matching.Tenant{ID: "t"})
+		a := &conversion.Applier{Directory: conversiontest.NewDirectory(), Tenant: ten, Journal: mj, DryRun: true}
+		_, _ = a.Resolve(t.Context())
+		_, _ = a.Undo(t.Context())
+		_, _ = a.Apply(t.Context(), &conversion.Plan{Version: 1, TenantID: "t"})
 	})
 }

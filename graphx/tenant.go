@@ -28,7 +28,8 @@ import (
 // Errors are *TenantError values that unwrap to both the graphx *OpError (and its graphx
 // sentinel) and the conversion sentinel (ErrNotFound, ErrConflict, ErrThrottled with
 // RetryAfter, ErrForbidden, ErrReadOnly). ErrBadRequest and ErrUnavailable have no conversion
-// counterpart: conversion treats them as "the write may have happened" and re-reads.
+// counterpart: conversion treats them as "the write may have happened" and re-reads. Neither
+// has a write answered 504 (gateway timeout): the write may have been made behind the gateway.
 type Tenant struct {
 	c *Client
 }
@@ -96,6 +97,18 @@ func portError(err error) error {
 		te.Kind = conversion.ErrReadOnly
 	}
 	return te
+}
+
+// writeError is portError for the error of a write request. A gateway timeout (504) is
+// ErrThrottled to the Client, which retries it, but the write may have been made behind the
+// gateway: to conversion it is not "the write did not happen" (ErrThrottled), so it gets no
+// conversion sentinel and conversion re-reads the target instead of sending the write again.
+func writeError(err error) error {
+	err = portError(err)
+	if te, ok := err.(*TenantError); ok && te.Op != nil && te.Op.Status == http.StatusGatewayTimeout {
+		te.Kind = nil
+	}
+	return err
 }
 
 func conflict(op, target, attr string, want, got any) error {
@@ -205,9 +218,9 @@ func (t *Tenant) SetImmutableID(ctx context.Context, id string, old, new anchor.
 		return conflict("SetImmutableID", id, "onPremisesImmutableId", quoted(old.String()), quoted(u.OnPremisesImmutableID))
 	}
 	if new.IsZero() {
-		return portError(t.c.ClearImmutableID(ctx, id))
+		return writeError(t.c.ClearImmutableID(ctx, id))
 	}
-	return portError(t.c.SetImmutableID(ctx, id, new.String()))
+	return writeError(t.c.SetImmutableID(ctx, id, new.String()))
 }
 
 func quoted(s string) string {
@@ -236,13 +249,25 @@ func (t *Tenant) SetCloudManaged(ctx context.Context, id string, old, new bool) 
 	if cur != old {
 		return conflict("SetCloudManaged", id, "isCloudManaged", old, cur)
 	}
-	return portError(t.c.SetCloudManaged(ctx, KindUser, id, new))
+	return writeError(t.c.SetCloudManaged(ctx, KindUser, id, new))
 }
 
-// RestoreDeleted implements conversion.TenantWriter (see Client.RestoreDeletedUser).
+// RestoreDeleted implements conversion.TenantWriter (see Client.RestoreDeletedUser). The
+// Client resends a restore that timed out at the gateway (504); when the first attempt was made
+// the resend answers 404. So a 404 is conversion.ErrNotFound ("nothing was restored") only when
+// the user is not active either; when it is, the error has no conversion sentinel and conversion
+// re-reads the user (GET /users/{id}) to record the restore.
 func (t *Tenant) RestoreDeleted(ctx context.Context, id string) error {
 	_, err := t.c.RestoreDeletedUser(ctx, id)
-	return portError(err)
+	err = writeError(err)
+	if errors.Is(err, conversion.ErrNotFound) {
+		if _, uerr := t.c.User(ctx, id); uerr == nil {
+			te := err.(*TenantError)
+			te.Kind = nil
+			te.Msg = te.Op.Error() + "; the user is active: restored by an earlier attempt of this request, or by someone else"
+		}
+	}
+	return err
 }
 
 // SetOrgSyncEnabled implements conversion.TenantWriter: it re-reads the organization, refuses
@@ -257,5 +282,5 @@ func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, new bool) error {
 	if cur != old {
 		return conflict("SetOrgSyncEnabled", org.ID, "onPremisesSyncEnabled", old, cur)
 	}
-	return portError(t.c.SetTenantSyncEnabled(ctx, org.ID, new))
+	return writeError(t.c.SetTenantSyncEnabled(ctx, org.ID, new))
 }

@@ -2,7 +2,10 @@ package graphx_test
 
 import (
 	"errors"
+	"io"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,8 +136,8 @@ func TestTenantWrites(t *testing.T) {
 			_, ok := srv.User(gone)
 			assert.True(t, ok)
 		}},
-		{name: "restore: not deleted", do: func(t *testing.T, tn *graphx.Tenant) error {
-			return tn.RestoreDeleted(t.Context(), synced)
+		{name: "restore: unknown id", do: func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.RestoreDeleted(t.Context(), "11111111-0000-4000-8000-0000000000ff")
 		}, wantErr: conversion.ErrNotFound},
 		{name: "org sync off, then on while pending (§4b)", do: func(t *testing.T, tn *graphx.Tenant) error {
 			require.NoError(t, tn.SetOrgSyncEnabled(t.Context(), true, false))
@@ -189,6 +192,76 @@ func TestTenantErrorsMapToConversion(t *testing.T) {
 				assert.Equal(t, tc.after, ra.RetryAfter())
 			}
 			assert.Empty(t, srv.Writes(), "a refused write is not applied")
+		})
+	}
+}
+
+// gatewayTimeout forwards every request to the server and, for the first n requests with method,
+// replaces the server's answer with a 504: the write was made, the response lost at the gateway.
+type gatewayTimeout struct {
+	method string
+	n      atomic.Int32
+}
+
+func (g *gatewayTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || r.Method != g.method || g.n.Add(-1) < 0 {
+		return res, err
+	}
+	res.Body.Close()
+	body := `{"error":{"code":"GatewayTimeout","message":"upstream timed out"}}`
+	return &http.Response{StatusCode: http.StatusGatewayTimeout, Status: "504 Gateway Timeout", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"0.001"}}, Body: io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)), Request: r}, nil
+}
+
+// TestTenantWriteTimeoutIsUnknown: a write answered 504 may have been made, so it must not carry
+// a conversion sentinel that says it was not (ErrThrottled would make conversion send it again,
+// its precondition would then fail, and an applied change would be recorded as stale). The same
+// holds for a restore resent after a 504 and answered 404.
+func TestTenantWriteTimeoutIsUnknown(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		method  string
+		retries int
+		do      func(t *testing.T, tn *graphx.Tenant) error
+		check   func(t *testing.T, srv *graphxtest.Server)
+	}{
+		{"set cloud managed", http.MethodPatch, 0, func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetCloudManaged(t.Context(), synced, false, true)
+		}, func(t *testing.T, srv *graphxtest.Server) {
+			u, _ := srv.User(synced)
+			require.NotNil(t, u.OnPremisesSyncBehavior)
+			assert.True(t, u.OnPremisesSyncBehavior.IsCloudManaged)
+		}},
+		{"org sync off", http.MethodPatch, 0, func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.SetOrgSyncEnabled(t.Context(), true, false)
+		}, nil},
+		{"restore resent after a 504", http.MethodPost, 1, func(t *testing.T, tn *graphx.Tenant) error {
+			return tn.RestoreDeleted(t.Context(), gone)
+		}, func(t *testing.T, srv *graphxtest.Server) {
+			_, ok := srv.User(gone)
+			assert.True(t, ok)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := graphxtest.NewServer(t, graphxtest.WithSeed(tenantSeed(time.Now())))
+			gt := &gatewayTimeout{method: tc.method}
+			gt.n.Store(1)
+			c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL(srv.URL), graphx.WithMaxRetries(tc.retries),
+				graphx.WithWriteBudget(0, 0), graphx.WithHTTPClient(&http.Client{Transport: gt}))
+			require.NoError(t, err)
+			err = tc.do(t, c.Tenant())
+			require.Error(t, err)
+			for _, s := range []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden, conversion.ErrReadOnly} {
+				assert.NotErrorIs(t, err, s, "the write was made: %v", err)
+			}
+			require.NotEmpty(t, srv.Writes(), "the write reached the tenant")
+			if tc.check != nil {
+				tc.check(t, srv)
+			}
 		})
 	}
 }

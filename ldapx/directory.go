@@ -156,7 +156,11 @@ func (d *Directory) CreateUser(ctx context.Context, u conversion.NewUser) (ancho
 	}
 	r, err := d.c.Get(ctx, res.DN)
 	if err != nil {
-		return anchor.ObjectGUID{}, err
+		// The user was created: a sentinel from the read back (busy: ErrThrottled, not replicated
+		// yet: ErrNotFound) would tell conversion that the add did not happen, and it would add
+		// again. Report the failure without one, so that conversion re-reads the DN.
+		return anchor.ObjectGUID{}, &OpError{Op: "ldapx.Directory.CreateUser", RequestID: res.DN, Err: ErrUnavailable,
+			msg: "the user was created, but reading it back failed: " + err.Error()}
 	}
 	return r.ObjectGUID, nil
 }

@@ -50,7 +50,8 @@ func init() {
 	register(&command{
 		name:    "undo",
 		summary: "reverse, newest first, what a journal records as applied",
-		usage: "undo --journal FILE [--onprem ldap://HOST] [--graph-endpoint URL] [--dry-run] [--resolve] [--json]\n\n" +
+		usage: "undo --journal FILE [--onprem ldap://HOST] [--graph-endpoint URL] [--dry-run] [--resolve] [--allow-privileged] [--json]\n\n" +
+			"--allow-privileged: undo changes of users who hold an Entra directory role now (refused otherwise, as in apply).\n" +
 			"Exit status 0 when every change was reversed, 1 otherwise (restore-user and create-user cannot be undone).",
 		run: runUndo,
 	})
@@ -536,22 +537,34 @@ func checkPrivileged(ctx context.Context, ten conversion.Tenant, p *conversion.P
 	if !strings.EqualFold(org.ID, p.TenantID) {
 		return nil // Apply refuses the plan with the reason
 	}
+	return roleHolders(org, "plan", slices.Values(p.Changes))
+}
+
+// roleHolders refuses changes that concern a cloud user holding an Entra role in org: a change
+// of the cloud user itself, or a change whose subject it is (the planners name a conversion by
+// the cloud user's id: a re-anchor or soft-match plan changes only the AD side of a user that
+// sync will then join to the cloud user).
+func roleHolders(org matching.Tenant, what string, changes iter.Seq[conversion.Change]) error {
 	holders := map[string]bool{}
 	for _, r := range org.Roles {
 		holders[r.PrincipalID] = true
 	}
 	var names []string
 	seen := map[string]bool{}
-	for _, c := range p.Changes {
-		if c.Target.Side == conversion.SideCloud && holders[c.Target.ID] && !seen[c.Target.ID] {
+	for c := range changes {
+		switch {
+		case c.Target.Side == conversion.SideCloud && holders[c.Target.ID] && !seen[c.Target.ID]:
 			seen[c.Target.ID] = true
 			names = append(names, c.Target.String())
+		case c.Subject != "" && holders[c.Subject] && !seen[c.Subject]:
+			seen[c.Subject] = true
+			names = append(names, "cloud "+c.Subject+" (subject of "+c.ID+" on "+c.Target.String()+")")
 		}
 	}
 	if len(names) == 0 {
 		return nil
 	}
-	return fmt.Errorf("the plan changes user(s) holding an Entra directory role: %s; review the role assignments, then run again with --allow-privileged", strings.Join(names, "; "))
+	return fmt.Errorf("the %s changes user(s) holding an Entra directory role: %s; review the role assignments, then run again with --allow-privileged", what, strings.Join(names, "; "))
 }
 
 // finishRun prints the result of an apply or undo and returns the exit status.
@@ -723,6 +736,7 @@ func runUndo(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(name)
 	var f runFlags
 	f.register(fs)
+	allowPriv := fs.Bool("allow-privileged", false, "")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(e, name, err.Error())
@@ -758,6 +772,17 @@ func runUndo(ctx context.Context, e *env, args []string) int {
 		return failure(e, name, err)
 	}
 	defer pt.Close()
+	if !*allowPriv {
+		// Undo hands users back to AD (set-cloud-managed false, an ImmutableID stamped again):
+		// the same check as apply, against the roles held now.
+		org, err := pt.ten.Organization(ctx)
+		if err != nil {
+			return failure(e, name, fmt.Errorf("reading the tenant: %w", err))
+		}
+		if err := roleHolders(org, "undo", entryChanges(entries)); err != nil {
+			return failure(e, name, err)
+		}
+	}
 	a := &conversion.Applier{Directory: pt.dir, Tenant: pt.ten, Journal: j, DryRun: f.dryRun, Progress: applyProgress(e, name, f.asJSON)}
 	res, err := a.Undo(ctx)
 	return finishRun(e, name, &f, res, err)
