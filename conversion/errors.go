@@ -36,6 +36,9 @@ var (
 	ErrWrongTenant = errors.New("plan is for another tenant")
 	// ErrJournalMismatch: the journal belongs to another plan.
 	ErrJournalMismatch = errors.New("journal belongs to another plan")
+	// ErrJournalLocked: another process has the journal open (OpenJournal takes an exclusive
+	// lock on Unix systems; it is released when the journal is closed or the process ends).
+	ErrJournalLocked = errors.New("journal is in use by another process")
 	// ErrInvalidPlan: the plan does not validate (unknown action, duplicate id, bad value).
 	ErrInvalidPlan = errors.New("invalid plan")
 	// ErrIrreversible: undo met a change that cannot be reversed (restore-user, create-user: this

@@ -115,6 +115,10 @@ func OpenJournal(name string) (*FileJournal, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := lockJournal(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal %s: %w", name, err)
+	}
 	data, err := io.ReadAll(f)
 	if err != nil {
 		f.Close()

@@ -2,6 +2,7 @@ package conversion_test
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -85,4 +86,20 @@ func FuzzReadJournal(f *testing.F) {
 		_, _ = a.Undo(t.Context())
 		_, _ = a.Apply(t.Context(), &conversion.Plan{Version: 1, TenantID: "t"})
 	})
+}
+
+func TestOpenJournalIsExclusive(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join(t.TempDir(), "j")
+	j, err := conversion.OpenJournal(name)
+	require.NoError(t, err)
+	_, err = conversion.OpenJournal(name)
+	if runtime.GOOS != "windows" {
+		require.ErrorIs(t, err, conversion.ErrJournalLocked, "a second apply on the same journal is refused")
+		assert.Contains(t, err.Error(), name)
+	}
+	require.NoError(t, j.Close())
+	j2, err := conversion.OpenJournal(name)
+	require.NoError(t, err, "closing releases the lock")
+	require.NoError(t, j2.Close())
 }
