@@ -4,7 +4,10 @@
 //
 // Read streams: it walks the top-level object with encoding/json's Token and decodes one array
 // element at a time, so that a file of a million users never exists in memory a second time as
-// JSON text. Members the package does not know are kept in the Extra maps and written back by
+// JSON text. One goroutine slices the elements out of the stream (in batches of about 64 KiB)
+// while the caller's goroutine decodes and checks them in order; the common element shapes are
+// decoded without reflection (fast.go), anything unusual by encoding/json, with the same result.
+// Members the package does not know are kept in the Extra maps and written back by
 // Writer, which streams too (one object per line). Read fails with an *Error naming the JSON path
 // ("tenant.json: users[12].onPremisesImmutableId: …") for a member of the wrong type, a missing
 // or duplicate id, a missing takenAt, and an onPremisesImmutableId that Graph itself refuses

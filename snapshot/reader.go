@@ -86,6 +86,7 @@ type decoder struct {
 	name string
 	dec  *json.Decoder
 	raw  json.RawMessage
+	free chan *batch    // batches array's consumer has finished with, for slice to fill again
 	ids  map[string]ref // object id -> where it was first seen
 }
 
@@ -274,34 +275,56 @@ func array[T any](d *decoder, key string, out *[]T, check func(at ref, v *T) err
 	var chunks [][]T
 	cur := make([]T, 0, 64)
 	n := 0
-	for i := 0; d.dec.More(); i++ {
-		at := ref{key, i}
-		if len(cur) == cap(cur) {
-			if cap(cur) < chunkLen {
-				cur = append(cur, *new(T))[:len(cur)] // grow the first chunk normally
-			} else {
-				chunks = append(chunks, cur)
-				cur = make([]T, 0, chunkLen)
+	// One goroutine slices the elements out of the stream (json.Decoder checks and copies them,
+	// half the work) while this one decodes and checks them in order, so the two halves run on
+	// two cores. The slicer stops after the first element it cannot read and reports that error
+	// in its place; this goroutine stops the slicer before it returns early, so only one of them
+	// uses d.dec at any moment.
+	batches, done := d.slice(key)
+	stop := func() {
+		close(done)
+		for range batches {
+		}
+	}
+	for b := range batches {
+		for j := range b.ends {
+			at := ref{key, b.first + j}
+			if len(cur) == cap(cur) {
+				if cap(cur) < chunkLen {
+					cur = append(cur, *new(T))[:len(cur)] // grow the first chunk normally
+				} else {
+					chunks = append(chunks, cur)
+					cur = make([]T, 0, chunkLen)
+				}
+			}
+			cur = append(cur, *new(T))
+			v := &cur[len(cur)-1]
+			n++
+			raw := b.element(j)
+			if len(raw) == 0 || raw[0] != '{' {
+				stop()
+				return d.errorf(at.String(), ErrType, "JSON %s where an object is expected", rawWord(raw))
+			}
+			// The bytes are valid JSON (Decode checked them): try the reflection-free decoder
+			// first (fast.go); when it declines, start again from zero with the element's own
+			// decoder, called directly since json.Unmarshal would scan the bytes once more.
+			if fd, ok := any(v).(fastDecoder); !ok || !fd.decodeFast(raw) {
+				*v = *new(T)
+				if err := any(v).(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+					stop()
+					return d.jsonErr(at.String(), err)
+				}
+			}
+			if err := check(at, v); err != nil {
+				stop()
+				return err
 			}
 		}
-		cur = append(cur, *new(T))
-		v := &cur[len(cur)-1]
-		n++
-		d.raw = d.raw[:0]
-		if err := d.dec.Decode(&d.raw); err != nil {
-			return d.jsonErr(at.String(), err)
+		if b.err != nil {
+			stop()
+			return b.err
 		}
-		if b := bytes.TrimSpace(d.raw); len(b) == 0 || b[0] != '{' {
-			return d.errorf(at.String(), ErrType, "JSON %s where an object is expected", rawWord(b))
-		}
-		// Call the element's own decoder directly: json.Unmarshal would scan the bytes once more
-		// before calling it.
-		if err := any(v).(json.Unmarshaler).UnmarshalJSON(d.raw); err != nil {
-			return d.jsonErr(at.String(), err)
-		}
-		if err := check(at, v); err != nil {
-			return err
-		}
+		d.free <- b
 	}
 	if len(chunks) == 0 {
 		*out = append(*out, cur...)
@@ -315,6 +338,74 @@ func array[T any](d *decoder, key string, out *[]T, check func(at ref, v *T) err
 	}
 	_, err = d.token(key)
 	return err
+}
+
+// batch is a run of consecutive array elements as JSON text: element j is
+// buf[ends[j-1]:ends[j]], trimmed of white space, and its index in the array is first+j. err, when
+// set, is the error met reading the element after the last one.
+type batch struct {
+	buf   []byte
+	ends  []int
+	first int
+	err   error
+}
+
+func (b *batch) element(j int) []byte {
+	start := 0
+	if j > 0 {
+		start = b.ends[j-1]
+	}
+	return b.buf[start:b.ends[j]]
+}
+
+// batchBytes is about how much JSON text a batch holds before it is handed over.
+const batchBytes = 64 << 10
+
+// slice reads the elements of the array at key (its '[' already read) in a new goroutine, sending
+// them in batches, and closes the channel after the last one (the ']' not read) or after an
+// error, or when done is closed.
+func (d *decoder) slice(key string) (<-chan *batch, chan struct{}) {
+	if d.free == nil {
+		d.free = make(chan *batch, 4)
+		for range cap(d.free) {
+			d.free <- &batch{}
+		}
+	}
+	out := make(chan *batch, cap(d.free)-1)
+	done := make(chan struct{})
+	go func() {
+		defer close(out)
+		i := 0
+		for {
+			var b *batch
+			select {
+			case b = <-d.free:
+			case <-done:
+				return
+			}
+			b.buf, b.ends, b.first, b.err = b.buf[:0], b.ends[:0], i, nil
+			for len(b.buf) < batchBytes && d.dec.More() {
+				d.raw = d.raw[:0]
+				if err := d.dec.Decode(&d.raw); err != nil {
+					b.err = d.jsonErr(ref{key, i}.String(), err)
+					break
+				}
+				b.buf = append(b.buf, bytes.TrimSpace(d.raw)...)
+				b.ends = append(b.ends, len(b.buf))
+				i++
+			}
+			last := b.err != nil || len(b.buf) < batchBytes
+			select {
+			case out <- b:
+			case <-done:
+				return
+			}
+			if last {
+				return
+			}
+		}
+	}()
+	return out, done
 }
 
 // object checks what every directory object needs: an id not seen before and, when set, an
