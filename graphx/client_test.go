@@ -187,6 +187,44 @@ func TestUsersWithSyncBehaviorAndAnnotations(t *testing.T) {
 	assert.NotContains(t, u.Extra, "@odata.context")
 }
 
+func TestGroupsAndContactsWithSyncBehavior(t *testing.T) {
+	t.Parallel()
+	synced := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	srv := graphxtest.NewServer(t, graphxtest.WithSeed(&snapshot.Snapshot{
+		Organization: snapshot.Organization{ID: "t"},
+		Groups: []snapshot.Group{
+			{ID: "g-converted", DisplayName: "Sales", OnPremisesImmutableID: "IkTni9mw7Ee4YefeGpz7IA==",
+				OnPremisesLastSyncDateTime: &synced, OnPremisesSyncBehavior: &snapshot.SyncBehavior{IsCloudManaged: true}},
+			{ID: "g-cloud", DisplayName: "Cloud only"},
+		},
+		Contacts: []snapshot.Contact{
+			{ID: "c-converted", Mail: "x@fabrikam.example", OnPremisesLastSyncDateTime: &synced,
+				OnPremisesSyncBehavior: &snapshot.SyncBehavior{IsCloudManaged: true}},
+			{ID: "c-cloud", Mail: "y@fabrikam.example"},
+		},
+	}))
+	c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	s, err := c.Snapshot(t.Context())
+	require.NoError(t, err)
+	require.Len(t, s.Groups, 2)
+	require.Len(t, s.Contacts, 2)
+	byGroup := map[string]snapshot.Group{}
+	for _, g := range s.Groups {
+		byGroup[g.ID] = g
+	}
+	require.NotNil(t, byGroup["g-converted"].OnPremisesSyncBehavior, "reference §4c: groups carry the SOA state too")
+	assert.True(t, byGroup["g-converted"].OnPremisesSyncBehavior.IsCloudManaged)
+	assert.Nil(t, byGroup["g-cloud"].OnPremisesSyncBehavior, "a cloud-only group costs no extra request")
+	byContact := map[string]snapshot.Contact{}
+	for _, o := range s.Contacts {
+		byContact[o.ID] = o
+	}
+	require.NotNil(t, byContact["c-converted"].OnPremisesSyncBehavior)
+	assert.True(t, byContact["c-converted"].OnPremisesSyncBehavior.IsCloudManaged)
+	assert.Nil(t, byContact["c-cloud"].OnPremisesSyncBehavior)
+}
+
 func TestBatchChunksAndBeta(t *testing.T) {
 	t.Parallel()
 	srv := graphxtest.NewServer(t, graphxtest.WithSeed(seedUsers(45)))

@@ -218,23 +218,52 @@ func stripOData(v any) {
 // such user). When the caller may not read it (ErrForbidden) a warning is logged once and the
 // remaining users are streamed without it.
 func (c *Client) UsersWithSyncBehavior(ctx context.Context) iter.Seq2[snapshot.User, error] {
-	return func(yield func(snapshot.User, error) bool) {
+	return withSyncBehavior(ctx, c, KindUser, c.Users(ctx), func(u *snapshot.User) (string, bool) {
+		return u.ID, u.OnPremisesSyncEnabled == nil && u.OnPremisesImmutableID != ""
+	}, func(u *snapshot.User, sb *snapshot.SyncBehavior) { u.OnPremisesSyncBehavior = sb })
+}
+
+// GroupsWithSyncBehavior streams every group like Groups, and for each group that may have been
+// converted (onPremisesSyncEnabled null, and an onPremisesImmutableId or a last sync time) also
+// reads onPremisesSyncBehavior, as UsersWithSyncBehavior does for users.
+func (c *Client) GroupsWithSyncBehavior(ctx context.Context) iter.Seq2[snapshot.Group, error] {
+	return withSyncBehavior(ctx, c, KindGroup, c.Groups(ctx), func(g *snapshot.Group) (string, bool) {
+		return g.ID, g.OnPremisesSyncEnabled == nil && (g.OnPremisesImmutableID != "" || g.OnPremisesLastSyncDateTime != nil)
+	}, func(g *snapshot.Group, sb *snapshot.SyncBehavior) { g.OnPremisesSyncBehavior = sb })
+}
+
+// ContactsWithSyncBehavior streams every contact like Contacts, and for each contact that was
+// synced once (onPremisesSyncEnabled null and a last sync time) also reads
+// onPremisesSyncBehavior.
+func (c *Client) ContactsWithSyncBehavior(ctx context.Context) iter.Seq2[snapshot.Contact, error] {
+	return withSyncBehavior(ctx, c, KindContact, c.Contacts(ctx), func(o *snapshot.Contact) (string, bool) {
+		return o.ID, o.OnPremisesSyncEnabled == nil && o.OnPremisesLastSyncDateTime != nil
+	}, func(o *snapshot.Contact, sb *snapshot.SyncBehavior) { o.OnPremisesSyncBehavior = sb })
+}
+
+// withSyncBehavior adds onPremisesSyncBehavior to the objects of seq for which need says it may
+// matter. When the caller may not read it (ErrForbidden) a warning is logged once and the
+// remaining objects are streamed without it; an object without one (ErrNotFound) is left as is.
+func withSyncBehavior[T any](ctx context.Context, c *Client, kind Kind, seq iter.Seq2[T, error],
+	need func(*T) (string, bool), set func(*T, *snapshot.SyncBehavior)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
 		readable := true
-		for u, err := range c.Users(ctx) {
-			if err == nil && readable && u.OnPremisesSyncEnabled == nil && u.OnPremisesImmutableID != "" {
-				sb, serr := c.SyncBehavior(ctx, KindUser, u.ID)
+		for v, err := range seq {
+			if id, ok := need(&v); err == nil && readable && ok {
+				sb, serr := c.SyncBehavior(ctx, kind, id)
 				switch {
 				case serr == nil:
-					u.OnPremisesSyncBehavior = &sb
+					set(&v, &sb)
 				case errors.Is(serr, ErrForbidden):
 					readable = false
-					c.log.WarnContext(ctx, "onPremisesSyncBehavior not readable; cloud-managed users are not marked", "op", "UsersWithSyncBehavior", "err", serr)
+					c.log.WarnContext(ctx, "onPremisesSyncBehavior not readable; cloud-managed objects are not marked",
+						"op", "SyncBehavior", "kind", string(kind), "err", serr)
 				case errors.Is(serr, ErrNotFound):
 				default:
 					err = serr
 				}
 			}
-			if !yield(u, err) || err != nil {
+			if !yield(v, err) || err != nil {
 				return
 			}
 		}
@@ -292,10 +321,10 @@ func (c *Client) Snapshot(ctx context.Context) (*snapshot.Snapshot, error) {
 	if s.Users, err = collect(c.UsersWithSyncBehavior(ctx)); err != nil {
 		return nil, err
 	}
-	if s.Groups, err = collect(c.Groups(ctx)); err != nil {
+	if s.Groups, err = collect(c.GroupsWithSyncBehavior(ctx)); err != nil {
 		return nil, err
 	}
-	if s.Contacts, err = collect(c.Contacts(ctx)); err != nil {
+	if s.Contacts, err = collect(c.ContactsWithSyncBehavior(ctx)); err != nil {
 		return nil, err
 	}
 	if s.DeletedUsers, err = collect(c.DeletedUsers(ctx)); err != nil {
