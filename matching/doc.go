@@ -17,8 +17,11 @@
 // What it does not do: read directories or tenants (the ldapx and graphx packages do), model
 // custom sync rules or attribute flows other than the defaults named below, role assignments
 // through groups or PIM eligibility (only Tenant.Roles, active direct assignments), devices,
-// multi-forest joins, or password hash sync. The on-premises input is taken to be everything the
-// sync client sees: a synced cloud object whose anchor no on-premises object carries is deleted.
+// multi-forest joins, password hash sync, or Connect's own join state: the "source anchor has
+// changed" error (summary 3: an exported object whose mS-DS-ConsistencyGuid was later changed)
+// is not predicted; such an object looks new and its old cloud object looks deleted. The
+// on-premises input is taken to be everything the sync client sees: a synced cloud object whose
+// anchor no on-premises object carries is deleted.
 //
 // # Rules implemented (reference = ../shared/reference/entra-rules.md)
 //
@@ -45,21 +48,26 @@
 //     summary 4). Not synced: isCloudManaged → blocked CloudManaged (§4c, summary 16);
 //     blockCloudObjectTakeoverThroughHardMatchEnabled → InvalidHardMatch (§2.4, also for
 //     soft-deleted synced users); a user holding an Entra role, from 2026-06-01 →
-//     InvalidHardMatch (§2.4, [MC1262584]); else hard-match. Soft-deleted users are restorable
-//     and hard-matchable for 30 days after deletedDateTime (§2.4, §4a); later ones are ignored.
-//   - Re-map (§2.4, [MC1263280]): a synced (or soft-deleted synced) user whose
-//     onPremisesSecurityIdentifier differs from the AD object's objectSid is mapped to another
-//     AD object; from 2026-07-01 → RemapBlocked, before that joined with a warning. INFERENCE:
-//     Graph v1.0 has no onPremisesObjectIdentifier, so objectSid stands in for it.
+//     InvalidHardMatch (§2.4, [MC1262584]: cloud-managed users only, so not a soft-deleted
+//     synced user, which §2.4 and §4a call still synced); else hard-match. Soft-deleted users
+//     are restorable and hard-matchable for 30 days after deletedDateTime (§2.4, §4a); later
+//     ones are ignored.
+//   - Re-map (§2.4, [MC1263280]; users only, as the reference says): a synced (or
+//     soft-deleted synced) user whose onPremisesSecurityIdentifier differs from the AD
+//     object's objectSid is mapped to another AD object; from 2026-07-01 → RemapBlocked,
+//     before that joined with a warning. INFERENCE: Graph v1.0 has no
+//     onPremisesObjectIdentifier, so objectSid stands in for it.
 //   - Soft match (§2.1–§2.4, [KB-UPN]): only when no cloud object carries the anchor; the
 //     primary SMTP address (the "SMTP:" proxy value; only that value) first, UPN only when
 //     softMatchOnUpnEnabled and SMTP found no candidate at all; non-mail-enabled groups never
-//     soft-match (§2.3); soft-deleted objects are not candidates. Checks in order: another
-//     in-scope AD object with the same value → AmbiguousMatch; more than one cloud candidate →
-//     AmbiguousMatch; another class → ObjectTypeMismatch (§3); candidate with an ImmutableID →
-//     InvalidSoftMatch (§2.4); synced candidate without one → AttributeValueMustBeUnique (§3);
-//     isCloudManaged → CloudManaged; blockSoftMatchEnabled → SoftMatchBlocked; role holder →
-//     ExistingAdminRoleConflict (§2.4); else soft-match-smtp / soft-match-upn.
+//     soft-match (§2.3); soft-deleted objects are not candidates. Checks in order: more than
+//     one cloud candidate → AmbiguousMatch; another class → ObjectTypeMismatch (§3); candidate
+//     with an ImmutableID → InvalidSoftMatch (§2.4); synced candidate without one →
+//     AttributeValueMustBeUnique (§3); another in-scope AD object with the same value →
+//     AmbiguousMatch (after the target checks, so a newcomer colliding with a joined object
+//     gets the §2.4 error); isCloudManaged → CloudManaged; blockSoftMatchEnabled →
+//     SoftMatchBlocked; role holder → ExistingAdminRoleConflict (§2.4); else soft-match-smtp /
+//     soft-match-upn.
 //   - New (§2.1, §3.1, [UPN]): predicted UPN is the AD UPN when its suffix is a verified domain,
 //     else mailNickname@initial domain, mailNickname being the first of AD mailNickname,
 //     primary SMTP prefix, mail prefix, UPN prefix, secondary smtp prefix. A UPN another cloud

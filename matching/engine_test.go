@@ -305,6 +305,20 @@ func TestBlocks(t *testing.T) {
 		{name: "InvalidHardMatch: role holder from 2026-06-01 §2.4 [MC1262584]", onprem: []matching.OnPrem{ann},
 			cloud: []matching.Cloud{hard}, tenant: func(tn *matching.Tenant) { admin(tn); tn.AsOf = june },
 			outcome: matching.Blocked, code: matching.InvalidHardMatch, target: "c1"},
+		{name: "hard-match: role block spares a soft-deleted synced user, not cloud-managed §2.4 §4a [MC1262584]",
+			onprem: []matching.OnPrem{ann}, cloud: []matching.Cloud{func() matching.Cloud {
+				c := synced("c1", "ann", idA)
+				c.SyncEnabled, c.Deleted, c.DeletedAt = ptr(false), true, june.Add(-24*time.Hour)
+				return c
+			}()}, tenant: func(tn *matching.Tenant) { admin(tn); tn.AsOf = june },
+			outcome: matching.HardMatch, target: "c1"},
+		{name: "InvalidHardMatch: role block covers a deleted cloud-only user §2.4 [MC1262584]",
+			onprem: []matching.OnPrem{ann}, cloud: []matching.Cloud{func() matching.Cloud {
+				c := hard
+				c.Deleted, c.DeletedAt = true, june.Add(-24*time.Hour)
+				return c
+			}()}, tenant: func(tn *matching.Tenant) { admin(tn); tn.AsOf = june },
+			outcome: matching.Blocked, code: matching.InvalidHardMatch, target: "c1"},
 		{name: "hard-match: role holder before 2026-06-01 §2.4", onprem: []matching.OnPrem{ann},
 			cloud: []matching.Cloud{hard}, tenant: func(tn *matching.Tenant) { admin(tn); tn.AsOf = june.Add(-time.Second) },
 			outcome: matching.HardMatch, target: "c1"},
@@ -322,6 +336,12 @@ func TestBlocks(t *testing.T) {
 			onprem: []matching.OnPrem{ann}, cloud: []matching.Cloud{remapped},
 			tenant:  func(tn *matching.Tenant) { tn.AsOf = july.Add(-time.Second) },
 			outcome: matching.Joined, target: "c1", warning: matching.WarnRemap},
+		{name: "joined: the July 2026 remap block is about users, not groups §2.4 [MC1263280]",
+			onprem: []matching.OnPrem{{DN: "CN=team,OU=Groups," + base, Class: matching.ClassGroup, ObjectGUID: guidA, ObjectSID: "S-1-5-21-1-2-3-team"}},
+			cloud: []matching.Cloud{{ID: "g1", Class: matching.ClassGroup, ImmutableID: idA, SyncEnabled: ptr(true),
+				OnPremisesSecurityIdentifier: "S-1-5-21-9-9-9-1001"}},
+			tenant:  func(tn *matching.Tenant) { tn.AsOf = july },
+			outcome: matching.Joined, target: "g1", cloudOutcome: matching.Matched},
 		{name: "ObjectTypeMismatch: contact shares a user's primary SMTP §3", onprem: []matching.OnPrem{{
 			DN: "CN=ann,OU=Contacts," + base, Class: matching.ClassContact, ObjectGUID: guidC, ProxyAddresses: []string{"SMTP:ann@" + domain}}},
 			cloud: []matching.Cloud{smtp}, outcome: matching.Blocked, code: matching.ObjectTypeMismatch, target: "c1"},
@@ -346,6 +366,24 @@ func TestBlocks(t *testing.T) {
 			o.ProxyAddresses = []string{"SMTP:ann@" + domain}
 			return o
 		}()}, cloud: []matching.Cloud{smtp}, outcome: matching.Blocked, code: matching.AmbiguousMatch, target: "c1", warning: matching.WarnDuplicateSMTP},
+		{name: "InvalidSoftMatch: second AD object with a joined user's SMTP, not AmbiguousMatch §2.4 §3",
+			onprem: []matching.OnPrem{func() matching.OnPrem {
+				o := adUser("bob", guidB)
+				o.ProxyAddresses = []string{"SMTP:ann@" + domain}
+				return o
+			}(), ann}, cloud: []matching.Cloud{synced("c1", "ann", idA)},
+			outcome: matching.Blocked, code: matching.InvalidSoftMatch, target: "c1", warning: matching.WarnDuplicateSMTP,
+			check: func(t *testing.T, r *matching.Report) {
+				assert.Equal(t, matching.Joined, r.OnPrem()[1].Outcome)
+				assert.Equal(t, matching.Matched, r.Cloud()[0].Outcome)
+			}},
+		{name: "AttributeValueMustBeUnique: second AD object with a synced user's SMTP, not AmbiguousMatch §2.4 §3",
+			onprem: []matching.OnPrem{func() matching.OnPrem {
+				o := adUser("bob", guidB)
+				o.ProxyAddresses = []string{"SMTP:ann@" + domain}
+				return o
+			}(), ann}, cloud: []matching.Cloud{synced("c1", "ann", anchor.SourceAnchor{})},
+			outcome: matching.Blocked, code: matching.AttributeValueMustBeUnique, target: "c1"},
 		{name: "CloudManaged: source of authority moved to the cloud §4c", onprem: []matching.OnPrem{ann},
 			cloud: []matching.Cloud{func() matching.Cloud {
 				c := synced("c1", "ann", idA)
@@ -380,6 +418,19 @@ func TestCloudSide(t *testing.T) {
 		{name: "duplicates across classes are warned §3", onprem: []matching.OnPrem{ann, {
 			DN: "CN=k,OU=Contacts," + base, Class: matching.ClassContact, ObjectGUID: guidB, ProxyAddresses: []string{"SMTP:ann@" + domain}}},
 			outcome: matching.New, warning: matching.WarnDuplicateAcrossClass},
+		{name: "duplicate primary SMTP on-premises is warned and quarantined §3.1", onprem: []matching.OnPrem{ann, func() matching.OnPrem {
+			o := adUser("bob", guidB)
+			o.ProxyAddresses = []string{"SMTP:ann@" + domain}
+			return o
+		}()}, outcome: matching.New, warning: matching.WarnDuplicateSMTP,
+			check: func(t *testing.T, r *matching.Report) {
+				for k, other := range []int{1, 0} {
+					q := r.OnPrem()[k].Quarantined
+					require.Len(t, q, 1)
+					assert.Equal(t, matching.Quarantine{Attribute: "proxyAddresses", Value: "SMTP:ann@" + domain,
+						HeldBy: r.OnPrem()[other].DN, Holder: matching.SideOnPrem}, q[0])
+				}
+			}},
 		{name: "duplicate UPN on-premises is warned and quarantined §3.1", onprem: []matching.OnPrem{ann, func() matching.OnPrem {
 			o := adUser("bob", guidB)
 			o.UserPrincipalName = "ann@" + domain

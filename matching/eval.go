@@ -153,7 +153,8 @@ func (e *engine) hardStep(i int, r *Result, s *scratch) (int32, bool) {
 		r.Fix = "Clear onPremisesImmutableId on the cloud object, or fix the anchor on the AD object."
 		return t, true
 	}
-	remap := wasSynced(x) && sidDiffers(o, x)
+	// The July 2026 block is about synced users (reference §2.4, summary 6, [MC1263280]).
+	remap := x.Class == ClassUser && wasSynced(x) && sidDiffers(o, x)
 	if x.Synced() && !x.Deleted {
 		if remap && e.remapBlock {
 			r.Outcome, r.Code = Blocked, RemapBlocked
@@ -193,7 +194,9 @@ func (e *engine) hardStep(i int, r *Result, s *scratch) (int32, bool) {
 		r.Fix = "Clear onPremisesObjectIdentifier on the cloud user (PATCH /beta/users/{id} with null) if this AD object replaces the old one."
 		return t, true
 	}
-	if x.Class == ClassUser && e.holdsRole(x) && e.roleBlock {
+	// The June 2026 block covers cloud-managed users only (reference §2.4, [MC1262584]); a
+	// soft-deleted synced user is still a synced object, not a cloud-managed one (§2.4, §4a).
+	if x.Class == ClassUser && e.holdsRole(x) && e.roleBlock && !(x.Deleted && wasSynced(x)) {
 		r.Outcome, r.Code = Blocked, InvalidHardMatch
 		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + " and holds a Microsoft Entra role; from 1 June 2026 Entra refuses to hard-match role holders (reference §2.4, [MC1262584])."
 		r.Fix = "Remove the role assignments from the cloud user, let sync match it, then assign the roles again (or keep admins cloud-only)."
@@ -258,13 +261,6 @@ func (e *engine) softDecide(i int, r *Result, s *scratch, kind Outcome) int32 {
 	t := s.cands[0]
 	x := &e.cl[t]
 	r.Target = x.ID
-	if other, n := e.competitors(i, kind); n > 0 {
-		r.Outcome, r.Code = Blocked, AmbiguousMatch
-		r.Reason = "The " + attr + " " + value + " of " + describeCloud(x) + " is also on " + other + plural(n-1, " and %d more on-premises object") +
-			", so more than one AD object would soft-match the same cloud object."
-		r.Fix = "Remove the duplicate " + attr + " from all but one AD object."
-		return t
-	}
 	if len(s.cands) > 1 {
 		r.Outcome, r.Code = Blocked, AmbiguousMatch
 		r.Reason = strconv.Itoa(len(s.cands)) + " cloud objects (" + e.idList(s.cands) + ") have the " + attr + " " + value + ", so the soft match is ambiguous."
@@ -288,6 +284,15 @@ func (e *engine) softDecide(i int, r *Result, s *scratch, kind Outcome) int32 {
 		r.Outcome, r.Code = Blocked, AttributeValueMustBeUnique
 		r.Reason = "The synced " + describeCloud(x) + " already holds the " + attr + " " + value + ", and synced objects are never soft-match targets (reference §2.4, §3)."
 		r.Fix = "Remove the duplicate " + attr + " from one of the AD objects."
+		return t
+	}
+	// Only now do other AD objects with the same value matter: a synced target or one with an
+	// ImmutableID refuses every newcomer on its own terms (reference §2.4, §3).
+	if other, n := e.competitors(i, kind); n > 0 {
+		r.Outcome, r.Code = Blocked, AmbiguousMatch
+		r.Reason = "The " + attr + " " + value + " of " + describeCloud(x) + " is also on " + other + plural(n-1, " and %d more on-premises object") +
+			", so more than one AD object would soft-match the same cloud object."
+		r.Fix = "Remove the duplicate " + attr + " from all but one AD object."
 		return t
 	}
 	if x.CloudManaged {
@@ -479,10 +484,11 @@ func (e *engine) proxyQuarantine(i int, r *Result, t int32) bool {
 		if a == "" {
 			continue
 		}
+		held := false
 		if t >= 0 && e.cflags[t]&cSharedSMTP == 0 && holdsSMTP(&e.cl[t], a) {
-			continue // the target holds it and nobody else does
+			held = true // the target holds it and no other cloud object does
 		}
-		for q := e.clSMTP.first(foldHash(a)); q >= 0; q = e.clSMTP.next[q] {
+		for q := e.clSMTP.first(foldHash(a)); !held && q >= 0; q = e.clSMTP.next[q] {
 			c := e.clSMTP.obj[q]
 			if c == t || !holdsSMTP(&e.cl[c], a) {
 				continue
@@ -498,10 +504,31 @@ func (e *engine) proxyQuarantine(i int, r *Result, t int32) bool {
 				return true
 			}
 			r.Quarantined = append(r.Quarantined, Quarantine{Attribute: "proxyAddresses", Value: p, HeldBy: x.ID, Holder: SideCloud})
+			held = true
 			break
+		}
+		// Another in-scope AD object exporting the same primary SMTP address: which of the two
+		// Entra quarantines depends on export order (reference §3.1), so both list the other.
+		if !held && p[:5] == "SMTP:" && e.flags[i]&sharedSMTP != 0 {
+			if j := e.onPremSMTPHolder(i, a); j >= 0 {
+				r.Quarantined = append(r.Quarantined, Quarantine{Attribute: "proxyAddresses", Value: p, HeldBy: e.on[j].DN, Holder: SideOnPrem})
+			}
 		}
 	}
 	return false
+}
+
+// onPremSMTPHolder returns the other in-scope on-premises object with the smallest DN that
+// exports the primary SMTP address addr (so the answer does not depend on input order), or -1.
+func (e *engine) onPremSMTPHolder(i int, addr string) int {
+	best := -1
+	for q := e.onSMTP.first(foldHash(addr)); q >= 0; q = e.onSMTP.next[q] {
+		j := int(e.onSMTP.obj[q])
+		if j != i && strings.EqualFold(e.info[j].smtp, addr) && (best < 0 || e.on[j].DN < e.on[best].DN) {
+			best = j
+		}
+	}
+	return best
 }
 
 func holdsSMTP(c *Cloud, addr string) bool {
