@@ -309,6 +309,19 @@ func (p *convPorts) Close() {
 	}
 }
 
+// connect reaches the ports for cmd with connectPorts and the flags' tenant and directory. On
+// failure it prints the error and returns nil and the exit status (2 for a usage problem).
+func (f *runFlags) connect(ctx context.Context, e *env, cmd string, touchesDir bool) (*convPorts, int) {
+	pt, usage, err := connectPorts(ctx, e, f.endpoint, f.onprem, touchesDir, openTenant, openDirectory)
+	switch {
+	case usage:
+		return nil, usageError(e, cmd, err.Error())
+	case err != nil:
+		return nil, failure(e, cmd, err)
+	}
+	return pt, 0
+}
+
 // connectPorts reaches the tenant (always) and the directory (when needsDir) the way plan reads
 // them: --graph-endpoint or HYBRIDCTL_GRAPH_ENDPOINT through openTenant, and an ldap(s):// URL
 // through openDirectory. A nil hook is a build without that adapter. The returned error is a
@@ -490,12 +503,9 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failure(e, name, err)
 	}
-	pt, usage, err := connectPorts(ctx, e, f.endpoint, f.onprem, touchesDirectory(slices.Values(p.Changes)), openTenant, openDirectory)
-	if usage {
-		return usageError(e, name, err.Error())
-	}
-	if err != nil {
-		return failure(e, name, err)
+	pt, code := f.connect(ctx, e, name, touchesDirectory(slices.Values(p.Changes)))
+	if pt == nil {
+		return code
 	}
 	defer pt.Close()
 	if !*allowPriv {
@@ -689,12 +699,9 @@ func resolveJournal(ctx context.Context, e *env, cmd string, f *runFlags) int {
 	if err != nil {
 		return failure(e, cmd, err)
 	}
-	pt, usage, err := connectPorts(ctx, e, f.endpoint, f.onprem, touchesDirectory(entryChanges(entries)), openTenant, openDirectory)
-	if usage {
-		return usageError(e, cmd, err.Error())
-	}
-	if err != nil {
-		return failure(e, cmd, err)
+	pt, code := f.connect(ctx, e, cmd, touchesDirectory(entryChanges(entries)))
+	if pt == nil {
+		return code
 	}
 	defer pt.Close()
 	a := &conversion.Applier{Directory: pt.dir, Tenant: pt.ten, Journal: j}
@@ -764,12 +771,9 @@ func runUndo(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failure(e, name, err)
 	}
-	pt, usage, err := connectPorts(ctx, e, f.endpoint, f.onprem, touchesDirectory(entryChanges(entries)), openTenant, openDirectory)
-	if usage {
-		return usageError(e, name, err.Error())
-	}
-	if err != nil {
-		return failure(e, name, err)
+	pt, code := f.connect(ctx, e, name, touchesDirectory(entryChanges(entries)))
+	if pt == nil {
+		return code
 	}
 	defer pt.Close()
 	if !*allowPriv {
