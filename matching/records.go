@@ -88,6 +88,10 @@ type Cloud struct {
 	OnPremisesUserPrincipalName  string
 	OnPremisesSecurityIdentifier string
 	OnPremisesLastSync           time.Time
+	// OnPremisesObjectIdentifier is the on-premises object identifier sync stamped on the user
+	// (Graph's onPremisesObjectIdentifier); "" when not set. It is meaningful only when the
+	// tenant's Known has KnownObjectIdentifier.
+	OnPremisesObjectIdentifier string
 
 	// Deleted is set for objects from deleted items; DeletedAt is deletedDateTime.
 	Deleted   bool
@@ -103,6 +107,9 @@ type Features struct {
 	BlockSoftMatch                    bool // blockSoftMatchEnabled
 	BlockCloudObjectTakeoverHardMatch bool // blockCloudObjectTakeoverThroughHardMatchEnabled
 	SoftMatchOnUPN                    bool // softMatchOnUpnEnabled
+	// AllowObjectIdentifierUpdate is allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled, the
+	// temporary bypass of the July 2026 remap block; meaningful when Known has KnownBypassFlag.
+	AllowObjectIdentifierUpdate bool
 }
 
 // Domain is one of the tenant's verified domains.
@@ -113,13 +120,44 @@ type Domain struct {
 	Type      string // "Managed" or "Federated"
 }
 
-// RoleAssignment is an active Entra directory role assignment.
+// RoleAssignment is an Entra directory role assignment: active (Graph's unifiedRoleAssignment)
+// or, in Tenant.Eligibilities, a PIM eligibility (unifiedRoleEligibilityScheduleInstance).
 type RoleAssignment struct {
 	ID               string
-	PrincipalID      string
-	RoleDefinitionID string
+	PrincipalID      string // a user, or a role-assignable group (see Tenant.GroupMembers)
+	RoleDefinitionID string // the role template id
 	DirectoryScopeID string
+	// Start and End bound an eligibility; zero means open.
+	Start, End time.Time
 }
+
+// RoleDefinition is an Entra directory role definition (Graph's unifiedRoleDefinition).
+type RoleDefinition struct {
+	ID           string // the role template id
+	DisplayName  string
+	IsBuiltIn    bool
+	IsPrivileged bool
+}
+
+// GroupMember says that a user is a member of a role-assignable group, so that roles held
+// through the group are seen.
+type GroupMember struct {
+	GroupID  string
+	MemberID string
+}
+
+// Known says which of the inputs that arrived with the July 2026 rules the source provided.
+// Older snapshots provide none of them; the engine then says in a reason that it could not check.
+type Known uint8
+
+// The inputs Known tracks.
+const (
+	KnownObjectIdentifier Known = 1 << iota // users' onPremisesObjectIdentifier was read
+	KnownEligibilities                      // Tenant.Eligibilities is complete
+	KnownRoleDefinitions                    // Tenant.RoleDefinitions is complete
+	KnownGroupMembers                       // Tenant.GroupMembers is complete
+	KnownBypassFlag                         // Features.AllowObjectIdentifierUpdate was read
+)
 
 // Tenant holds the tenant-wide settings that matching depends on.
 type Tenant struct {
@@ -127,7 +165,13 @@ type Tenant struct {
 	SyncEnabled *bool // organization.onPremisesSyncEnabled
 	Features    Features
 	Domains     []Domain
-	Roles       []RoleAssignment
+	Roles       []RoleAssignment // active assignments
+	// Eligibilities are PIM eligibilities; RoleDefinitions say which roles are privileged;
+	// GroupMembers list the members of role-assignable groups named as principals above.
+	Eligibilities   []RoleAssignment
+	RoleDefinitions []RoleDefinition
+	GroupMembers    []GroupMember
+	Known           Known
 	// AsOf is the moment the prediction is for (a snapshot's takenAt): it decides the 30-day
 	// restore window and whether the June and July 2026 blocks are in force. The engine has no
 	// clock of its own.
