@@ -147,3 +147,51 @@ func TestScanText(t *testing.T) {
 		})
 	}
 }
+
+// TestEntraRulesCitationsResolve checks that every "docs/entra-rules.md §N" citation in the
+// repository names a section that docs/entra-rules.md has (§1 … §8, §1.1 …, §4a …).
+func TestEntraRulesCitationsResolve(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile(filepath.Join("docs", "entra-rules.md"))
+	require.NoError(t, err)
+	sections := map[string]bool{}
+	heading := regexp.MustCompile(`(?m)^#{2,3} (\d+(?:\.\d+|[a-z])?)\.? `)
+	for _, m := range heading.FindAllStringSubmatch(string(doc), -1) {
+		sections[m[1]] = true
+	}
+	require.True(t, sections["2.4"] && sections["4c"] && sections["8"], "section headings not found: %v", sections)
+
+	citation := regexp.MustCompile(`docs/entra-rules\.md §(\d+(?:\.\d+|[a-z])?)`)
+	var bad []string
+	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Name() == ".git" {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.IndexByte(b, 0) >= 0 {
+			return nil
+		}
+		for n, line := range strings.Split(string(b), "\n") {
+			for _, m := range citation.FindAllStringSubmatch(line, -1) {
+				if !sections[m[1]] {
+					bad = append(bad, fmt.Sprintf("%s:%d: §%s", filepath.ToSlash(path), n+1, m[1]))
+				}
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Empty(t, bad, "citations of sections docs/entra-rules.md does not have")
+}
