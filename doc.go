@@ -8,8 +8,9 @@
 //     text, ImmutableID, hex, connector-space DN, LDAP filter), and SourceAnchor for custom
 //     anchors. Standard library only.
 //   - matching: the pure engine. On-premises and cloud records in, one outcome per object out
-//     (joined, hard-match, soft-match-smtp, soft-match-upn, new, blocked, out-of-scope; deleted,
-//     untouched), with the reason, the fix and a takeover preview. No I/O, no clock.
+//     (joined, hard-match, soft-match-smtp, soft-match-upn, new, blocked, out-of-scope, error;
+//     matched, deleted, untouched), with the reason, the fix and a takeover preview. No I/O, no
+//     clock.
 //   - ldif and snapshot: streaming readers and writers of LDIF exports and tenant snapshot
 //     files, producing matching records without compiling any SDK.
 //   - conversion: plan, apply, journal and undo for every synced ⇄ cloud-only workflow; it
@@ -22,4 +23,9 @@
 //
 // Only graphx imports the Graph SDK and only ldapx imports go-ldap, so a program that uses
 // anchor or matching compiles neither.
+//
+// The contracts and rules live in the repository's docs directory: docs/entra-rules.md (the Entra
+// rules the packages implement, with their public sources), docs/outcomes.md (the outcome
+// vocabulary), docs/snapshot.md (the tenant snapshot format) and docs/cli.md (the hybridctl
+// contract).
 package hybridid

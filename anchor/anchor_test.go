@@ -25,7 +25,7 @@ type vector struct {
 var vectors = []vector{
 	{
 		name:        "dotnet ToByteArray example",
-		source:      "reference/entra-rules.md §1.3 (Guid.ToByteArray)",
+		source:      "docs/entra-rules.md §1.3 (Guid.ToByteArray)",
 		guid:        "35918bc9-196d-40ea-9779-889d79b753f0",
 		immutableID: "yYuRNW0Z6kCXeYidebdT8A==",
 		hex:         "c98b91356d19ea409779889d79b753f0",
@@ -34,7 +34,7 @@ var vectors = []vector{
 	},
 	{
 		name:        "ADSyncTools round trip",
-		source:      "reference/entra-rules.md §1.3 [ADSYNCTOOLS]",
+		source:      "docs/entra-rules.md §1.3 [ADSYNCTOOLS]",
 		guid:        "88666888-0101-1111-bbbb-1234567890ab",
 		immutableID: "iGhmiAEBERG7uxI0VniQqw==",
 		hex:         "8868668801011111bbbb1234567890ab",
@@ -43,7 +43,7 @@ var vectors = []vector{
 	},
 	{
 		name:        "ADSyncTools connector DN",
-		source:      "reference/entra-rules.md §1.2 [ADSYNCTOOLS]",
+		source:      "docs/entra-rules.md §1.2 [ADSYNCTOOLS]",
 		guid:        "30475e40-e7ae-4af3-af75-8b143c81daf5",
 		immutableID: "QF5HMK7n80qvdYsUPIHa9Q==",
 		hex:         "405e4730aee7f34aaf758b143c81daf5",
@@ -52,7 +52,7 @@ var vectors = []vector{
 	},
 	{
 		name:        "cli spec example",
-		source:      "spec/cli.md (its hex example swaps Data2's bytes; this is the wire order)",
+		source:      "docs/cli.md (the anchor forms table)",
 		guid:        "8be74422-b0d9-47ec-b861-e7de1a9cfb20",
 		immutableID: "IkTni9mw7Ee4YefeGpz7IA==",
 		hex:         "2244e78bd9b0ec47b861e7de1a9cfb20",
@@ -61,7 +61,7 @@ var vectors = []vector{
 	},
 	{
 		name:        "nil GUID is present, not absent",
-		source:      "STYLE.md value types",
+		source:      "the zero value means absent (package doc)",
 		guid:        "00000000-0000-0000-0000-000000000000",
 		immutableID: "AAAAAAAAAAAAAAAAAAAAAA==",
 		hex:         "00000000000000000000000000000000",

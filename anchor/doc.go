@@ -4,7 +4,7 @@
 // An [ObjectGUID] is the 16-byte value of objectGUID or mS-DS-ConsistencyGuid in AD wire order
 // (Data1–Data3 little-endian, as LDAP returns it and as .NET Guid.ToByteArray produces it). Entra
 // Connect sends its Base64, the ImmutableID, to Entra as onPremisesImmutableId
-// (reference/entra-rules.md §1.2–§1.3). The same value has five common spellings, and this package
+// (docs/entra-rules.md §1.2–§1.3). The same value has five common spellings, and this package
 // parses and formats each of them exactly:
 //
 //	guid         8be74422-b0d9-47ec-b861-e7de1a9cfb20          ParseGUID   / String, AppendGUID
@@ -22,7 +22,7 @@
 // RFC 4122 libraries such as github.com/google/uuid and Python's uuid.UUID.bytes use big-endian
 // (text) order. Base64 of those bytes is the wrong ImmutableID: for
 // 35918bc9-196d-40ea-9779-889d79b753f0 it gives NZGLyRltQOqXeYidebdT8A== instead of
-// yYuRNW0Z6kCXeYidebdT8A== (reference §1.3). [CheckImmutableID] recognises that mistake
+// yYuRNW0Z6kCXeYidebdT8A== (docs/entra-rules.md §1.3). [CheckImmutableID] recognises that mistake
 // ([ErrByteOrder]) and Base64 of the GUID's text ([ErrGUIDText]), and names the correct value.
 // [ObjectGUID.RFCBytes] and [FromRFCBytes] convert to and from the RFC order when a caller must
 // interoperate with such a library.
@@ -42,10 +42,10 @@
 //
 // # Source anchors that are not GUIDs
 //
-// A directory may use a custom sourceAnchor attribute (reference §1.5): a string attribute such
+// A directory may use a custom sourceAnchor attribute (docs/entra-rules.md §1.5): a string attribute such
 // as employeeID is sent as is, a binary or integer one as Base64 of its bytes. [SourceAnchor] is
 // the value Entra receives, GUID or not; [ParseSourceAnchor] refuses only what Graph refuses
-// ('$', '_', empty: reference §1.7) and [SourceAnchor.Diagnose] reports the classic mistakes in a
+// ('$', '_', empty: docs/entra-rules.md §1.7) and [SourceAnchor.Diagnose] reports the classic mistakes in a
 // value Graph accepted.
 //
 // # Value semantics

@@ -8,7 +8,7 @@ import (
 // Form names a way of writing an anchor.
 type Form uint8
 
-// The forms of ../spec/cli.md. FormAuto asks the parser to detect the form; FormLDAPFilter is an
+// The forms of docs/cli.md. FormAuto asks the parser to detect the form; FormLDAPFilter is an
 // output form only.
 const (
 	FormAuto Form = iota

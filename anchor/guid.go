@@ -8,7 +8,7 @@ import (
 // ObjectGUID is an Active Directory objectGUID (or a mS-DS-ConsistencyGuid value): 16 bytes in AD
 // wire order, the order LDAP returns them in and .NET Guid.ToByteArray produces. Data1 (4 bytes),
 // Data2 (2 bytes) and Data3 (2 bytes) are little-endian; Data4 (8 bytes) is as written
-// (reference/entra-rules.md §1.3, MS-DTYP 2.3.4.2).
+// (docs/entra-rules.md §1.3, MS-DTYP 2.3.4.2).
 //
 // The text form 35918bc9-196d-40ea-9779-889d79b753f0 therefore has the wire bytes
 // c9 8b 91 35 6d 19 ea 40 97 79 88 9d 79 b7 53 f0. Libraries that use RFC 4122 byte order, such as
@@ -145,7 +145,7 @@ func (g ObjectGUID) AppendLDAPFilterValue(b []byte) []byte {
 }
 
 // LDAPFilterValue returns the escaped filter value, e.g. \22\44\e7\8b…, or "" for the zero value
-// (reference/entra-rules.md §7).
+// (docs/entra-rules.md §7).
 func (g ObjectGUID) LDAPFilterValue() string {
 	var buf [48]byte
 	return string(g.AppendLDAPFilterValue(buf[:0]))

@@ -24,7 +24,7 @@ var b64value = func() (t [256]byte) {
 }()
 
 // AppendImmutableID appends the ImmutableID (standard padded Base64 of the wire-order bytes, the
-// value Entra Connect writes to onPremisesImmutableId; reference/entra-rules.md §1.2) to b. It
+// value Entra Connect writes to onPremisesImmutableId; docs/entra-rules.md §1.2) to b. It
 // appends nothing for the zero value.
 func (g ObjectGUID) AppendImmutableID(b []byte) []byte {
 	if !g.ok {

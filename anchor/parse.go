@@ -158,7 +158,7 @@ const ConnectorDNLen = 4 + 2*ImmutableIDLen + 1
 
 // AppendConnectorDN appends the Entra connector-space DN, CN={<hex of the ASCII text of the
 // ImmutableID>} with upper-case hex digits, as ADSyncTools' ConvertTo-ADSyncToolsAadDistinguishedName
-// writes it (reference/entra-rules.md §1.2). It appends nothing for the zero value.
+// writes it (docs/entra-rules.md §1.2). It appends nothing for the zero value.
 func (g ObjectGUID) AppendConnectorDN(b []byte) []byte {
 	if !g.ok {
 		return b

@@ -7,7 +7,7 @@ import (
 )
 
 // SourceAnchor is the value Entra receives from the sync client as onPremisesImmutableId
-// (reference/entra-rules.md §1.2, §1.5): with the default configuration, the Base64 of the 16
+// (docs/entra-rules.md §1.2, §1.5): with the default configuration, the Base64 of the 16
 // bytes of mS-DS-ConsistencyGuid or objectGUID; with a binary or integer custom sourceAnchor
 // attribute, the Base64 of its bytes; with a string attribute such as employeeID, the string
 // itself. SourceAnchor keeps the text Entra stores and, when that text is the canonical
@@ -44,12 +44,12 @@ func BinaryAnchor(b []byte) SourceAnchor {
 }
 
 // sourceAnchorForbidden are the characters a string sourceAnchor value must not contain
-// (reference/entra-rules.md §1.5, [DESIGN]).
+// (docs/entra-rules.md §1.5, [DESIGN]).
 const sourceAnchorForbidden = "\\!#$%&*+/=?^`{}|~<>()';:,[]\"@_"
 
 // StringAnchor returns the anchor of a string-valued custom sourceAnchor attribute (such as
 // employeeID), which Entra Connect uses as is. It applies the documented value rules
-// (reference/entra-rules.md §1.5): not empty, none of \ ! # $ % & * + / = ? ^ ` { } | ~ < > ( ) ' ; : , [ ] " @ _,
+// (docs/entra-rules.md §1.5): not empty, none of \ ! # $ % & * + / = ? ^ ` { } | ~ < > ( ) ' ; : , [ ] " @ _,
 // and fewer than 60 characters where a character other than a-z, A-Z, 0-9 counts as 3.
 func StringAnchor(value string) (SourceAnchor, error) {
 	const fn = "StringAnchor"
@@ -78,7 +78,7 @@ func StringAnchor(value string) (SourceAnchor, error) {
 }
 
 // ParseSourceAnchor parses an onPremisesImmutableId as Graph returns it. It refuses only what
-// Graph refuses (reference/entra-rules.md §1.7): the empty string and the characters '$' and '_'.
+// Graph refuses (docs/entra-rules.md §1.7): the empty string and the characters '$' and '_'.
 // Any other text is kept as is; when it is the canonical ImmutableID of 16 bytes, GUID reports
 // the ObjectGUID. Use Diagnose to look for the classic mistakes in a value Graph accepted.
 func ParseSourceAnchor(s string) (SourceAnchor, error) {

@@ -44,7 +44,7 @@
 // conditional update of a user, so a tenant adapter re-reads before it writes; another writer
 // between that read and the write is not detected.
 //
-// # Rules it encodes (../shared/reference/entra-rules.md)
+// # Rules it encodes (docs/entra-rules.md)
 //
 //   - §4c: source-of-authority transfer sets onPremisesSyncBehavior.isCloudManaged=true; the user
 //     must be synced; rollback sets it back to false and needs

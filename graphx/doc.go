@@ -21,7 +21,7 @@
 // capped at 32 s, with jitter in [d/2, d). WithMaxRetries bounds the attempts.
 //
 // The write budget (WithWriteBudget) is a token bucket defaulting to Graph's documented limit per
-// application per tenant, 3,000 writes per 2 min 30 s (reference §6.5); each batch item counts
+// application per tenant, 3,000 writes per 2 min 30 s (docs/entra-rules.md §6.5); each batch item counts
 // as one write.
 //
 // # The conversion port
@@ -39,9 +39,9 @@
 // ErrBadRequest, ErrUnavailable (or ctx.Err()). The SDK's error text is in Message; the SDK
 // error is not wrapped. ErrReadOnly is Graph's answer to a write of onPremisesImmutableId on a
 // synced user (code AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService,
-// reference §1.7).
+// docs/entra-rules.md §1.7).
 //
-// # Rules encoded (reference/entra-rules.md)
+// # Rules encoded (docs/entra-rules.md)
 //
 //   - §6.1: on-premises properties are returned only with $select; graphx always selects them.
 //   - §1.7: onPremisesImmutableId is cleared with JSON null, never ""; '$' and '_' are refused

@@ -8,7 +8,7 @@
 // that ldapxtest.Directory can stand in for a domain controller. No exported API returns a
 // go-ldap type.
 //
-// What it encodes (reference/entra-rules.md):
+// What it encodes (docs/entra-rules.md):
 //   - §7: objectGUID and mS-DS-ConsistencyGuid are 16-byte octet strings read raw and searched
 //     with every octet escaped (anchor.ObjectGUID.LDAPFilterValue); mS-DS-ConsistencyGuid is not
 //     indexed, so a search on it is a full scan. Paged results (RFC 2696) with page size at most

@@ -3,7 +3,7 @@
 //
 // Reader reads the output of "ldifde -f" and "ldapsearch -LLL": the version line, folded lines
 // (a continuation line starts with one space), "attr:: base64" values (binary attributes such as
-// objectGUID, and non-ASCII text, which ldifde Base64-encodes; reference §7), comments (including
+// objectGUID, and non-ASCII text, which ldifde Base64-encodes; docs/entra-rules.md §7), comments (including
 // the "# refldap://…" referral lines ldapsearch prints), several values per attribute, ranged
 // attribute names ("member;range=0-1499", merged under the plain name), CRLF line endings and
 // "changetype: add" records. It streams: one entry at a time, whatever the size of the input.
@@ -11,11 +11,11 @@
 // line ("people.ldif:42: objectGUID: 15 bytes …") and wraps ErrSyntax, ErrUnsupported or ErrValue.
 //
 // Mapping.OnPrem turns an entry into a matching.OnPrem: objectClass user (but not computer),
-// group or contact; objectGUID and mS-DS-ConsistencyGuid as their 16 raw bytes (reference §1.3,
+// group or contact; objectGUID and mS-DS-ConsistencyGuid as their 16 raw bytes (docs/entra-rules.md §1.3,
 // §7: the Base64 in an ldifde export of objectGUID is the objectGUID-based ImmutableID);
-// objectSid to S-1-5-… text; Enabled from userAccountControl's ACCOUNTDISABLE bit (reference §7);
-// MailEnabled by Connect's mail-enabled test (reference §7); an optional custom sourceAnchor
-// attribute (reference §1.2, §1.5). Writer writes entries, and records through EntryOf, so that
+// objectSid to S-1-5-… text; Enabled from userAccountControl's ACCOUNTDISABLE bit (docs/entra-rules.md §7);
+// MailEnabled by Connect's mail-enabled test (docs/entra-rules.md §7); an optional custom sourceAnchor
+// attribute (docs/entra-rules.md §1.2, §1.5). Writer writes entries, and records through EntryOf, so that
 // Reader reads them back identically.
 //
 // What it does not do: URL values ("attr:< file://…"), change records other than add, and LDIF

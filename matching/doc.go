@@ -4,8 +4,8 @@
 // or is out of scope, and for every cloud object whether it is matched, deleted or left alone,
 // each with a reason a help-desk engineer can act on, a fix, the predicted cloud UPN, the values
 // duplicate attribute resiliency will quarantine and a preview of the attributes a takeover
-// overwrites. The outcome words are those of ../shared/spec/outcomes.md; a Report marshals to the
-// `hybridctl match --json` shape of ../shared/spec/cli.md.
+// overwrites. The outcome words are those of docs/outcomes.md; a Report marshals to the
+// `hybridctl match --json` shape of docs/cli.md.
 //
 // The engine is pure: records in (OnPrem, Cloud, Tenant, Config), a Report out. It does no I/O,
 // takes no context, has no clock (Tenant.AsOf is "now") and imports only anchor and the standard
@@ -23,7 +23,7 @@
 // on-premises input is taken to be everything the sync client sees: a synced cloud object whose
 // anchor no on-premises object carries is deleted.
 //
-// # Rules implemented (reference = ../shared/reference/entra-rules.md)
+// # Rules implemented (reference = docs/entra-rules.md)
 //
 //   - Anchor (§1.2, §1.4): mS-DS-ConsistencyGuid when set, else objectGUID, for users and groups
 //     (AnchorConsistencyGUID, the default); objectGUID for contacts under Connect ([DESIGN]

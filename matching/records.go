@@ -60,7 +60,7 @@ type OnPrem struct {
 }
 
 // Cloud is one Entra object (user, group, org contact, or deleted user) with the Graph v1.0
-// properties of ../shared/spec/snapshot.md.
+// properties of docs/snapshot.md.
 type Cloud struct {
 	ID    string
 	Class Class

@@ -38,7 +38,7 @@ func (s *Side) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Outcome is what one sync cycle does with an object (../shared/spec/outcomes.md). Its text form
+// Outcome is what one sync cycle does with an object (docs/outcomes.md). Its text form
 // is the stable word of the spec.
 type Outcome uint8
 
@@ -83,7 +83,7 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 // Code says why an object is Blocked. Its text form is Entra's own error name where one exists.
 type Code uint8
 
-// Block codes (../shared/spec/outcomes.md).
+// Block codes (docs/outcomes.md).
 const (
 	NoCode                       Code = iota
 	InvalidHardMatch                  // hard-match takeover blocked (tenant flag, or role holder from 2026-06-01)
@@ -143,7 +143,7 @@ type Change struct {
 }
 
 // Result is the prediction for one object. Its JSON form is an object of the `objects` array of
-// `hybridctl match --json` (../shared/spec/cli.md).
+// `hybridctl match --json` (docs/cli.md).
 type Result struct {
 	Side    Side    `json:"side"`
 	Class   Class   `json:"class"`

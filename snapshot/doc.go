@@ -1,4 +1,4 @@
-// Package snapshot reads and writes tenant snapshot files (../shared/spec/snapshot.md): what the
+// Package snapshot reads and writes tenant snapshot files (docs/snapshot.md): what the
 // library knows of an Entra tenant at one moment, with every object in the shape Microsoft Graph
 // v1.0 returns, and converts them to the records of package matching.
 //
@@ -11,10 +11,10 @@
 // Writer, which streams too (one object per line). Read fails with an *Error naming the JSON path
 // ("tenant.json: users[12].onPremisesImmutableId: …") for a member of the wrong type, a missing
 // or duplicate id, a missing takenAt, and an onPremisesImmutableId that Graph itself refuses
-// (reference §1.7: '$' or '_'); a well-formed anchor that is not a GUID (a custom sourceAnchor such
-// as an employee ID, reference §1.5) is valid and kept. Snapshot.Tenant and Snapshot.Cloud give
-// the matching records: features from onPremisesSynchronization (reference §2.2, §2.4, §6.3), role
-// assignments (reference §6.7), deleted users (reference §6.2), and AsOf = takenAt.
+// (docs/entra-rules.md §1.7: '$' or '_'); a well-formed anchor that is not a GUID (a custom sourceAnchor such
+// as an employee ID, docs/entra-rules.md §1.5) is valid and kept. Snapshot.Tenant and Snapshot.Cloud give
+// the matching records: features from onPremisesSynchronization (docs/entra-rules.md §2.2, §2.4, §6.3), role
+// assignments (docs/entra-rules.md §6.7), deleted users (docs/entra-rules.md §6.2), and AsOf = takenAt.
 //
 // What it does not do: it does not talk to Graph (package graphx writes snapshots from a live
 // tenant), it does not judge anchors beyond what Graph refuses (anchor.SourceAnchor.Diagnose

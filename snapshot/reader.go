@@ -57,7 +57,7 @@ func ReadFile(path string) (*Snapshot, error) {
 	return Read(f, path)
 }
 
-// Read reads a snapshot (../shared/spec/snapshot.md) from r; name identifies the input in error
+// Read reads a snapshot (docs/snapshot.md) from r; name identifies the input in error
 // messages. It walks the top-level object token by token and decodes one array element at a
 // time, so a file of a million users is never held in memory as JSON text. Unknown members are
 // kept in the Extra maps. It fails, naming the JSON path, on a member of the wrong type, an

@@ -6,7 +6,7 @@
 //
 // The fakes enforce the preconditions every write carries (ErrConflict when the old value does
 // not hold, ErrNotFound for a missing object) and what Entra enforces that conversion relies on:
-// onPremisesImmutableId is read-only while a user is synced (reference §1.7); isCloudManaged=true
+// onPremisesImmutableId is read-only while a user is synced (docs/entra-rules.md §1.7); isCloudManaged=true
 // leaves onPremisesSyncEnabled null (§4c); restore keeps the ImmutableID (§4a).
 //
 // What they do not model: sync itself (Tenant.SoftDelete stands in for a cycle, and Sync.OnDelta

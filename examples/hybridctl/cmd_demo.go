@@ -21,7 +21,7 @@ import (
 
 // demoData is the sample directory and tenant the demo runs on: corp.example.test (an ldifde
 // export, sync scope OU=Synced) and the Contoso tenant, written so that every outcome and every
-// block code of ../shared/spec/outcomes.md shows up with a reason a person can follow.
+// block code of docs/outcomes.md shows up with a reason a person can follow.
 //
 //go:embed demodata/corp.ldif demodata/tenant.json
 var demoData embed.FS

@@ -17,7 +17,7 @@ func init() {
 	openDirectory = openDirectoryLive
 }
 
-// dialLDAP dials url with the bind and CA settings of the environment (spec/cli.md).
+// dialLDAP dials url with the bind and CA settings of the environment (docs/cli.md).
 func dialLDAP(ctx context.Context, e *env, url string) (*ldapx.Client, error) {
 	var opts []ldapx.Option
 	if dn := e.getenv("HYBRIDCTL_LDAP_BIND_DN"); dn != "" {
@@ -39,7 +39,7 @@ func openDirectoryLive(ctx context.Context, e *env, url string) (conversion.Dire
 	return c.Directory(), c, nil
 }
 
-// openLDAPLive dials url with the bind and CA settings of the environment (spec/cli.md:
+// openLDAPLive dials url with the bind and CA settings of the environment (docs/cli.md:
 // HYBRIDCTL_LDAP_BIND_DN, HYBRIDCTL_LDAP_PASSWORD, HYBRIDCTL_LDAP_CA_FILE) and streams the
 // objects under base (the domain root when base is ""). The connection closes when the
 // sequence ends. Progress goes to stderr when it is a terminal.

@@ -15,7 +15,7 @@ import (
 func TestMain(m *testing.M) { ldapxtest.SambaMain(m) }
 
 // TestMatchLiveSamba reads a real Samba AD DC through `match --onprem ldaps://…`, with verified
-// TLS against the test CA (spec/cli.md: bind and CA from the environment).
+// TLS against the test CA (docs/cli.md: bind and CA from the environment).
 func TestMatchLiveSamba(t *testing.T) {
 	dc := ldapxtest.StartSamba(t)
 	vars := map[string]string{

@@ -183,7 +183,7 @@ func evaluate(cfg matching.Config, snap *snapshot.Snapshot, on []matching.OnPrem
 	return matching.Evaluate(cfg, tenant, on, cloud), nil
 }
 
-// writeReport prints rep as a table, JSON (../shared/spec/cli.md) or CSV.
+// writeReport prints rep as a table, JSON (docs/cli.md) or CSV.
 func writeReport(w io.Writer, format string, rep *matching.Report) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	var err error
@@ -201,7 +201,7 @@ func writeReport(w io.Writer, format string, rep *matching.Report) error {
 	return bw.Flush()
 }
 
-// writeJSON streams the report in the shape of spec/cli.md: objects one per line, then the
+// writeJSON streams the report in the shape of docs/cli.md: objects one per line, then the
 // summary and the warnings (their messages).
 func writeJSON(w *bufio.Writer, rep *matching.Report) error {
 	w.WriteString("{\n  \"objects\": [")

@@ -20,7 +20,7 @@ import (
 	"github.com/hybridid/hybridid/matching"
 )
 
-// hybridctl plan / apply / undo (../shared/spec/cli.md): thin commands over conversion's
+// hybridctl plan / apply / undo (docs/cli.md): thin commands over conversion's
 // planners and Applier.
 
 func init() {

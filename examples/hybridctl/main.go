@@ -1,5 +1,5 @@
 // Command hybridctl is the example binary of the hybridid SDK: a thin command over the exported
-// packages. Its contract (subcommands, flags, JSON output) is ../shared/spec/cli.md.
+// packages. Its contract (subcommands, flags, JSON output) is docs/cli.md.
 //
 // Each subcommand lives in its own cmd_*.go file and registers itself in init.
 package main
@@ -47,7 +47,7 @@ var commands = map[string]*command{}
 // graphx) set these in init, so that commands reading files do not depend on the adapters.
 var (
 	// openLDAP reads on-premises objects live from an ldap:// or ldaps:// URL under base ("" means
-	// the domain root), with the bind and CA settings of the environment (spec/cli.md).
+	// the domain root), with the bind and CA settings of the environment (docs/cli.md).
 	openLDAP func(ctx context.Context, e *env, url, base string) (iter.Seq2[matching.OnPrem, error], error)
 	// openGraph reads the tenant live through Microsoft Graph at endpoint ("" means the
 	// HYBRIDCTL_GRAPH_ENDPOINT or the default) and returns it as a snapshot.
@@ -82,7 +82,7 @@ func failure(e *env, cmd string, err error) int {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// Progress goes to stderr only when it is a terminal, and never when JSON output is piped
-	// (spec/cli.md common rules).
+	// (docs/cli.md common rules).
 	progress := isTerminal(os.Stderr) && (isTerminal(os.Stdout) || !wantsJSON(os.Args[1:]))
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, stderrTTY: progress}
 	code := runMain(ctx, e, os.Args[1:])

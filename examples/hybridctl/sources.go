@@ -11,7 +11,7 @@ import (
 )
 
 // sourceFlags are the flags that say where the directory and the tenant are read from and how
-// sync is configured, shared by match and plan (spec/cli.md).
+// sync is configured, shared by match and plan (docs/cli.md).
 type sourceFlags struct {
 	onprem, cloud, base, endpoint, sourceAnchor string
 	scopes                                      stringList

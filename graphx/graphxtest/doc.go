@@ -8,18 +8,18 @@
 //     default page 100, $top 1..999), @odata.count; error bodies
 //     {"error":{"code","message","innerError":{"request-id","date"}}} and request-id headers.
 //   - $select (unselected on-premises properties are absent, selected unset ones are null, as
-//     in Graph, reference §6.1); $filter subset: prop eq 'v'|true|false|null,
+//     in Graph, docs/entra-rules.md §6.1); $filter subset: prop eq 'v'|true|false|null,
 //     startswith(prop,'v'), coll/any(x:x eq 'v') joined by "and"; proxyAddresses/any needs
 //     ConsistencyLevel: eventual and $count=true (advanced query).
 //   - 401 without a bearer token (any non-empty token is accepted).
 //   - PATCH /users/{id}: onPremisesImmutableId of a synced, not cloud-managed user answers 400
-//     AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService (reference §1.7); JSON
+//     AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService (docs/entra-rules.md §1.7); JSON
 //     null clears; '$'/'_' are refused; a duplicate value answers 400 "already exists".
 //   - onPremisesSyncBehavior GET/PATCH on users, groups, contacts; isCloudManaged=true sets
-//     onPremisesSyncEnabled to null (reference §4c).
+//     onPremisesSyncEnabled to null (docs/entra-rules.md §4c).
 //   - Deleted users (typed cast required), restore within 30 days (then purged), UPN conflict on
-//     restore (reference §6.2).
-//   - Organization onPremisesSyncEnabled: a disable stays pending (default 72 h, reference §4b),
+//     restore (docs/entra-rules.md §6.2).
+//   - Organization onPremisesSyncEnabled: a disable stays pending (default 72 h, docs/entra-rules.md §4b),
 //     re-enable meanwhile answers 400 DirSyncStatusChangeNotAllowed (the real code is
 //     UNDOCUMENTED); when it completes synced users become onPremisesSyncEnabled=false and lose
 //     DN, sAMAccountName and on-premises UPN.
@@ -38,5 +38,5 @@
 // snapshot types, $orderby/$search/$expand, the read (resource unit) throttling budget, token
 // validation or permissions (403), eventual consistency delays, hard-match or soft-match by a
 // sync client, mail/proxyAddresses recalculation, groups and contacts restore, role-assignable
-// groups and PIM, the real error text for cases the reference marks UNDOCUMENTED.
+// groups and PIM, the real error text for cases docs/entra-rules.md marks UNDOCUMENTED.
 package graphxtest

@@ -1,7 +1,7 @@
 // Package e2e holds the end-to-end tests of conversion: plans made from live reads, carried out
 // by conversion.Applier through the graphx Tenant adapter (msgraph-sdk-go against the graphxtest
 // fake tenant) and a directory port, with internal/syncsim playing the sync client to show that
-// the outcome the matching engine predicts is what happens (../shared/spec/outcomes.md). Every
+// the outcome the matching engine predicts is what happens (docs/outcomes.md). Every
 // plan is made with Options.Predict = matching.Evaluate and must come out verified.
 //
 // Two directories:

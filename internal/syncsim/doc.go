@@ -4,17 +4,17 @@
 // matching.Evaluate, and applies the predicted outcomes to the fake, so that end-to-end tests
 // can prove that what the engine predicts is what happens after a conversion.
 //
-// What a cycle does, per predicted outcome (../shared/spec/outcomes.md):
+// What a cycle does, per predicted outcome (docs/outcomes.md):
 //   - joined, hard-match, soft-match-smtp, soft-match-upn: the cloud user is taken over or
 //     updated: onPremisesSyncEnabled=true, onPremisesImmutableId = the anchor, and every
-//     attribute with an on-premises value overwrites the cloud one (reference §2.1); a matched
-//     soft-deleted user is restored first (reference §2.4);
+//     attribute with an on-premises value overwrites the cloud one (docs/entra-rules.md §2.1); a matched
+//     soft-deleted user is restored first (docs/entra-rules.md §2.4);
 //   - new: a synced cloud user is created (id derived from the anchor);
-//   - deleted (cloud side): the cloud user is soft-deleted (reference §4a);
+//   - deleted (cloud side): the cloud user is soft-deleted (docs/entra-rules.md §4a);
 //   - blocked: nothing is written; the object is listed in Cycle.Errors with its code;
 //   - out-of-scope, untouched: nothing.
 //
-// A tenant whose organization onPremisesSyncEnabled is false exports nothing (reference §4b).
+// A tenant whose organization onPremisesSyncEnabled is false exports nothing (docs/entra-rules.md §4b).
 // Sim implements conversion.SyncCycle: TriggerDelta runs one cycle.
 //
 // What it does not do: the fake's writes log records Graph API writes only, and a cycle's

@@ -3,7 +3,7 @@
 // names and matching, paged results with cookies, ranged retrieval, DN moves, AD result codes,
 // a schema without mailNickname unless WithExchangeSchema); Conformance, one suite that runs
 // against that fake and against a real Samba AD DC so the two cannot drift; and StartSamba, a
-// launcher for a throwaway Samba AD DC (reference/samba-test-dc.md) with a test CA, shared by
+// launcher for a throwaway Samba AD DC (docs/samba-test-dc.md) with a test CA, shared by
 // a test binary and stopped by SambaMain.
 //
 // Samba listens on the fixed ports 389 and 636 of 127.0.0.1, so only one DC runs per machine at a

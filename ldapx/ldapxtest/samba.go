@@ -25,7 +25,7 @@ import (
 	"time"
 )
 
-// Samba is a running throwaway Samba AD DC (reference/samba-test-dc.md). Its fields are what a
+// Samba is a running throwaway Samba AD DC (docs/samba-test-dc.md). Its fields are what a
 // client needs to reach it.
 type Samba struct {
 	URL         string // ldaps://127.0.0.1:636 (verified TLS against CAFile)
