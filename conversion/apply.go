@@ -73,43 +73,59 @@ func (r *Result) Count(s Status) int {
 	return n
 }
 
-// OK reports whether every change is applied, already done, done before, or (dry run) planned.
+// OK reports whether the run succeeded: every change has a status for which Status.OK is true
+// (applied, already, done-before, or planned in a dry run). A run with no change is OK.
+// OK, Err and Summary agree: OK is true exactly when Err is nil, and Summary names every status.
 func (r *Result) OK() bool {
 	for _, c := range r.Changes {
-		switch c.Status {
-		case StatusApplied, StatusAlready, StatusDone, StatusPlanned:
-		default:
+		if !c.Status.OK() {
 			return false
 		}
 	}
 	return true
 }
 
-// Err joins the *ChangeError of every change that did not succeed; nil when OK.
+// Err joins a *ChangeError for every change whose status is not OK (with the change's own error,
+// or one saying what the status means); nil exactly when OK.
 func (r *Result) Err() error {
 	var errs []error
 	for _, c := range r.Changes {
-		if c.Err != nil {
-			errs = append(errs, &ChangeError{ChangeID: c.ID, Action: c.Action, Target: c.Target, Err: c.Err})
-		} else if c.Status == StatusSkipped {
-			errs = append(errs, &ChangeError{ChangeID: c.ID, Action: c.Action, Target: c.Target, Err: errors.New("skipped")})
+		if c.Status.OK() {
+			continue
 		}
+		err := c.Err
+		if err == nil {
+			err = errors.New(c.Status.meaning())
+		}
+		errs = append(errs, &ChangeError{ChangeID: c.ID, Action: c.Action, Target: c.Target, Err: err})
 	}
 	return errors.Join(errs...)
 }
 
-// Summary returns one line: "3 applied, 1 stale, …" in a fixed order.
+// Summary returns one line: "3 applied, 1 stale, …", every status present in a fixed order;
+// "nothing to do" only when the run had no change.
 func (r *Result) Summary() string {
 	var parts []string
-	for _, s := range []Status{StatusPlanned, StatusApplied, StatusAlready, StatusDone, StatusStale, StatusFailed, StatusSkipped, StatusPending, StatusUnknown} {
+	for _, s := range allStatuses {
 		if n := r.Count(s); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
+	}
+	if n := len(r.Changes) - r.countKnown(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d with no status", n))
 	}
 	if len(parts) == 0 {
 		return "nothing to do"
 	}
 	return strings.Join(parts, ", ")
+}
+
+func (r *Result) countKnown() int {
+	n := 0
+	for _, s := range allStatuses {
+		n += r.Count(s)
+	}
+	return n
 }
 
 // Applier carries out plans against the ports, journaling every write. The zero value of each
@@ -143,6 +159,17 @@ type Applier struct {
 	// DryRun runs the same path with a recording writer: nothing is written, the journal file is
 	// not touched, and the Result lists the writes apply would make.
 	DryRun bool
+	// AllowRoles lets changes concerning users who hold an Entra role (active or eligible) go
+	// through. Off by default: Apply and Undo re-read every concerned user's roles through
+	// Tenant.UserRoles and refuse such changes (RoleError, ErrRoleHolder). It never lifts what
+	// Entra itself blocks (ErrHardMatchBlocked): a hard match onto a user assigned or eligible for a
+	// privileged role, or onto a user that still carries onPremisesObjectIdentifier, and a soft
+	// match onto a user holding a role.
+	AllowRoles bool
+	// FinishTimeout bounds how long a write already sent may take to finish, and its outcome to be
+	// verified, after ctx is cancelled (default 1 minute). A cancelled run starts nothing new, lets
+	// the writes in flight finish and journals their outcomes, so that the journal stays clean.
+	FinishTimeout time.Duration
 	// Progress receives events; nil discards them.
 	Progress func(Event)
 	// Now is the clock (default time.Now).
@@ -189,6 +216,7 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 	if !strings.EqualFold(org.ID, plan.TenantID) {
 		return nil, fmt.Errorf("%w: plan %s, tenant %s", ErrWrongTenant, plan.TenantID, org.ID)
 	}
+	r.g = &guard{allowRoles: a.AllowRoles, method: plan.Method, bypass: org.Features.AllowObjectIdentifierUpdate}
 	return r.run(ctx, plan.Changes)
 }
 
@@ -225,6 +253,8 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 	}
 	r.tenantID = org.ID
 	r.w.tenantKey = Target{Side: SideTenant, ID: org.ID}.Key()
+	r.g = &guard{allowRoles: a.AllowRoles, bypass: org.Features.AllowObjectIdentifierUpdate}
+	r.subjects = map[string]string{}
 	var inv []Change
 	var refused []ChangeResult
 	for i := len(st.order) - 1; i >= 0; i-- {
@@ -238,6 +268,7 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 			refused = append(refused, ChangeResult{ID: "undo-" + id, Action: c.Action, Target: c.Target.String(), Status: StatusSkipped, Err: err, Error: err.Error()})
 			continue
 		}
+		r.subjects[u.ID] = c.Subject
 		u.Subject = ""
 		inv = append(inv, u)
 	}
@@ -362,6 +393,10 @@ type runner struct {
 	j        Journal
 	w        *recorder
 	limit    *limiter
+	g        *guard
+	// subjects holds the subject of the original change of each undo change (undo runs its
+	// changes one at a time, without subjects), for the role re-check.
+	subjects map[string]string
 
 	stop atomic.Bool // set when the run must not start more changes
 
@@ -500,8 +535,19 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	if !spec.write {
 		return r.wait(ctx, c, cr)
 	}
+	if r.g != nil {
+		if err := r.check(ctx, c, r.subjectOf(c)); err != nil {
+			if ctx.Err() != nil {
+				return r.cancelled(cr, ctx.Err())
+			}
+			return r.outcome(c, cr, StatusFailed, err)
+		}
+	}
 	cur, err := r.read(ctx, c)
 	if err != nil {
+		if ctx.Err() != nil {
+			return r.cancelled(cr, ctx.Err())
+		}
 		return r.outcome(c, cr, StatusFailed, fmt.Errorf("reading %s: %w", c.Target.Key(), err))
 	}
 	if cur.Equal(c.After) {
@@ -512,6 +558,9 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	}
 	if c.Action == RestoreUser {
 		if err := r.restoreWindow(ctx, c); err != nil {
+			if ctx.Err() != nil {
+				return r.cancelled(cr, ctx.Err())
+			}
 			return r.outcome(c, cr, StatusFailed, err)
 		}
 	}
@@ -521,34 +570,138 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 		}
 		return r.outcome(c, cr, StatusPlanned, nil)
 	}
+	if err := ctx.Err(); err != nil {
+		return r.cancelled(cr, err)
+	}
 	if err := r.journal(KindIntent, c, "", ""); err != nil {
 		r.halt(err)
 		cr.Status, cr.Err = StatusFailed, err
 		return cr
 	}
-	err = r.writeRetry(ctx, c)
-	switch {
-	case err == nil:
-		return r.outcome(c, cr, StatusApplied, nil)
-	case errors.Is(err, ErrConflict):
-		return r.outcome(c, cr, StatusStale, fmt.Errorf("%w: %w", ErrStalePlan, err))
-	case definite(err):
-		return r.outcome(c, cr, StatusFailed, err)
+	// From here on the intent is durable: the change must end with an outcome, even when ctx is
+	// cancelled, or the journal is left dirty. wctx lets the write in flight and its verification
+	// finish (for at most FinishTimeout after a cancel).
+	wctx, done := r.finishing(ctx)
+	defer done()
+	s, err := r.writeVerified(ctx, wctx, c)
+	if s == StatusUnknown {
+		r.halt(nil)
+		cr.Status, cr.Err = StatusUnknown, fmt.Errorf("%w (journal left dirty: run Resolve)", err)
+		return cr
 	}
-	// The write may or may not have happened: find out.
-	if ctx.Err() == nil {
-		if v, rerr := r.read(ctx, c); rerr == nil {
-			if v.Equal(c.After) {
-				return r.outcome(c, cr, StatusApplied, nil)
-			}
-			if v.Equal(c.Before) {
-				return r.outcome(c, cr, StatusFailed, err)
+	if ctx.Err() != nil {
+		r.halt(nil)
+	}
+	return r.outcome(c, cr, s, err)
+}
+
+// subjectOf returns the subject of c: its own, or for an undo change that of the change it undoes.
+func (r *runner) subjectOf(c Change) string {
+	if c.Subject != "" {
+		return c.Subject
+	}
+	return r.subjects[c.ID]
+}
+
+// cancelled ends a change that the cancellation of the run stopped before anything was journaled
+// for it: it is skipped, and the run starts nothing more.
+func (r *runner) cancelled(cr ChangeResult, err error) ChangeResult {
+	r.halt(nil)
+	cr.Status, cr.Err = StatusSkipped, fmt.Errorf("not started: %w", err)
+	return cr
+}
+
+// finishing returns a context that is not cancelled with ctx until FinishTimeout after it.
+func (r *runner) finishing(ctx context.Context) (context.Context, func()) {
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	grace := cmp.Or(r.a.FinishTimeout, time.Minute)
+	var t *time.Timer
+	var mu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		t = time.AfterFunc(grace, cancel)
+		mu.Unlock()
+	})
+	return wctx, func() {
+		stop()
+		mu.Lock()
+		if t != nil {
+			t.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
+}
+
+// transient reports whether err is a failure worth another attempt once the target has been
+// re-read and still holds Before: throttling, a service failure (5xx) or a timeout.
+func transient(err error) bool {
+	if errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
+		return true
+	}
+	var ra RetryAfterError
+	return errors.As(err, &ra)
+}
+
+// writeVerified makes the write of c and returns its status. A write that fails with anything but
+// a definite refusal (conflict, not found, forbidden, read-only) may have been made, even when the
+// server said 429 or 503 (a gateway may answer after the write committed), so the target is
+// re-read before anything else: After means applied; Before means the write did not happen, and
+// a transient failure is then retried (after the wait the server asked for, up to MaxRetries);
+// anything else, or a failed re-read, is unknown. A write is never sent again without that
+// re-read. Writes and re-reads use wctx, so a cancelled run still learns their outcome; ctx
+// cancels only the waits between attempts.
+func (r *runner) writeVerified(ctx, wctx context.Context, c Change) (Status, error) {
+	max := r.a.MaxRetries
+	if max == 0 {
+		max = 5
+	}
+	backoff := time.Second
+	for attempt := 0; ; attempt++ {
+		if actions[c.Action].graph {
+			if err := r.limit.wait(ctx); err != nil {
+				// Nothing was sent in this attempt, and any earlier attempt was verified as not made.
+				return StatusNotApplied, fmt.Errorf("interrupted before the write was sent: %w", err)
 			}
 		}
+		err := r.write(wctx, c)
+		switch {
+		case err == nil:
+			return StatusApplied, nil
+		case errors.Is(err, ErrConflict):
+			return StatusStale, fmt.Errorf("%w: %w", ErrStalePlan, err)
+		case errors.Is(err, ErrNotFound), errors.Is(err, ErrForbidden), errors.Is(err, ErrReadOnly):
+			return StatusFailed, err
+		}
+		again := transient(err) && attempt < max
+		if again && ctx.Err() == nil {
+			d, _ := retryAfter(err)
+			if d <= 0 {
+				d = backoff
+				backoff *= 2
+			}
+			r.emit(Event{ChangeID: c.ID, Action: c.Action, Target: c.Target.String(), Status: EventRetrying,
+				Message: "the write failed (" + err.Error() + "); re-reading the target after " + d.String() + " before any retry", Err: err})
+			_ = sleep(ctx, d) // a cancel ends the wait; the re-read below still settles the outcome
+		}
+		v, rerr := r.read(wctx, c)
+		switch {
+		case rerr != nil:
+			return StatusUnknown, fmt.Errorf("%w; re-reading the target failed: %v", err, rerr)
+		case v.Equal(c.After):
+			return StatusApplied, nil
+		case !v.Equal(c.Before):
+			return StatusUnknown, fmt.Errorf("%w; the target now holds %s, neither before %s nor after %s", err, v, c.Before, c.After)
+		case ctx.Err() != nil:
+			return StatusNotApplied, fmt.Errorf("interrupted: the write did not happen (%v): %w", err, ctx.Err())
+		case !again:
+			return StatusFailed, err
+		}
 	}
-	r.halt(nil)
-	cr.Status, cr.Err = StatusUnknown, fmt.Errorf("%w (journal left dirty: run Resolve)", err)
-	return cr
 }
 
 func (r *runner) halt(err error) {
@@ -580,8 +733,9 @@ func (r *runner) outcome(c Change, cr ChangeResult, s Status, err error) ChangeR
 	return cr
 }
 
-// retry calls f until it succeeds, fails without throttling, or MaxRetries is used up, waiting
-// the RetryAfter the error names (or an exponential backoff from 1 s) through ctx.
+// retry calls the read f until it succeeds, fails without throttling, or MaxRetries is used up,
+// waiting the RetryAfter the error names (or an exponential backoff from 1 s) through ctx. Writes
+// are never retried here: see writeVerified.
 func (r *runner) retry(ctx context.Context, c Change, f func() error) error {
 	max := r.a.MaxRetries
 	if max == 0 {
@@ -617,17 +771,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-func (r *runner) writeRetry(ctx context.Context, c Change) error {
-	return r.retry(ctx, c, func() error {
-		if actions[c.Action].graph {
-			if err := r.limit.wait(ctx); err != nil {
-				return err
-			}
-		}
-		return r.write(ctx, c)
-	})
 }
 
 // read returns the current value of the attribute c changes.

@@ -60,6 +60,12 @@ type TenantReader interface {
 	DeletedUser(ctx context.Context, id string) (matching.Cloud, error)
 	// ListDeleted lists the soft-deleted users (GET /directory/deletedItems/microsoft.graph.user).
 	ListDeleted(ctx context.Context) iter.Seq2[matching.Cloud, error]
+	// UserRoles returns how the user with this object id holds Entra directory roles now: active
+	// assignments and PIM eligibilities, direct and (where the adapter can see them) through
+	// role-assignable groups, with each role's privilege mark when it can be read. An adapter that
+	// cannot see some of these says so in its documentation. Apply and Undo call it to re-check
+	// every user a change concerns (see Applier.AllowRoles).
+	UserRoles(ctx context.Context, id string) ([]RoleHold, error)
 }
 
 // TenantWriter changes the tenant. Each method is one Graph write (one unit of the write budget).

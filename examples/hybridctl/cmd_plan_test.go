@@ -214,14 +214,37 @@ func TestPlanOutput(t *testing.T) {
 	})
 	t.Run("role holders need --allow-privileged", func(t *testing.T) {
 		t.Parallel()
-		args := []string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--cloud", demoTenantFile, "--scope", demoScope, "--users", "-", "--json"}
-		_, errOut, code := run(t, "jon.reyes@contoso.example\n", args...)
+		// A tenant where the synced rob.stone holds a role: source-of-authority transfer is
+		// this tool's own guard rail, which the flag lifts.
+		var snap map[string]any
+		data, err := os.ReadFile(demoTenantFile)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &snap))
+		snap["roleAssignments"] = append(snap["roleAssignments"].([]any), map[string]any{
+			"id": "ra-rob", "principalId": robID, "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "directoryScopeId": "/"})
+		data, err = json.Marshal(snap)
+		require.NoError(t, err)
+		tenant := filepath.Join(t.TempDir(), "tenant.json")
+		require.NoError(t, os.WriteFile(tenant, data, 0o600))
+		args := []string{"plan", "--to", "cloud-only", "--cloud", tenant, "--users", "-", "--json"}
+		_, errOut, code := run(t, "rob.stone@contoso.example\n", args...)
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errOut, "role-holder")
+		assert.Contains(t, errOut, `assignment "ra-rob"`)
 		assert.Contains(t, errOut, "--allow-privileged")
-		out, errOut, _ := run(t, "jon.reyes@contoso.example\n", append(args, "--allow-privileged")...)
-		assert.NotContains(t, errOut, "role-holder")
+		out, errOut, code := run(t, "rob.stone@contoso.example\n", append(args, "--allow-privileged")...)
+		assert.Equal(t, 0, code, errOut)
 		assert.True(t, json.Valid([]byte(out)))
+	})
+	t.Run("no flag lifts what Entra blocks", func(t *testing.T) {
+		t.Parallel()
+		// jon.reyes holds a role whose privilege the demo tenant does not say: counted as
+		// privileged, and since July 2026 Entra refuses to hard-match it.
+		args := []string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--cloud", demoTenantFile, "--scope", demoScope, "--users", "-", "--json", "--allow-privileged"}
+		_, errOut, code := run(t, "jon.reyes@contoso.example\n", args...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "InvalidHardMatch")
+		assert.Contains(t, errOut, `remove assignment "ra-jon-exchange"`)
 	})
 	t.Run("tenant-wide needs the tenant id", func(t *testing.T) {
 		t.Parallel()
@@ -329,46 +352,65 @@ func TestApplyUndo(t *testing.T) {
 		assert.Contains(t, errOut, "plan is for another tenant")
 		assert.Empty(t, fk.ten.Writes())
 	})
-	t.Run("privileged user needs the flag at apply", func(t *testing.T) {
+	readerRole := func(id string) func(org *matching.Tenant) {
+		return func(org *matching.Tenant) {
+			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: id, RoleDefinitionID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DirectoryScopeID: "/"})
+			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DisplayName: "Directory Readers", IsBuiltIn: true})
+		}
+	}
+	globalAdmin := func(id string) func(org *matching.Tenant) {
+		return func(org *matching.Tenant) {
+			org.Eligibilities = append(org.Eligibilities, matching.RoleAssignment{ID: "e1", PrincipalID: id, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
+			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "62e90394-69f5-4237-9190-012177145e10", DisplayName: "Global Administrator", IsBuiltIn: true, IsPrivileged: true})
+		}
+	}
+	t.Run("role holder needs the flag at apply", func(t *testing.T) {
 		t.Parallel()
-		fk, flags := newFakes(t, func(org *matching.Tenant) {
-			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: robID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
-		})
+		fk, flags := newFakes(t, readerRole(robID))
 		journal := filepath.Join(t.TempDir(), "j")
 		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
 		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "holding an Entra directory role: cloud rob.stone@contoso.example")
-		assert.Empty(t, fk.ten.Writes())
+		assert.Contains(t, errOut, "cloud user "+robID+` holds Entra roles (assignment "r1" of role Directory Readers`)
+		assert.Contains(t, errOut, "run again with --allow-privileged")
+		u, _ := fk.ten.Get(robID)
+		assert.False(t, u.CloudManaged, "the role holder was not converted")
+		u, _ = fk.ten.Get(oliviaID)
+		assert.True(t, u.CloudManaged, "the other user was")
 		_, errOut, code = run(t, "", append([]string{"apply", soa, "--journal", journal, "--allow-privileged"}, flags...)...)
 		assert.Equal(t, 0, code, errOut)
+		u, _ = fk.ten.Get(robID)
+		assert.True(t, u.CloudManaged)
 	})
-	t.Run("privileged subject of an AD-only plan needs the flag at apply", func(t *testing.T) {
+	t.Run("eligible subject of an AD-only plan is refused whatever the flag", func(t *testing.T) {
 		t.Parallel()
-		// A re-anchor plan writes only AD, but sync then joins the AD user to grace's cloud user.
-		fk, flags := newFakes(t, func(org *matching.Tenant) {
-			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: graceID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
-		})
+		// A re-anchor plan writes only AD, but sync then hard-matches the AD user to grace's cloud
+		// user, and Entra refuses that for a user eligible for a privileged role.
+		fk, flags := newFakes(t, globalAdmin(graceID))
 		journal := filepath.Join(t.TempDir(), "j")
-		_, errOut, code := run(t, "", append([]string{"apply", reanchor, "--journal", journal}, flags...)...)
-		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "holding an Entra directory role: cloud "+graceID+" (subject of c0001 on onprem grace.kim@contoso.example")
+		for _, extra := range [][]string{nil, {"--allow-privileged"}} {
+			_, errOut, code := run(t, "", append(append([]string{"apply", reanchor, "--journal", journal}, flags...), extra...)...)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, errOut, `remove the PIM eligibility "e1" of role Global Administrator`)
+			assert.Contains(t, errOut, "Entra itself blocks this; no flag lifts it")
+		}
 		assert.Empty(t, fk.dir.Writes())
-		_, errOut, code = run(t, "", append([]string{"apply", reanchor, "--journal", journal, "--allow-privileged"}, flags...)...)
-		assert.Equal(t, 0, code, errOut)
 	})
-	t.Run("privileged user needs the flag at undo", func(t *testing.T) {
+	t.Run("role holder needs the flag at undo", func(t *testing.T) {
 		t.Parallel()
 		fk, flags := newFakes(t, func(org *matching.Tenant) {
-			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: robID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
+			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DisplayName: "Directory Readers", IsBuiltIn: true})
 		})
 		journal := filepath.Join(t.TempDir(), "j")
-		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal, "--allow-privileged"}, flags...)...)
+		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
 		require.Equal(t, 0, code, errOut)
 		n := len(fk.ten.Writes())
+		// A role assigned after the plan was applied: undo re-checks the roles held now.
+		fk.ten.AssignRole(matching.RoleAssignment{ID: "r-new", PrincipalID: robID, RoleDefinitionID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"})
 		_, errOut, code = run(t, "", append([]string{"undo", "--journal", journal}, flags...)...)
 		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "the undo changes user(s) holding an Entra directory role: cloud rob.stone@contoso.example")
-		assert.Len(t, fk.ten.Writes(), n, "undo wrote nothing")
+		assert.Contains(t, errOut, `assignment "r-new"`)
+		assert.Contains(t, errOut, "--allow-privileged")
+		assert.Len(t, fk.ten.Writes(), n+1, "undo reversed only the other user")
 		_, errOut, code = run(t, "", append([]string{"undo", "--journal", journal, "--allow-privileged"}, flags...)...)
 		assert.Equal(t, 0, code, errOut)
 		u, _ := fk.ten.Get(robID)
