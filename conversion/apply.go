@@ -217,6 +217,7 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 		return nil, fmt.Errorf("%w: plan %s, tenant %s", ErrWrongTenant, plan.TenantID, org.ID)
 	}
 	r.g = &guard{allowRoles: a.AllowRoles, method: plan.Method, bypass: org.Features.AllowObjectIdentifierUpdate}
+	r.g.prepare(plan.Changes, r.subjectOf)
 	return r.run(ctx, plan.Changes)
 }
 
@@ -281,6 +282,7 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 			}
 		}
 	}
+	r.g.prepare(inv, r.subjectOf)
 	res, err := r.run(ctx, inv)
 	if res != nil {
 		res.Changes = append(res.Changes, refused...)

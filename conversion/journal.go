@@ -272,7 +272,7 @@ func parseJournal(name string, data []byte) ([]Entry, int, error) {
 			// before it was a journal line or it does not start like one: then the file is
 			// something else, and it is left alone.
 			if len(entries) == 0 || data[off] != '{' {
-				return nil, 0, fmt.Errorf("journal %s:%d: %w: the last line has no newline and is not a torn journal entry", name, line, ErrNotJournal)
+				return nil, 0, fmt.Errorf("%s:%d: %w: the last line has no newline and is not a torn journal entry", name, line, ErrNotJournal)
 			}
 			return entries, off, nil
 		}

@@ -251,6 +251,9 @@ type guard struct {
 	allowRoles bool
 	method     string // the plan's method ("" for undo)
 	bypass     bool   // the tenant's allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled
+	// hard holds the subjects one of whose changes prepares a hard match: every change of such a
+	// subject is checked as one (the addresses copied to AD first serve that match).
+	hard map[string]bool
 
 	mu    sync.Mutex
 	cache map[string]*guardEntry
@@ -298,6 +301,17 @@ func (g *guard) entry(ctx context.Context, t TenantReader, id string, withUser b
 	return e
 }
 
+// prepare notes the subjects of changes whose conversion is a hard match; subjectOf gives a
+// change's subject.
+func (g *guard) prepare(changes []Change, subjectOf func(Change) string) {
+	g.hard = map[string]bool{}
+	for _, c := range changes {
+		if s := subjectOf(c); s != "" && preparesHardMatch(c) {
+			g.hard[s] = true
+		}
+	}
+}
+
 // check refuses c when the user it concerns (subject, or the cloud target) holds roles now and
 // roles are not allowed, or when c prepares a match Entra will block whatever this package allows:
 // since July 2026 a hard match onto a user that is assigned or eligible for a privileged role, or
@@ -312,8 +326,8 @@ func (r *runner) check(ctx context.Context, c Change, subject string) error {
 	if c.Target.Side == SideCloud && c.Target.ID != "" && c.Target.ID != subject {
 		ids = append(ids, c.Target.ID)
 	}
-	soft := r.g.method == MethodSoftMatch && c.Target.Side == SideOnPrem
-	hard := !soft && preparesHardMatch(c)
+	soft := r.g.method == MethodSoftMatch
+	hard := !soft && (preparesHardMatch(c) || r.g.hard[subject])
 	for _, id := range ids {
 		e := r.g.entry(ctx, r.a.Tenant, id, hard)
 		if e.err != nil {
