@@ -131,6 +131,8 @@ func (r *Result) countKnown() int {
 // Applier carries out plans against the ports, journaling every write. The zero value of each
 // option is a sensible default.
 type Applier struct {
+	// Directory is the on-premises directory; nil for plans that do not change it (Apply
+	// refuses a plan that does; an undo or resolve that reaches it fails with ErrNoDirectory).
 	Directory Directory
 	Tenant    Tenant
 	// Sync starts delta cycles for wait steps; nil means ManualSync (tell the operator).
@@ -178,6 +180,13 @@ type Applier struct {
 
 const restoreRetention = 30 * 24 * time.Hour
 
+func (a *Applier) directory() Directory {
+	if a.Directory == nil {
+		return NoDirectory{}
+	}
+	return a.Directory
+}
+
 func (a *Applier) now() time.Time {
 	if a.Now != nil {
 		return a.Now()
@@ -197,6 +206,9 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 	}
 	if plan.TenantID == "" {
 		return nil, fmt.Errorf("%w: plan has no tenantID", ErrInvalidPlan)
+	}
+	if a.Directory == nil && plan.TouchesDirectory() {
+		return nil, fmt.Errorf("%w: the plan changes Active Directory and Applier.Directory is nil", ErrNoDirectory)
 	}
 	r, err := a.start(plan.Hash())
 	if err != nil {
@@ -295,15 +307,15 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 // holding neither is left dirty and reported: a person must look at it. Like Undo it refuses a
 // dirty tenant-wide change of another tenant than the one reached (ErrWrongTenant).
 func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
-	if a.Journal == nil || a.Tenant == nil || a.Directory == nil {
-		return nil, errors.New("conversion: Applier.Journal, Directory and Tenant are required")
+	if a.Journal == nil || a.Tenant == nil {
+		return nil, errors.New("conversion: Applier.Journal and Tenant are required")
 	}
 	entries, err := a.Journal.Entries()
 	if err != nil {
 		return nil, err
 	}
 	st := replay(entries)
-	r := &runner{a: a, plan: st.plan, st: st, j: a.Journal, w: &recorder{dir: a.Directory, ten: a.Tenant}}
+	r := &runner{a: a, plan: st.plan, st: st, j: a.Journal, dir: a.directory(), w: &recorder{dir: a.directory(), ten: a.Tenant}}
 	org, err := a.Tenant.Organization(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the tenant: %w", err)
@@ -354,8 +366,8 @@ func (a *Applier) start(planHash string) (*runner, error) {
 	if a.Journal == nil {
 		return nil, errors.New("conversion: Applier.Journal is nil")
 	}
-	if a.Directory == nil || a.Tenant == nil {
-		return nil, errors.New("conversion: Applier.Directory and Applier.Tenant are required")
+	if a.Tenant == nil {
+		return nil, errors.New("conversion: Applier.Tenant is required")
 	}
 	entries, err := a.Journal.Entries()
 	if err != nil {
@@ -379,7 +391,8 @@ func (a *Applier) start(planHash string) (*runner, error) {
 		j = mj
 	}
 	r.j = j
-	r.w = &recorder{dir: a.Directory, ten: a.Tenant, dry: a.DryRun, overlay: map[string]Value{}}
+	r.dir = a.directory()
+	r.w = &recorder{dir: r.dir, ten: a.Tenant, dry: a.DryRun, overlay: map[string]Value{}}
 	if rate := a.GraphWritesPerSecond; rate > 0 {
 		r.limit = &limiter{interval: time.Duration(float64(time.Second) / rate)}
 	}
@@ -394,6 +407,7 @@ type runner struct {
 	st       journalState
 	j        Journal
 	w        *recorder
+	dir      Directory
 	limit    *limiter
 	g        *guard
 	// subjects holds the subject of the original change of each undo change (undo runs its
@@ -826,7 +840,7 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 		}
 		return Bool(org.SyncEnabled != nil && *org.SyncEnabled), nil
 	case CreateUser:
-		_, err := r.a.Directory.UserByDN(ctx, t.DN)
+		_, err := r.dir.UserByDN(ctx, t.DN)
 		if errors.Is(err, ErrNotFound) {
 			return Null(), nil
 		}
@@ -835,7 +849,7 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 		}
 		return Text(t.DN), nil
 	}
-	u, err := r.a.Directory.User(ctx, t.GUID)
+	u, err := r.dir.User(ctx, t.GUID)
 	if err != nil {
 		return Value{}, err
 	}

@@ -2,7 +2,9 @@ package conversion
 
 import (
 	"context"
+	"errors"
 	"iter"
+	"slices"
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/matching"
@@ -100,6 +102,67 @@ type ManualSync struct{}
 // TriggerDelta returns a *ManualSyncError.
 func (ManualSync) TriggerDelta(context.Context) error {
 	return &ManualSyncError{Command: "Start-ADSyncSyncCycle -PolicyType Delta"}
+}
+
+// ErrNoDirectory is what NoDirectory answers: the run reached the on-premises directory and none
+// was given.
+var ErrNoDirectory = errors.New("no on-premises directory was given")
+
+// NoDirectory stands in for the directory of a run whose changes do not touch it (source-of-
+// authority and tenant-wide plans): every method fails with ErrNoDirectory. An Applier with a nil
+// Directory uses it.
+type NoDirectory struct{}
+
+var _ Directory = NoDirectory{}
+
+func (NoDirectory) User(context.Context, anchor.ObjectGUID) (matching.OnPrem, error) {
+	return matching.OnPrem{}, ErrNoDirectory
+}
+func (NoDirectory) UserByDN(context.Context, string) (matching.OnPrem, error) {
+	return matching.OnPrem{}, ErrNoDirectory
+}
+func (NoDirectory) SetConsistencyGUID(context.Context, anchor.ObjectGUID, anchor.ObjectGUID, anchor.ObjectGUID) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) ReplaceProxyAddresses(context.Context, anchor.ObjectGUID, []string, []string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) SetMail(context.Context, anchor.ObjectGUID, string, string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) SetUPN(context.Context, anchor.ObjectGUID, string, string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) Move(context.Context, anchor.ObjectGUID, string, string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) CreateUser(context.Context, NewUser) (anchor.ObjectGUID, error) {
+	return anchor.ObjectGUID{}, ErrNoDirectory
+}
+
+// TouchesDirectory reports whether any of changes acts on the on-premises directory.
+func TouchesDirectory(changes iter.Seq[Change]) bool {
+	for c := range changes {
+		if c.Target.Side == SideOnPrem {
+			return true
+		}
+	}
+	return false
+}
+
+// TouchesDirectory reports whether the plan changes the on-premises directory.
+func (p *Plan) TouchesDirectory() bool { return TouchesDirectory(slices.Values(p.Changes)) }
+
+// JournalChanges returns the changes a journal's entries record, in order (for
+// TouchesDirectory before an undo or resolve).
+func JournalChanges(entries []Entry) iter.Seq[Change] {
+	return func(yield func(Change) bool) {
+		for _, e := range entries {
+			if e.Change != nil && !yield(*e.Change) {
+				return
+			}
+		}
+	}
 }
 
 // NewUser is an on-premises user to create (hard match of a cloud-only user with no AD account).

@@ -6,16 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/matching"
 )
@@ -299,7 +296,7 @@ func connectPorts(ctx context.Context, e *env, endpoint, onprem string, needsDir
 	openTen func(context.Context, *env, string) (conversion.Tenant, error),
 	openDir func(context.Context, *env, string) (conversion.Directory, io.Closer, error),
 ) (p *convPorts, usage bool, err error) {
-	p = &convPorts{dir: noDirectory{}}
+	p = &convPorts{}
 	if needsDir {
 		switch {
 		case onprem == "":
@@ -326,46 +323,6 @@ func connectPorts(ctx context.Context, e *env, endpoint, onprem string, needsDir
 		p.dir, p.closer = dir, c
 	}
 	return p, false, nil
-}
-
-func touchesDirectory(changes iter.Seq[conversion.Change]) bool {
-	for c := range changes {
-		if c.Target.Side == conversion.SideOnPrem {
-			return true
-		}
-	}
-	return false
-}
-
-// errNoDirectory is what noDirectory answers.
-var errNoDirectory = errors.New("no directory: the plan was expected not to touch Active Directory (give --onprem)")
-
-// noDirectory stands in for the directory when the plan or journal has no on-premises change.
-type noDirectory struct{}
-
-func (noDirectory) User(context.Context, anchor.ObjectGUID) (matching.OnPrem, error) {
-	return matching.OnPrem{}, errNoDirectory
-}
-func (noDirectory) UserByDN(context.Context, string) (matching.OnPrem, error) {
-	return matching.OnPrem{}, errNoDirectory
-}
-func (noDirectory) SetConsistencyGUID(context.Context, anchor.ObjectGUID, anchor.ObjectGUID, anchor.ObjectGUID) error {
-	return errNoDirectory
-}
-func (noDirectory) ReplaceProxyAddresses(context.Context, anchor.ObjectGUID, []string, []string) error {
-	return errNoDirectory
-}
-func (noDirectory) SetMail(context.Context, anchor.ObjectGUID, string, string) error {
-	return errNoDirectory
-}
-func (noDirectory) SetUPN(context.Context, anchor.ObjectGUID, string, string) error {
-	return errNoDirectory
-}
-func (noDirectory) Move(context.Context, anchor.ObjectGUID, string, string) error {
-	return errNoDirectory
-}
-func (noDirectory) CreateUser(context.Context, conversion.NewUser) (anchor.ObjectGUID, error) {
-	return anchor.ObjectGUID{}, errNoDirectory
 }
 
 // runFlags are the flags apply and undo share.
@@ -460,7 +417,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		explainRunError(e, name, &f, nil, err)
 		return 1
 	}
-	pt, code := f.connect(ctx, e, name, touchesDirectory(slices.Values(p.Changes)))
+	pt, code := f.connect(ctx, e, name, p.TouchesDirectory())
 	if pt == nil {
 		return code
 	}
@@ -623,7 +580,7 @@ func resolveJournal(ctx context.Context, e *env, cmd string, f *runFlags) int {
 	if err != nil {
 		return failure(e, cmd, err)
 	}
-	pt, code := f.connect(ctx, e, cmd, touchesDirectory(entryChanges(entries)))
+	pt, code := f.connect(ctx, e, cmd, conversion.TouchesDirectory(conversion.JournalChanges(entries)))
 	if pt == nil {
 		return code
 	}
@@ -650,16 +607,6 @@ func resolveJournal(ctx context.Context, e *env, cmd string, f *runFlags) int {
 		fmt.Fprintf(e.stderr, "hybridctl %s: journal %s resolved; run %s again to continue\n", cmd, f.journal, cmd)
 	}
 	return 0
-}
-
-func entryChanges(entries []conversion.Entry) iter.Seq[conversion.Change] {
-	return func(yield func(conversion.Change) bool) {
-		for _, en := range entries {
-			if en.Change != nil && !yield(*en.Change) {
-				return
-			}
-		}
-	}
 }
 
 func runUndo(ctx context.Context, e *env, args []string) int {
@@ -704,7 +651,7 @@ func runUndo(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failure(e, name, err)
 	}
-	pt, code := f.connect(ctx, e, name, touchesDirectory(entryChanges(entries)))
+	pt, code := f.connect(ctx, e, name, conversion.TouchesDirectory(conversion.JournalChanges(entries)))
 	if pt == nil {
 		return code
 	}

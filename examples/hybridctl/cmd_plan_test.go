@@ -493,6 +493,87 @@ func TestApplyUndo(t *testing.T) {
 	})
 }
 
+// TestApplyFilesAndInterrupts: what issue-style mistakes do to the files, and what a Ctrl-C
+// leaves behind.
+func TestApplyFilesAndInterrupts(t *testing.T) {
+	installFakeHooks()
+	t.Parallel()
+	soa := makePlan(t, "olivia.grant@contoso.example\nrob.stone@contoso.example\n", "--to", "cloud-only")
+	t.Run("a journal that is a note or the plan is refused and kept", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		note := filepath.Join(t.TempDir(), "notes.txt")
+		require.NoError(t, os.WriteFile(note, []byte("call Ann about the wave"), 0o600))
+		planBytes, err := os.ReadFile(soa)
+		require.NoError(t, err)
+		for path, want := range map[string][]byte{note: []byte("call Ann about the wave"), soa: planBytes} {
+			_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", path}, flags...)...)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, errOut, path)
+			assert.Contains(t, errOut, "not a journal file")
+			got, _ := os.ReadFile(path)
+			assert.Equal(t, want, got, "nothing written")
+		}
+		assert.Empty(t, fk.ten.Writes())
+	})
+	t.Run("reserved change ids are refused before any network call", func(t *testing.T) {
+		t.Parallel()
+		_, flags := newFakes(t, nil)
+		data, err := os.ReadFile(soa)
+		require.NoError(t, err)
+		bad := filepath.Join(t.TempDir(), "edited.json")
+		require.NoError(t, os.WriteFile(bad, []byte(strings.Replace(string(data), `"id": "c0002"`, `"id": "undo-c0001"`, 1)), 0o600))
+		flags[1] = "fake:no-such-tenant" // any connection attempt would fail differently
+		_, errOut, code := run(t, "", append([]string{"apply", bad, "--journal", filepath.Join(t.TempDir(), "j")}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "edited.json: invalid plan")
+		assert.Contains(t, errOut, "reserved form undo-")
+		assert.NotContains(t, errOut, "no fake tenant")
+	})
+	t.Run("ctrl-c: outcomes recorded, result printed, resume", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		journal := filepath.Join(t.TempDir(), "j")
+		ctx, cancel := context.WithCancel(t.Context())
+		fk.ten.SetInterceptor(conversiontest.Interceptor{Before: func(context.Context, string, string) error { cancel(); return nil }})
+		var out, errb strings.Builder
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+		code := runMain(ctx, e, append([]string{"apply", soa, "--journal", journal, "--json"}, flags...))
+		assert.Equal(t, 1, code)
+		var res conversion.Result
+		require.NoError(t, json.Unmarshal([]byte(out.String()), &res), "--json prints the result: %s", out.String())
+		assert.GreaterOrEqual(t, res.Count(conversion.StatusApplied), 1, "the write in flight finished")
+		assert.Contains(t, errb.String(), "interrupted")
+		assert.Contains(t, errb.String(), "To resume, run:\n  hybridctl apply "+soa+" --journal "+journal)
+		fk.ten.SetInterceptor(conversiontest.Interceptor{})
+		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		assert.Equal(t, 0, code, "the journal is clean: %s", errOut)
+		for _, id := range []string{oliviaID, robID} {
+			u, _ := fk.ten.Get(id)
+			assert.True(t, u.CloudManaged)
+		}
+	})
+}
+
+// TestPlanOutputFile: -o into a directory writes plan.json there; -o never replaces a file that
+// is not a plan.
+func TestPlanOutputFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	args := []string{"plan", "--to", "cloud-only", "--cloud", demoTenantFile, "--users", "-"}
+	_, errOut, code := run(t, "olivia.grant@contoso.example\n", append(args, "-o", dir)...)
+	require.Equal(t, 0, code, errOut)
+	assert.FileExists(t, filepath.Join(dir, "plan.json"))
+	assert.Contains(t, errOut, "wrote "+filepath.Join(dir, "plan.json"))
+	journal := filepath.Join(dir, "wave.journal")
+	require.NoError(t, os.WriteFile(journal, []byte(`{"seq":1}`+"\n"), 0o600))
+	_, errOut, code = run(t, "olivia.grant@contoso.example\n", append(args, "-o", journal)...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, journal+": not a plan file")
+	got, _ := os.ReadFile(journal)
+	assert.Equal(t, `{"seq":1}`+"\n", string(got))
+}
+
 func findOnPrem(t *testing.T, d *conversiontest.Directory, dn string) matching.OnPrem {
 	t.Helper()
 	u, err := d.UserByDN(t.Context(), dn)
@@ -527,7 +608,6 @@ func TestConnectPortsWithoutAdapters(t *testing.T) {
 		t.Parallel()
 		p, _, err := connectPorts(t.Context(), &env{}, "", "", false, ten, nil)
 		require.NoError(t, err)
-		_, err = p.dir.User(t.Context(), anchor.ObjectGUID{})
-		assert.ErrorIs(t, err, errNoDirectory)
+		assert.Nil(t, p.dir, "the Applier stands in conversion.NoDirectory")
 	})
 }
