@@ -30,6 +30,9 @@ func init() {
 			"--method: for --to cloud-only soa (default), ou-move (needs --target-ou), tenant-wide (needs --confirm-tenant);\n" +
 			"          for --to synced hard-match (default; --create-ou creates missing AD users), re-anchor, soft-match.\n" +
 			"--users FILE: one user per line, by UPN or object id ('-' reads stdin); blank lines and # comments are ignored.\n" +
+			"--allow-privileged: plan users who hold Entra roles; it never lifts what Entra itself blocks (a hard match onto a\n" +
+			"          user assigned or eligible for a privileged role, or carrying onPremisesObjectIdentifier).\n" +
+			"-o FILE|DIR: a new file, an existing plan (replaced whole), or a directory (DIR/plan.json); nothing else is overwritten.\n" +
 			"Exit status 0 when no user is refused, 1 otherwise.",
 		run: runPlan,
 	})
@@ -41,6 +44,10 @@ func init() {
 			"--dry-run prints exactly the writes apply would make, and writes nothing (not even the journal).\n" +
 			"--resolve settles a dirty journal (a write started with no recorded outcome) by re-reading its targets.\n" +
 			"--wait bounds how long one run waits for a sync cycle (default 2h); a later run continues the wait.\n" +
+			"--journal FILE: created new, or a journal of this same plan; any other file is refused and left untouched.\n" +
+			"--allow-privileged: change users who hold Entra roles now (roles and eligibilities are re-read before each\n" +
+			"          user's first write); it never lifts what Entra itself blocks.\n" +
+			"Ctrl-C lets the writes in flight finish, records them, and prints the result and how to resume.\n" +
 			"Exit status 0 when every change is applied, 1 otherwise.",
 		run: runApply,
 	})
@@ -48,7 +55,8 @@ func init() {
 		name:    "undo",
 		summary: "reverse, newest first, what a journal records as applied",
 		usage: "undo --journal FILE [--onprem ldap://HOST] [--graph-endpoint URL] [--dry-run] [--resolve] [--allow-privileged] [--json]\n\n" +
-			"--allow-privileged: undo changes of users who hold an Entra directory role now (refused otherwise, as in apply).\n" +
+			"--allow-privileged: undo changes of users who hold an Entra role now (refused otherwise, as in apply); handing a\n" +
+			"          user back to AD is a hard match, which Entra refuses for privileged or eligible users whatever the flag.\n" +
 			"Exit status 0 when every change was reversed, 1 otherwise (restore-user and create-user cannot be undone).",
 		run: runUndo,
 	})
