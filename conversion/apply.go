@@ -407,6 +407,7 @@ type runner struct {
 	st       journalState
 	j        Journal
 	w        *recorder
+	wctx     context.Context // lets writes in flight finish after a cancel (see finishing)
 	dir      Directory
 	limit    *limiter
 	g        *guard
@@ -455,6 +456,9 @@ func (r *runner) journal(kind EntryKind, c Change, s Status, msg string) error {
 }
 
 func (r *runner) run(ctx context.Context, changes []Change) (*Result, error) {
+	wctx, done := r.finishing(ctx)
+	defer done()
+	r.wctx = wctx
 	res := &Result{Plan: r.plan, DryRun: r.a.DryRun, Changes: make([]ChangeResult, len(changes))}
 	r.total = len(changes)
 	for i := 0; i < len(changes); {
@@ -597,9 +601,7 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	// From here on the intent is durable: the change must end with an outcome, even when ctx is
 	// cancelled, or the journal is left dirty. wctx lets the write in flight and its verification
 	// finish (for at most FinishTimeout after a cancel).
-	wctx, done := r.finishing(ctx)
-	defer done()
-	s, err := r.writeVerified(ctx, wctx, c)
+	s, err := r.writeVerified(ctx, r.wctx, c)
 	if s == StatusUnknown {
 		r.halt(nil)
 		cr.Status, cr.Err = StatusUnknown, fmt.Errorf("%w (journal left dirty: run Resolve)", err)
@@ -627,7 +629,8 @@ func (r *runner) cancelled(cr ChangeResult, err error) ChangeResult {
 	return cr
 }
 
-// finishing returns a context that is not cancelled with ctx until FinishTimeout after it.
+// finishing returns a context that is cancelled FinishTimeout after ctx is, for the writes in
+// flight when ctx is cancelled, and a function that releases it.
 func (r *runner) finishing(ctx context.Context) (context.Context, func()) {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	grace := cmp.Or(r.a.FinishTimeout, time.Minute)

@@ -139,13 +139,3 @@ func retryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, true
 }
-
-// definite reports whether err says for sure that the write did not happen.
-func definite(err error) bool {
-	for _, s := range []error{ErrNotFound, ErrConflict, ErrThrottled, ErrForbidden, ErrReadOnly} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
-}

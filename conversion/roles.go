@@ -86,6 +86,9 @@ func (h RoleHold) String() string {
 // t.RoleDefinitions. Eligibilities that ended before t.AsOf are left out. The result is sorted
 // (assignments first, then by role and id).
 func HoldsOf(t *matching.Tenant, id string) []RoleHold {
+	if len(t.Roles) == 0 && len(t.Eligibilities) == 0 {
+		return nil
+	}
 	groups := map[string]bool{}
 	for _, m := range t.GroupMembers {
 		if m.MemberID == id {
