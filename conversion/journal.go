@@ -268,10 +268,10 @@ func parseJournal(name string, data []byte) ([]Entry, int, error) {
 		line++
 		nl := bytes.IndexByte(data[off:], '\n')
 		if nl < 0 {
-			// A torn last line: a crash in the middle of an append. It is dropped, unless nothing
-			// before it was a journal line or it does not start like one: then the file is
-			// something else, and it is left alone.
-			if len(entries) == 0 || data[off] != '{' {
+			// A torn last line: a crash in the middle of an append. It is dropped when it starts
+			// like an entry ({"seq":, as every line FileJournal writes) or follows journal lines;
+			// otherwise the file is something else, and it is left alone.
+			if !bytes.HasPrefix(data[off:], []byte(`{"seq":`)) && (len(entries) == 0 || data[off] != '{') {
 				return nil, 0, fmt.Errorf("%s:%d: %w: the last line has no newline and is not a torn journal entry", name, line, ErrNotJournal)
 			}
 			return entries, off, nil

@@ -356,6 +356,16 @@ func TestJournalFiles(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, j.Close())
 	})
+	t.Run("a first entry torn by a crash is dropped", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "j")
+		require.NoError(t, os.WriteFile(path, []byte(`{"seq":1,"time":"2026-11-`), 0o600))
+		j, err := conversion.OpenPlanJournal(path, w.plan)
+		require.NoError(t, err)
+		require.NoError(t, j.Close())
+		b, _ := os.ReadFile(path)
+		assert.Empty(t, b)
+	})
 	t.Run("an empty file is a new journal", func(t *testing.T) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "j")
