@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/internal/redact"
 )
 
 // Event statuses that only progress events use (the others are outcome Status words).
@@ -344,7 +345,7 @@ func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
 				return res, err
 			}
 		} else {
-			cr.Error = cr.Err.Error()
+			cr.Error = redact.Text(cr.Err.Error())
 		}
 		res.Changes = append(res.Changes, cr)
 	}
@@ -435,7 +436,9 @@ func (r *runner) emit(e Event) {
 }
 
 func (r *runner) journal(kind EntryKind, c Change, s Status, msg string) error {
-	e := Entry{Time: r.a.now().UTC(), Plan: r.plan, Kind: kind, ChangeID: c.ID, Change: &c, Status: s, Error: msg}
+	// Error texts may carry server-supplied text: credentials and control characters never
+	// reach the journal.
+	e := Entry{Time: r.a.now().UTC(), Plan: r.plan, Kind: kind, ChangeID: c.ID, Change: &c, Status: s, Error: redact.Text(msg)}
 	if kind == KindOutcome {
 		e.Change = nil
 		if _, ok := r.st.changes[c.ID]; !ok || s == StatusAlready || s == StatusStale {
@@ -530,7 +533,7 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	cr = ChangeResult{ID: c.ID, Action: c.Action, Target: c.Target.String()}
 	defer func() {
 		if cr.Err != nil {
-			cr.Error = cr.Err.Error()
+			cr.Error = redact.Text(cr.Err.Error())
 		}
 		r.mu.Lock()
 		r.done++

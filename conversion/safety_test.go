@@ -467,3 +467,24 @@ func TestMethods(t *testing.T) {
 	assert.False(t, conversion.NeedsDirectory(conversion.MethodSOA))
 	assert.True(t, conversion.NeedsDirectory(conversion.MethodOUMove))
 }
+
+// TestJournalRedactsServerText: an adapter error that echoes a credential reaches neither the
+// journal nor the result text.
+func TestJournalRedactsServerText(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1, false)
+	w.ten.SetInterceptor(conversiontest.Interceptor{Before: func(context.Context, string, string) error {
+		return fmt.Errorf("gateway says: Authorization: Bearer eyJsecret.token.value \x1b[31m: %w", conversion.ErrForbidden)
+	}})
+	j := &conversion.MemJournal{}
+	res, err := w.applier(j).Apply(t.Context(), w.plan)
+	require.NoError(t, err)
+	require.Equal(t, conversion.StatusFailed, res.Changes[0].Status)
+	assert.NotContains(t, res.Changes[0].Error, "eyJsecret")
+	assert.NotContains(t, res.Changes[0].Error, "\x1b")
+	entries, _ := j.Entries()
+	for _, e := range entries {
+		assert.NotContains(t, e.Error, "eyJsecret")
+		assert.NotContains(t, e.Error, "\x1b")
+	}
+}
