@@ -180,10 +180,11 @@ var (
 	// ErrRoleHolder: the change concerns a user who holds an Entra role now. This is this
 	// package's own guard rail: Applier.AllowRoles (and Options.AllowRoles for planners) lifts it.
 	ErrRoleHolder = errors.New("user holds an Entra role")
-	// ErrHardMatchBlocked: Entra itself will refuse the hard match the change prepares (a
-	// privileged or eligible target, or a target that already carries onPremisesObjectIdentifier).
-	// No option of this package lifts it.
-	ErrHardMatchBlocked = errors.New("Entra blocks this hard match")
+	// ErrHardMatchBlocked: Entra itself will refuse the match the change prepares: a hard match
+	// onto a privileged or eligible target, or onto a target that already carries
+	// onPremisesObjectIdentifier (since July 2026), or a soft match onto a role holder. No option
+	// of this package lifts it.
+	ErrHardMatchBlocked = errors.New("Entra blocks this match")
 )
 
 // RoleError is the error of a change refused by the role re-check: the user and how it holds
@@ -233,7 +234,7 @@ func (e *ObjectIdentifierError) Unwrap() error { return ErrHardMatchBlocked }
 // preparesHardMatch reports whether c, once applied, lets the next sync cycle hard-match (take
 // over) a cloud user: an ImmutableID stamped on it, an anchor written into AD, an AD user created
 // for it, or a source-of-authority rollback (isCloudManaged back to false, which hands the user to
-// AD through a hard match). A soft-match plan's AD changes are reported by preparesSoftMatch.
+// AD through a hard match). The changes of a soft-match plan are checked as a soft match instead.
 func preparesHardMatch(c Change) bool {
 	switch c.Action {
 	case SetImmutableID:
