@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/internal/redact"
 )
 
 // Event statuses that only progress events use (the others are outcome Status words).
@@ -73,38 +74,46 @@ func (r *Result) Count(s Status) int {
 	return n
 }
 
-// OK reports whether every change is applied, already done, done before, or (dry run) planned.
+// OK reports whether the run succeeded: every change has a status for which Status.OK is true
+// (applied, already, done-before, or planned in a dry run). A run with no change is OK.
+// OK, Err and Summary agree: OK is true exactly when Err is nil, and Summary names every status.
 func (r *Result) OK() bool {
 	for _, c := range r.Changes {
-		switch c.Status {
-		case StatusApplied, StatusAlready, StatusDone, StatusPlanned:
-		default:
+		if !c.Status.OK() {
 			return false
 		}
 	}
 	return true
 }
 
-// Err joins the *ChangeError of every change that did not succeed; nil when OK.
+// Err joins a *ChangeError for every change whose status is not OK (with the change's own error,
+// or one saying what the status means); nil exactly when OK.
 func (r *Result) Err() error {
 	var errs []error
 	for _, c := range r.Changes {
-		if c.Err != nil {
-			errs = append(errs, &ChangeError{ChangeID: c.ID, Action: c.Action, Target: c.Target, Err: c.Err})
-		} else if c.Status == StatusSkipped {
-			errs = append(errs, &ChangeError{ChangeID: c.ID, Action: c.Action, Target: c.Target, Err: errors.New("skipped")})
+		if c.Status.OK() {
+			continue
 		}
+		err := c.Err
+		if err == nil {
+			err = errors.New(c.Status.meaning())
+		}
+		errs = append(errs, &ChangeError{ChangeID: c.ID, Action: c.Action, Target: c.Target, Err: err})
 	}
 	return errors.Join(errs...)
 }
 
-// Summary returns one line: "3 applied, 1 stale, …" in a fixed order.
+// Summary returns one line: "3 applied, 1 stale, …", every status present in a fixed order;
+// "nothing to do" only when the run had no change.
 func (r *Result) Summary() string {
 	var parts []string
-	for _, s := range []Status{StatusPlanned, StatusApplied, StatusAlready, StatusDone, StatusStale, StatusFailed, StatusSkipped, StatusPending, StatusUnknown} {
+	for _, s := range allStatuses {
 		if n := r.Count(s); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
+	}
+	if n := len(r.Changes) - r.countKnown(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d with no status", n))
 	}
 	if len(parts) == 0 {
 		return "nothing to do"
@@ -112,9 +121,19 @@ func (r *Result) Summary() string {
 	return strings.Join(parts, ", ")
 }
 
+func (r *Result) countKnown() int {
+	n := 0
+	for _, s := range allStatuses {
+		n += r.Count(s)
+	}
+	return n
+}
+
 // Applier carries out plans against the ports, journaling every write. The zero value of each
 // option is a sensible default.
 type Applier struct {
+	// Directory is the on-premises directory; nil for plans that do not change it (Apply
+	// refuses a plan that does; an undo or resolve that reaches it fails with ErrNoDirectory).
 	Directory Directory
 	Tenant    Tenant
 	// Sync starts delta cycles for wait steps; nil means ManualSync (tell the operator).
@@ -143,6 +162,17 @@ type Applier struct {
 	// DryRun runs the same path with a recording writer: nothing is written, the journal file is
 	// not touched, and the Result lists the writes apply would make.
 	DryRun bool
+	// AllowRoles lets changes concerning users who hold an Entra role (active or eligible) go
+	// through. Off by default: Apply and Undo re-read every concerned user's roles through
+	// Tenant.UserRoles and refuse such changes (RoleError, ErrRoleHolder). It never lifts what
+	// Entra itself blocks (ErrHardMatchBlocked): a hard match onto a user assigned or eligible for a
+	// privileged role, or onto a user that still carries onPremisesObjectIdentifier, and a soft
+	// match onto a user holding a role.
+	AllowRoles bool
+	// FinishTimeout bounds how long a write already sent may take to finish, and its outcome to be
+	// verified, after ctx is cancelled (default 1 minute). A cancelled run starts nothing new, lets
+	// the writes in flight finish and journals their outcomes, so that the journal stays clean.
+	FinishTimeout time.Duration
 	// Progress receives events; nil discards them.
 	Progress func(Event)
 	// Now is the clock (default time.Now).
@@ -150,6 +180,13 @@ type Applier struct {
 }
 
 const restoreRetention = 30 * 24 * time.Hour
+
+func (a *Applier) directory() Directory {
+	if a.Directory == nil {
+		return NoDirectory{}
+	}
+	return a.Directory
+}
 
 func (a *Applier) now() time.Time {
 	if a.Now != nil {
@@ -171,6 +208,9 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 	if plan.TenantID == "" {
 		return nil, fmt.Errorf("%w: plan has no tenantID", ErrInvalidPlan)
 	}
+	if a.Directory == nil && plan.TouchesDirectory() {
+		return nil, fmt.Errorf("%w: the plan changes Active Directory and Applier.Directory is nil", ErrNoDirectory)
+	}
 	r, err := a.start(plan.Hash())
 	if err != nil {
 		return nil, err
@@ -189,6 +229,8 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 	if !strings.EqualFold(org.ID, plan.TenantID) {
 		return nil, fmt.Errorf("%w: plan %s, tenant %s", ErrWrongTenant, plan.TenantID, org.ID)
 	}
+	r.g = &guard{allowRoles: a.AllowRoles, method: plan.Method, bypass: org.Features.AllowObjectIdentifierUpdate}
+	r.g.prepare(plan.Changes, r.subjectOf)
 	return r.run(ctx, plan.Changes)
 }
 
@@ -225,6 +267,8 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 	}
 	r.tenantID = org.ID
 	r.w.tenantKey = Target{Side: SideTenant, ID: org.ID}.Key()
+	r.g = &guard{allowRoles: a.AllowRoles, bypass: org.Features.AllowObjectIdentifierUpdate}
+	r.subjects = map[string]string{}
 	var inv []Change
 	var refused []ChangeResult
 	for i := len(st.order) - 1; i >= 0; i-- {
@@ -238,6 +282,7 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 			refused = append(refused, ChangeResult{ID: "undo-" + id, Action: c.Action, Target: c.Target.String(), Status: StatusSkipped, Err: err, Error: err.Error()})
 			continue
 		}
+		r.subjects[u.ID] = c.Subject
 		u.Subject = ""
 		inv = append(inv, u)
 	}
@@ -250,6 +295,7 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 			}
 		}
 	}
+	r.g.prepare(inv, r.subjectOf)
 	res, err := r.run(ctx, inv)
 	if res != nil {
 		res.Changes = append(res.Changes, refused...)
@@ -262,15 +308,15 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 // holding neither is left dirty and reported: a person must look at it. Like Undo it refuses a
 // dirty tenant-wide change of another tenant than the one reached (ErrWrongTenant).
 func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
-	if a.Journal == nil || a.Tenant == nil || a.Directory == nil {
-		return nil, errors.New("conversion: Applier.Journal, Directory and Tenant are required")
+	if a.Journal == nil || a.Tenant == nil {
+		return nil, errors.New("conversion: Applier.Journal and Tenant are required")
 	}
 	entries, err := a.Journal.Entries()
 	if err != nil {
 		return nil, err
 	}
 	st := replay(entries)
-	r := &runner{a: a, plan: st.plan, st: st, j: a.Journal, w: &recorder{dir: a.Directory, ten: a.Tenant}}
+	r := &runner{a: a, plan: st.plan, st: st, j: a.Journal, dir: a.directory(), w: &recorder{dir: a.directory(), ten: a.Tenant}}
 	org, err := a.Tenant.Organization(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the tenant: %w", err)
@@ -299,7 +345,7 @@ func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
 				return res, err
 			}
 		} else {
-			cr.Error = cr.Err.Error()
+			cr.Error = redact.Text(cr.Err.Error())
 		}
 		res.Changes = append(res.Changes, cr)
 	}
@@ -321,8 +367,8 @@ func (a *Applier) start(planHash string) (*runner, error) {
 	if a.Journal == nil {
 		return nil, errors.New("conversion: Applier.Journal is nil")
 	}
-	if a.Directory == nil || a.Tenant == nil {
-		return nil, errors.New("conversion: Applier.Directory and Applier.Tenant are required")
+	if a.Tenant == nil {
+		return nil, errors.New("conversion: Applier.Tenant is required")
 	}
 	entries, err := a.Journal.Entries()
 	if err != nil {
@@ -346,7 +392,8 @@ func (a *Applier) start(planHash string) (*runner, error) {
 		j = mj
 	}
 	r.j = j
-	r.w = &recorder{dir: a.Directory, ten: a.Tenant, dry: a.DryRun, overlay: map[string]Value{}}
+	r.dir = a.directory()
+	r.w = &recorder{dir: r.dir, ten: a.Tenant, dry: a.DryRun, overlay: map[string]Value{}}
 	if rate := a.GraphWritesPerSecond; rate > 0 {
 		r.limit = &limiter{interval: time.Duration(float64(time.Second) / rate)}
 	}
@@ -361,7 +408,13 @@ type runner struct {
 	st       journalState
 	j        Journal
 	w        *recorder
+	wctx     context.Context // lets writes in flight finish after a cancel (see finishing)
+	dir      Directory
 	limit    *limiter
+	g        *guard
+	// subjects holds the subject of the original change of each undo change (undo runs its
+	// changes one at a time, without subjects), for the role re-check.
+	subjects map[string]string
 
 	stop atomic.Bool // set when the run must not start more changes
 
@@ -383,7 +436,9 @@ func (r *runner) emit(e Event) {
 }
 
 func (r *runner) journal(kind EntryKind, c Change, s Status, msg string) error {
-	e := Entry{Time: r.a.now().UTC(), Plan: r.plan, Kind: kind, ChangeID: c.ID, Change: &c, Status: s, Error: msg}
+	// Error texts may carry server-supplied text: credentials and control characters never
+	// reach the journal.
+	e := Entry{Time: r.a.now().UTC(), Plan: r.plan, Kind: kind, ChangeID: c.ID, Change: &c, Status: s, Error: redact.Text(msg)}
 	if kind == KindOutcome {
 		e.Change = nil
 		if _, ok := r.st.changes[c.ID]; !ok || s == StatusAlready || s == StatusStale {
@@ -404,6 +459,9 @@ func (r *runner) journal(kind EntryKind, c Change, s Status, msg string) error {
 }
 
 func (r *runner) run(ctx context.Context, changes []Change) (*Result, error) {
+	wctx, done := r.finishing(ctx)
+	defer done()
+	r.wctx = wctx
 	res := &Result{Plan: r.plan, DryRun: r.a.DryRun, Changes: make([]ChangeResult, len(changes))}
 	r.total = len(changes)
 	for i := 0; i < len(changes); {
@@ -475,7 +533,7 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	cr = ChangeResult{ID: c.ID, Action: c.Action, Target: c.Target.String()}
 	defer func() {
 		if cr.Err != nil {
-			cr.Error = cr.Err.Error()
+			cr.Error = redact.Text(cr.Err.Error())
 		}
 		r.mu.Lock()
 		r.done++
@@ -500,8 +558,19 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	if !spec.write {
 		return r.wait(ctx, c, cr)
 	}
+	if r.g != nil {
+		if err := r.check(ctx, c, r.subjectOf(c)); err != nil {
+			if ctx.Err() != nil {
+				return r.cancelled(cr, ctx.Err())
+			}
+			return r.outcome(c, cr, StatusFailed, err)
+		}
+	}
 	cur, err := r.read(ctx, c)
 	if err != nil {
+		if ctx.Err() != nil {
+			return r.cancelled(cr, ctx.Err())
+		}
 		return r.outcome(c, cr, StatusFailed, fmt.Errorf("reading %s: %w", c.Target.Key(), err))
 	}
 	if cur.Equal(c.After) {
@@ -512,6 +581,9 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	}
 	if c.Action == RestoreUser {
 		if err := r.restoreWindow(ctx, c); err != nil {
+			if ctx.Err() != nil {
+				return r.cancelled(cr, ctx.Err())
+			}
 			return r.outcome(c, cr, StatusFailed, err)
 		}
 	}
@@ -521,34 +593,137 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 		}
 		return r.outcome(c, cr, StatusPlanned, nil)
 	}
+	if err := ctx.Err(); err != nil {
+		return r.cancelled(cr, err)
+	}
 	if err := r.journal(KindIntent, c, "", ""); err != nil {
 		r.halt(err)
 		cr.Status, cr.Err = StatusFailed, err
 		return cr
 	}
-	err = r.writeRetry(ctx, c)
-	switch {
-	case err == nil:
-		return r.outcome(c, cr, StatusApplied, nil)
-	case errors.Is(err, ErrConflict):
-		return r.outcome(c, cr, StatusStale, fmt.Errorf("%w: %w", ErrStalePlan, err))
-	case definite(err):
-		return r.outcome(c, cr, StatusFailed, err)
+	// From here on the intent is durable: the change must end with an outcome, even when ctx is
+	// cancelled, or the journal is left dirty. wctx lets the write in flight and its verification
+	// finish (for at most FinishTimeout after a cancel).
+	s, err := r.writeVerified(ctx, r.wctx, c)
+	if s == StatusUnknown {
+		r.halt(nil)
+		cr.Status, cr.Err = StatusUnknown, fmt.Errorf("%w (journal left dirty: run Resolve)", err)
+		return cr
 	}
-	// The write may or may not have happened: find out.
-	if ctx.Err() == nil {
-		if v, rerr := r.read(ctx, c); rerr == nil {
-			if v.Equal(c.After) {
-				return r.outcome(c, cr, StatusApplied, nil)
-			}
-			if v.Equal(c.Before) {
-				return r.outcome(c, cr, StatusFailed, err)
+	if ctx.Err() != nil {
+		r.halt(nil)
+	}
+	return r.outcome(c, cr, s, err)
+}
+
+// subjectOf returns the subject of c: its own, or for an undo change that of the change it undoes.
+func (r *runner) subjectOf(c Change) string {
+	if c.Subject != "" {
+		return c.Subject
+	}
+	return r.subjects[c.ID]
+}
+
+// cancelled ends a change that the cancellation of the run stopped before anything was journaled
+// for it: it is skipped, and the run starts nothing more.
+func (r *runner) cancelled(cr ChangeResult, err error) ChangeResult {
+	r.halt(nil)
+	cr.Status, cr.Err = StatusSkipped, fmt.Errorf("not started: %w", err)
+	return cr
+}
+
+// finishing returns a context that is cancelled FinishTimeout after ctx is, for the writes in
+// flight when ctx is cancelled, and a function that releases it.
+func (r *runner) finishing(ctx context.Context) (context.Context, func()) {
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	grace := cmp.Or(r.a.FinishTimeout, time.Minute)
+	var t *time.Timer
+	var mu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		t = time.AfterFunc(grace, cancel)
+		mu.Unlock()
+	})
+	return wctx, func() {
+		stop()
+		mu.Lock()
+		if t != nil {
+			t.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
+}
+
+// transient reports whether err is a failure worth another attempt once the target has been
+// re-read and still holds Before: throttling, a service failure (5xx) or a timeout.
+func transient(err error) bool {
+	if errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
+		return true
+	}
+	var ra RetryAfterError
+	return errors.As(err, &ra)
+}
+
+// writeVerified makes the write of c and returns its status. A write that fails with anything but
+// a definite refusal (conflict, not found, forbidden, read-only) may have been made, even when the
+// server said 429 or 503 (a gateway may answer after the write committed), so the target is
+// re-read before anything else: After means applied; Before means the write did not happen, and
+// a transient failure is then retried (after the wait the server asked for, up to MaxRetries);
+// anything else, or a failed re-read, is unknown. A write is never sent again without that
+// re-read. Writes and re-reads use wctx, so a cancelled run still learns their outcome; ctx
+// cancels only the waits between attempts.
+func (r *runner) writeVerified(ctx, wctx context.Context, c Change) (Status, error) {
+	max := r.a.MaxRetries
+	if max == 0 {
+		max = 5
+	}
+	backoff := time.Second
+	for attempt := 0; ; attempt++ {
+		if actions[c.Action].graph {
+			if err := r.limit.wait(ctx); err != nil {
+				// Nothing was sent in this attempt, and any earlier attempt was verified as not made.
+				return StatusNotApplied, fmt.Errorf("interrupted before the write was sent: %w", err)
 			}
 		}
+		err := r.write(wctx, c)
+		switch {
+		case err == nil:
+			return StatusApplied, nil
+		case errors.Is(err, ErrConflict):
+			return StatusStale, fmt.Errorf("%w: %w", ErrStalePlan, err)
+		case errors.Is(err, ErrNotFound), errors.Is(err, ErrForbidden), errors.Is(err, ErrReadOnly):
+			return StatusFailed, err
+		}
+		again := transient(err) && attempt < max
+		if again && ctx.Err() == nil {
+			d, _ := retryAfter(err)
+			if d <= 0 {
+				d = backoff
+				backoff *= 2
+			}
+			r.emit(Event{ChangeID: c.ID, Action: c.Action, Target: c.Target.String(), Status: EventRetrying,
+				Message: "the write failed (" + err.Error() + "); re-reading the target after " + d.String() + " before any retry", Err: err})
+			_ = sleep(ctx, d) // a cancel ends the wait; the re-read below still settles the outcome
+		}
+		v, rerr := r.read(wctx, c)
+		switch {
+		case rerr != nil:
+			return StatusUnknown, fmt.Errorf("%w; re-reading the target failed: %v", err, rerr)
+		case v.Equal(c.After):
+			return StatusApplied, nil
+		case !v.Equal(c.Before):
+			return StatusUnknown, fmt.Errorf("%w; the target now holds %s, neither before %s nor after %s", err, v, c.Before, c.After)
+		case ctx.Err() != nil:
+			return StatusNotApplied, fmt.Errorf("interrupted: the write did not happen (%v): %w", err, ctx.Err())
+		case !again:
+			return StatusFailed, err
+		}
 	}
-	r.halt(nil)
-	cr.Status, cr.Err = StatusUnknown, fmt.Errorf("%w (journal left dirty: run Resolve)", err)
-	return cr
 }
 
 func (r *runner) halt(err error) {
@@ -580,8 +755,9 @@ func (r *runner) outcome(c Change, cr ChangeResult, s Status, err error) ChangeR
 	return cr
 }
 
-// retry calls f until it succeeds, fails without throttling, or MaxRetries is used up, waiting
-// the RetryAfter the error names (or an exponential backoff from 1 s) through ctx.
+// retry calls the read f until it succeeds, fails without throttling, or MaxRetries is used up,
+// waiting the RetryAfter the error names (or an exponential backoff from 1 s) through ctx. Writes
+// are never retried here: see writeVerified.
 func (r *runner) retry(ctx context.Context, c Change, f func() error) error {
 	max := r.a.MaxRetries
 	if max == 0 {
@@ -617,17 +793,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-func (r *runner) writeRetry(ctx context.Context, c Change) error {
-	return r.retry(ctx, c, func() error {
-		if actions[c.Action].graph {
-			if err := r.limit.wait(ctx); err != nil {
-				return err
-			}
-		}
-		return r.write(ctx, c)
-	})
 }
 
 // read returns the current value of the attribute c changes.
@@ -681,7 +846,7 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 		}
 		return Bool(org.SyncEnabled != nil && *org.SyncEnabled), nil
 	case CreateUser:
-		_, err := r.a.Directory.UserByDN(ctx, t.DN)
+		_, err := r.dir.UserByDN(ctx, t.DN)
 		if errors.Is(err, ErrNotFound) {
 			return Null(), nil
 		}
@@ -690,7 +855,7 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 		}
 		return Text(t.DN), nil
 	}
-	u, err := r.a.Directory.User(ctx, t.GUID)
+	u, err := r.dir.User(ctx, t.GUID)
 	if err != nil {
 		return Value{}, err
 	}

@@ -22,7 +22,16 @@
 //     losing or repeating a write;
 //   - it re-reads each target and refuses a change whose Before no longer holds
 //     (ErrStalePlan), and passes the old value to the port so the adapter can refuse it too;
-//   - it writes and fsyncs the intent before each write and the outcome after it;
+//   - it re-reads, through Tenant.UserRoles, the roles and PIM eligibilities of every user a
+//     change concerns (the cloud user, or the subject of an AD change) and refuses role holders
+//     unless AllowRoles (ErrRoleHolder), and, whatever AllowRoles says, a change that prepares a
+//     match Entra itself will refuse (ErrHardMatchBlocked: see RoleError, ObjectIdentifierError);
+//     Undo does the same for the users it hands back;
+//   - it writes and fsyncs the intent before each write and the outcome after it; a write that
+//     failed in a way that may hide a success (5xx, timeout, even 429) is re-read before it is
+//     ever sent again;
+//   - a cancelled context starts nothing new, lets the writes in flight finish (FinishTimeout)
+//     and journals their outcomes, so an interrupted run leaves a clean journal and resumes;
 //   - it runs subjects (users) concurrently, Concurrency at a time, each subject's changes in
 //     order, stopping a subject at its first failure and carrying on with the others;
 //   - it spaces tenant writes to GraphWritesPerSecond and retries throttled calls after their
@@ -30,7 +39,14 @@
 //   - it reports progress events and returns a Result with one status per change.
 //
 // DryRun runs the same code with a recording writer: nothing is written and the Result lists
-// exactly the writes a real run would make. Undo reverses, newest first, what the journal
+// exactly the writes a real run would make (DryRunJournal reads a journal file for it without
+// touching the file). Result.OK, Result.Err and Result.Summary agree on success (Status.OK).
+//
+// Files: OpenPlanJournal creates a journal exclusively, or accepts only a journal of the same
+// plan, refusing anything else (ErrNotJournal, ErrJournalMismatch) before a byte is written;
+// WritePlanFile writes a plan whole (temporary file, fsync, rename, directory fsync) and never
+// replaces a file that is not a plan. ReadPlan refuses change ids of the reserved form undo-….
+// Methods, Planner and NeedsDirectory are the registry of conversion methods. Undo reverses, newest first, what the journal
 // records as applied; each reversal is itself a precondition-checked, journaled change.
 //
 // # What it does not do
@@ -60,13 +76,34 @@
 //   - §5, §2.4: hard match from the cloud side stamps Base64(mS-DS-ConsistencyGuid, else
 //     objectGUID) as onPremisesImmutableId; from the AD side, the cloud ImmutableID goes into
 //     mS-DS-ConsistencyGuid; AD values overwrite cloud values on takeover, so cloud proxy
-//     addresses and mail the AD user lacks are copied to AD first; users holding Entra roles
-//     and tenants with blockCloudObjectTakeoverThroughHardMatchEnabled are refused.
+//     addresses and mail the AD user lacks are copied to AD first; tenants with
+//     blockCloudObjectTakeoverThroughHardMatchEnabled are refused, and, since 1 July 2026, users
+//     assigned or eligible for a privileged role or carrying onPremisesObjectIdentifier (with the
+//     fix: which assignment or eligibility to remove, how to clear the identifier).
 //   - §6.5: Graph allows 3,000 writes per 2.5 minutes per app and tenant; Retry-After on 429.
+//
+// # Choices where Entra's behaviour is not documented
+//
+// This package takes the safe side and says so in its refusals:
+//
+//   - Which roles are "privileged" for the July 2026 hard-match block is not documented: it
+//     uses Entra's own isPrivileged mark on the role definition, and counts a role whose mark
+//     it could not read as privileged. Roles held through role-assignable groups count.
+//   - Whether the July 2026 block exempts a user whose onPremisesObjectIdentifier names the same
+//     AD object is not documented: any value set is refused (unless the tenant's bypass flag,
+//     allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled, is on). "Cloud-managed accounts with
+//     writeback" are exempt in Entra, but writeback is not visible here: no exemption is made.
+//   - Handing a user back to AD (undoing a source-of-authority transfer, stamping an
+//     ImmutableID again) is treated as a hard match: a privileged or eligible user is refused.
+//   - Whether a PIM eligibility alone blocks soft match is not documented: an eligible user is
+//     refused as a role holder (AllowRoles lifts it); an active role is Entra's own soft-match
+//     block (ExistingAdminRoleConflict), which nothing lifts.
+//   - An unknown moment (Tenant.AsOf zero) counts as after 1 July 2026.
 //
 // # Adapters
 //
 // Adapters return errors that wrap ErrNotFound, ErrConflict, ErrThrottled (with a
-// RetryAfterError for the wait), ErrForbidden or ErrReadOnly; any other error from a write means
-// "unknown" and makes Apply re-read the target. See errors.go.
+// RetryAfterError for the wait), ErrForbidden, ErrReadOnly or ErrUnavailable; any other error
+// from a write means "unknown" and makes Apply re-read the target. Tenant.UserRoles reports how a
+// user holds roles (RoleHold); an adapter documents what it cannot see. See errors.go.
 package conversion

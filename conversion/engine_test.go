@@ -24,8 +24,9 @@ func TestPlannersWithEngine(t *testing.T) {
 		refused []string
 	}{
 		{"hard match", conversion.PlanHardMatch, nil, 4, nil},
-		{"hard match blocked by role from June 2026", conversion.PlanHardMatch, func(in *conversion.Input) {
-			in.Tenant.Roles = []matching.RoleAssignment{{ID: "r", PrincipalID: in.Cloud[0].ID}}
+		{"hard match of a role holder refused", conversion.PlanHardMatch, func(in *conversion.Input) {
+			in.Tenant.Roles = []matching.RoleAssignment{{ID: "r", PrincipalID: in.Cloud[0].ID, RoleDefinitionID: "rd"}}
+			in.Tenant.RoleDefinitions = []matching.RoleDefinition{{ID: "rd", DisplayName: "Reader"}}
 		}, 2, []string{conversion.RefuseRoleHolder}},
 		{"re-anchor", conversion.PlanReAnchor, func(in *conversion.Input) {
 			in.Cloud[0].ImmutableID = anchor.AnchorOf(anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20"))

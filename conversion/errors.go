@@ -13,20 +13,27 @@ import (
 //   - ErrConflict: the write's precondition (the old value it replaces) did not hold (LDAP
 //     noSuchAttribute/attributeOrValueExists on a delete-old/add-new modify, or a value re-read by the
 //     adapter that differs). The write did not happen; apply reports the change as stale.
-//   - ErrThrottled: the service refused for load (Graph 429/503, LDAP busy). The write did not
-//     happen; if the error also implements RetryAfterError, apply waits that long before retrying.
+//   - ErrThrottled: the service refused for load (Graph 429, LDAP busy). If the error also
+//     implements RetryAfterError, apply waits that long; it re-reads the target before it sends a
+//     write again (some gateways answer 429 or 503 after the write committed).
+//   - ErrUnavailable: the service failed (Graph 5xx, a gateway timeout, a dropped connection):
+//     the write may or may not have happened. Apply re-reads the target; when it still holds the
+//     old value it retries, like a throttled write.
 //   - ErrForbidden: missing permission or role (Graph 403, LDAP insufficientAccessRights).
 //   - ErrReadOnly: the property cannot be written in the object's current state (a synced user's
 //     onPremisesImmutableId, LDAP unwillingToPerform).
 //
 // Any other error from a write is treated as "the write may or may not have happened": apply re-reads
-// the target to find out, and when it cannot tell it leaves the journal dirty (ErrDirty).
+// the target to find out, and when it cannot tell it leaves the journal dirty (ErrDirty). Apply
+// never sends a write a second time without having re-read its target.
 var (
 	ErrNotFound  = errors.New("not found")
 	ErrConflict  = errors.New("precondition failed")
 	ErrThrottled = errors.New("throttled")
 	ErrForbidden = errors.New("forbidden")
 	ErrReadOnly  = errors.New("read-only")
+	// ErrUnavailable: a service failure or timeout after which a write may or may not have happened.
+	ErrUnavailable = errors.New("service unavailable")
 
 	// ErrStalePlan: a change's Before no longer holds for its target; the plan must be made again.
 	ErrStalePlan = errors.New("stale plan")
@@ -131,14 +138,4 @@ func retryAfter(err error) (time.Duration, bool) {
 		return ra.RetryAfter(), true
 	}
 	return 0, true
-}
-
-// definite reports whether err says for sure that the write did not happen.
-func definite(err error) bool {
-	for _, s := range []error{ErrNotFound, ErrConflict, ErrThrottled, ErrForbidden, ErrReadOnly} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
 }

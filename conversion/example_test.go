@@ -11,33 +11,49 @@ import (
 	"github.com/hybridid/hybridid/matching"
 )
 
-// Plan a source-of-authority conversion of two synced users and apply it against the fakes.
+// Plan a source-of-authority conversion of two synced users, apply it and undo it, against the
+// in-memory fakes of AD and Entra. Apply and Undo re-read each user's roles and eligibilities
+// through the tenant port before writing, as they would through graphx.
 func Example() {
+	ctx := context.Background()
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	tenant, onprem, cloud := conversiontest.Population(2, at)
+
 	plan := conversion.PlanSOA(&conversion.Input{Tenant: tenant, Cloud: cloud, OnPrem: onprem},
 		&conversion.Options{CreatedAt: at, ClearImmutableID: true})
 	for _, c := range plan.Changes {
 		fmt.Println(c.ID, c.Action, c.Target.UPN, c.Before, "->", c.After)
 	}
 
+	ten := conversiontest.NewTenant(tenant, cloud...)
 	a := &conversion.Applier{
 		Directory: conversiontest.NewDirectory(onprem...),
-		Tenant:    conversiontest.NewTenant(tenant, cloud...),
-		Journal:   &conversion.MemJournal{},
+		Tenant:    ten,
+		Journal:   &conversion.MemJournal{}, // conversion.OpenPlanJournal for a file
 	}
-	res, err := a.Apply(context.Background(), plan)
+	res, err := a.Apply(ctx, plan)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(res.Summary())
+	fmt.Println("apply:", res.Summary())
+
+	res, err = a.Undo(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("undo:", res.Summary(), res.OK())
+	u, _ := ten.Get(cloud[0].ID)
+	fmt.Println(u.UserPrincipalName, "cloud-managed:", u.CloudManaged, "immutableID:", u.ImmutableID)
 	// Output:
 	// c0001 set-cloud-managed user0@contoso.example false -> true
 	// c0002 clear-immutable-id user0@contoso.example "WlpaWgAAAACAAAAAAAAAAA==" -> null
 	// c0003 set-cloud-managed user1@contoso.example false -> true
 	// c0004 clear-immutable-id user1@contoso.example "WlpaWgAAAAGAAAAAAAAAAQ==" -> null
-	// 4 applied
+	// apply: 4 applied
+	// undo: 4 applied true
+	// user0@contoso.example cloud-managed: false immutableID: WlpaWgAAAACAAAAAAAAAAA==
 }
 
 // A dry run goes through the same code and lists the writes a real run would make.

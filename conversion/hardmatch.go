@@ -4,21 +4,19 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/matching"
 )
-
-// roleBlockFrom is when Entra starts refusing hard matches onto cloud users holding an Entra
-// role (reference §2.4, [MC1262584]).
-var roleBlockFrom = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
 // Further refusal codes.
 const (
 	RefuseGuest      = "guest"        // matching against guests is undocumented (reference §2.4): refused
 	RefuseOutOfScope = "out-of-scope" // the AD user is outside the sync scope
 	RefuseCustom     = "custom-anchor"
+	// RefuseObjectIdentifier is Entra's error name for a hard match onto a user that still carries
+	// onPremisesObjectIdentifier (a remap), blocked since July 2026.
+	RefuseObjectIdentifier = "AttributeUpdateNotAllowed"
 )
 
 // subjectPlan is the changes planned for one subject before numbering.
@@ -149,24 +147,77 @@ func anchorHolder(cloud []matching.Cloud, a anchor.SourceAnchor, self string) *m
 	return nil
 }
 
-// cloudOnlyChecks applies the guard rails shared by the cloud-only->synced methods; it returns
-// false after recording a refusal.
+// cloudOnlyChecks applies the guard rails shared by the hard-match methods (hard-match and
+// re-anchor); it returns false after recording a refusal. Since 1 July 2026 Entra refuses a hard
+// match onto a user assigned or eligible for a privileged role (directly or through a
+// role-assignable group) and onto a user that still carries onPremisesObjectIdentifier; these
+// refusals name what to remove or clear, and Options.AllowRoles does not lift them.
 func cloudOnlyChecks(b *planBuilder, in *Input, o *Options, c *matching.Cloud) bool {
+	holds := HoldsOf(&in.Tenant, c.ID)
+	refuse := func(code, reason, fix string) bool {
+		b.refuse(c.ID, c.UserPrincipalName, code, reason, fix)
+		return false
+	}
 	switch {
 	case c.Synced():
-		b.refuse(c.ID, c.UserPrincipalName, RefuseSynced, "the user is already synced from AD", "")
+		return refuse(RefuseSynced, "the user is already synced from AD", "")
 	case strings.EqualFold(c.UserType, "Guest"):
-		b.refuse(c.ID, c.UserPrincipalName, RefuseGuest, "the user is a guest: how sync matches guests is undocumented (reference §2.4)", "convert guests by hand, or make the user a member first")
+		return refuse(RefuseGuest, "the user is a guest: how sync matches guests is undocumented", "convert guests by hand, or make the user a member first")
 	case in.Tenant.Features.BlockCloudObjectTakeoverHardMatch:
-		b.refuse(c.ID, c.UserPrincipalName, matching.InvalidHardMatch.String(), "blockCloudObjectTakeoverThroughHardMatchEnabled is on: sync will refuse to take over the cloud user (reference §2.4)", "turn the feature off for the duration of the conversion (PATCH /directory/onPremisesSynchronization/{id})")
-	case holdsRole(&in.Tenant, c.ID) && !o.AllowRoles:
-		b.refuse(c.ID, c.UserPrincipalName, RefuseRoleHolder, "the user holds an Entra directory role; Microsoft advises against syncing AD accounts onto cloud admin accounts (reference §5)", "remove the role assignments first, or plan again with roles allowed")
-	case holdsRole(&in.Tenant, c.ID) && !in.Tenant.AsOf.Before(roleBlockFrom):
-		b.refuse(c.ID, c.UserPrincipalName, matching.InvalidHardMatch.String(), "the user holds an Entra role: since June 2026 Entra blocks hard matches onto such users (reference §2.4)", "remove the role assignments, convert, then assign the roles again")
-	default:
-		return true
+		return refuse(matching.InvalidHardMatch.String(), "blockCloudObjectTakeoverThroughHardMatchEnabled is on: sync will refuse to take over the cloud user", "turn the feature off for the duration of the conversion (PATCH /directory/onPremisesSynchronization/{id})")
 	}
-	return false
+	if hardeningInForce(in.Tenant.AsOf) {
+		if p := privilegedHolds(holds); len(p) > 0 {
+			return refuse(matching.InvalidHardMatch.String(),
+				"the user is assigned or eligible for a privileged Entra role: since 1 July 2026 Entra refuses to hard-match such users, whatever this tool allows",
+				"first "+removeFirst(p)+"; convert, then assign the role again")
+		}
+		if c.OnPremisesObjectIdentifier != "" && !bypassOn(&in.Tenant) {
+			return refuse(RefuseObjectIdentifier,
+				fmt.Sprintf("the user still carries onPremisesObjectIdentifier %s from an earlier sync: since 1 July 2026 Entra refuses to hard-match it to another AD object (\"Hard match operation blocked due to security hardening\")", c.OnPremisesObjectIdentifier),
+				ObjectIdentifierFix(c.ID))
+		}
+	}
+	if len(holds) > 0 && !o.AllowRoles {
+		return refuse(RefuseRoleHolder, "the user holds Entra roles ("+describeHolds(holds)+"); Microsoft advises against syncing AD accounts onto cloud admin accounts",
+			"remove the roles first, or plan again with role holders allowed if this is intended")
+	}
+	return true
+}
+
+func bypassOn(t *matching.Tenant) bool {
+	return t.Known&matching.KnownBypassFlag != 0 && t.Features.AllowObjectIdentifierUpdate
+}
+
+func describeHolds(hs []RoleHold) string {
+	var parts []string
+	for _, h := range hs {
+		parts = append(parts, h.String())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// hardeningNotes tells the reviewer of a hard-match plan what the July 2026 checks could not see.
+func hardeningNotes(b *planBuilder, in *Input) {
+	t := &in.Tenant
+	if !hardeningInForce(t.AsOf) {
+		return
+	}
+	if t.Known&matching.KnownObjectIdentifier == 0 {
+		b.p.Notes = append(b.p.Notes, "users' onPremisesObjectIdentifier was not read: a user still carrying it from an earlier sync could not be refused, and Entra will block its hard match (AttributeUpdateNotAllowed)")
+	}
+	if t.Known&matching.KnownEligibilities == 0 {
+		b.p.Notes = append(b.p.Notes, "PIM role eligibilities were not read: a user eligible for a privileged role could not be refused here; apply re-checks each user's roles and eligibilities before writing")
+	}
+	if t.Known&matching.KnownRoleDefinitions == 0 && (len(t.Roles) > 0 || len(t.Eligibilities) > 0) {
+		b.p.Notes = append(b.p.Notes, "role definitions were not read: every role counts as privileged")
+	}
+	if t.Known&matching.KnownGroupMembers == 0 {
+		b.p.Notes = append(b.p.Notes, "members of role-assignable groups were not read: roles held through groups could not be seen here; apply re-checks them")
+	}
+	if bypassOn(t) {
+		b.p.Notes = append(b.p.Notes, "the tenant's allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled is on, so users carrying onPremisesObjectIdentifier were not refused; turn it off again once the conversion is done")
+	}
 }
 
 // PlanHardMatch plans cloud-only->synced conversion by hard match from the cloud side (reference
@@ -183,9 +234,11 @@ func cloudOnlyChecks(b *planBuilder, in *Input, o *Options, c *matching.Cloud) b
 //     cloud object id), which is then stamped on the cloud user.
 //
 // Refused: synced users, guests, tenants with blockCloudObjectTakeoverThroughHardMatchEnabled,
-// role holders (unless AllowRoles, and always from June 2026), an anchor another cloud object
-// already carries, an AD user out of sync scope, duplicate values, and any user for which
-// Options.Predict does not predict "hard-match" onto that cloud user.
+// users assigned or eligible for a privileged role and users still carrying
+// onPremisesObjectIdentifier (since July 2026, whatever AllowRoles says: Entra blocks them), other
+// role holders (unless AllowRoles), an anchor another cloud object already carries, an AD user out
+// of sync scope, duplicate values, and any user for which Options.Predict does not predict
+// "hard-match" onto that cloud user.
 func PlanHardMatch(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodHardMatch, o)
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && !strings.EqualFold(c.UserType, "Guest") })
@@ -203,6 +256,9 @@ func PlanHardMatch(in *Input, o *Options) *Plan {
 			continue
 		}
 		plans = append(plans, sp)
+	}
+	if len(users) > 0 {
+		hardeningNotes(b, in)
 	}
 	finish(b, in, o, plans, matching.HardMatch)
 	return b.p

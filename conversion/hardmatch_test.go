@@ -3,7 +3,6 @@ package conversion_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,18 +50,6 @@ func TestPlanHardMatch(t *testing.T) {
 		{"copy mail AD lacks", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			on[0].Mail = ""
 		}, []conversion.Action{conversion.SetProxyAddresses, conversion.SetMail, conversion.SetImmutableID}, ""},
-		{"role holder refused", func(ten *matching.Tenant, _ []matching.OnPrem, cl []matching.Cloud, _ *conversion.Options) {
-			ten.Roles = []matching.RoleAssignment{{ID: "r", PrincipalID: cl[0].ID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10"}}
-		}, nil, conversion.RefuseRoleHolder},
-		{"role holder allowed before June 2026", func(ten *matching.Tenant, _ []matching.OnPrem, cl []matching.Cloud, o *conversion.Options) {
-			ten.Roles = []matching.RoleAssignment{{ID: "r", PrincipalID: cl[0].ID}}
-			ten.AsOf = time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-			o.AllowRoles = true
-		}, []conversion.Action{conversion.SetProxyAddresses, conversion.SetImmutableID}, ""},
-		{"role holder blocked from June 2026 even if allowed", func(ten *matching.Tenant, _ []matching.OnPrem, cl []matching.Cloud, o *conversion.Options) {
-			ten.Roles = []matching.RoleAssignment{{ID: "r", PrincipalID: cl[0].ID}}
-			o.AllowRoles = true
-		}, nil, "InvalidHardMatch"},
 		{"takeover block flag", func(ten *matching.Tenant, _ []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			ten.Features.BlockCloudObjectTakeoverHardMatch = true
 		}, nil, "InvalidHardMatch"},

@@ -3,13 +3,17 @@ package conversion
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -29,6 +33,41 @@ const (
 	StatusUnknown    Status = "unknown"     // the write may or may not have happened: journal left dirty
 	StatusPlanned    Status = "planned"     // dry run: apply would write this
 )
+
+// allStatuses lists the outcome words in the order Result.Summary uses.
+var allStatuses = []Status{StatusPlanned, StatusApplied, StatusAlready, StatusDone, StatusStale, StatusFailed,
+	StatusSkipped, StatusPending, StatusNotApplied, StatusUnknown}
+
+// OK reports whether s is a success: applied, already, done-before, or planned (dry run).
+// Every other status means the change's After does not (or may not) hold.
+func (s Status) OK() bool {
+	switch s {
+	case StatusApplied, StatusAlready, StatusDone, StatusPlanned:
+		return true
+	}
+	return false
+}
+
+// meaning says, for a status that is not OK, what happened; used when a change has no error.
+func (s Status) meaning() string {
+	switch s {
+	case StatusStale:
+		return "stale: the target no longer holds the value the plan expects"
+	case StatusFailed:
+		return "failed"
+	case StatusSkipped:
+		return "skipped: not attempted (an earlier change of the same user did not succeed, or the run stopped)"
+	case StatusPending:
+		return "pending: a later run continues it"
+	case StatusNotApplied:
+		return "not applied: the write did not happen; run apply again to make it"
+	case StatusUnknown:
+		return "unknown: the write may or may not have happened; resolve the journal"
+	case "":
+		return "no status"
+	}
+	return string(s)
+}
 
 // done reports whether s means the change's After holds because of this plan.
 func (s Status) done() bool { return s == StatusApplied || s == StatusAlready }
@@ -105,45 +144,118 @@ type FileJournal struct {
 	broken error
 }
 
-// OpenJournal opens (creating it if needed) the journal file at name and reads its entries. A
-// last line without its newline is a write torn by a crash: it is dropped and the file truncated
-// to the last complete line, which is safe because an intent is complete on disk before its write
-// starts, and a lost outcome leaves the intent dirty for Resolve. Any other bad line is an error
-// naming file:line.
+// ErrNotJournal: a file given as a journal holds something else (a note, a plan, a torn first
+// line). OpenJournal refuses it before writing or truncating a byte.
+var ErrNotJournal = errors.New("not a journal file")
+
+// OpenJournal opens the journal file at name and reads its entries, or creates it when it does not
+// exist. A new file is created exclusively (O_EXCL: a file that appears meanwhile is not
+// overwritten) and its directory is fsynced so that the new entry survives a crash. An existing file
+// must be a journal: empty, or complete journal lines; anything else (a note, the plan itself, a
+// first line torn or not JSON) is refused with ErrNotJournal, naming the file, and nothing is
+// written to it. A last line without its newline that starts like an entry is a write torn by a
+// crash: it is dropped and the file truncated to the last complete line, which is safe because an
+// intent is complete on disk before its write starts, and a lost outcome leaves the intent dirty
+// for Resolve. Any other bad line is an error naming file:line.
 func OpenJournal(name string) (*FileJournal, error) {
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	created := true
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		created = false
+		f, err = os.OpenFile(name, os.O_RDWR, 0)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := lockJournal(f); err != nil {
+	fail := func(err error) (*FileJournal, error) {
 		f.Close()
-		return nil, fmt.Errorf("journal %s: %w", name, err)
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil {
+		return fail(err)
+	} else if !fi.Mode().IsRegular() {
+		return fail(fmt.Errorf("journal %s: %w: not a regular file", name, ErrNotJournal))
+	}
+	if err := lockJournal(f); err != nil {
+		return fail(fmt.Errorf("journal %s: %w", name, err))
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
-		f.Close()
-		return nil, err
+		return fail(err)
 	}
 	entries, good, err := parseJournal(name, data)
 	if err != nil {
-		f.Close()
-		return nil, err
+		return fail(err)
 	}
 	if good < len(data) {
 		if err := f.Truncate(int64(good)); err != nil {
-			f.Close()
-			return nil, err
+			return fail(err)
 		}
 	}
 	if _, err := f.Seek(int64(good), io.SeekStart); err != nil {
-		f.Close()
-		return nil, err
+		return fail(err)
+	}
+	if created {
+		if err := syncDir(filepath.Dir(name)); err != nil {
+			return fail(fmt.Errorf("journal %s: %w", name, err))
+		}
 	}
 	return &FileJournal{f: f, name: name, entries: entries, synced: int64(len(entries))}, nil
 }
 
+// OpenPlanJournal is OpenJournal for applying p: an existing journal must be p's (its first entry
+// names p's Hash), else it is refused with ErrJournalMismatch, naming the file, before anything is
+// written.
+func OpenPlanJournal(name string, p *Plan) (*FileJournal, error) {
+	j, err := OpenJournal(name)
+	if err != nil {
+		return nil, err
+	}
+	if len(j.entries) > 0 && j.entries[0].Plan != p.Hash() {
+		j.Close()
+		return nil, fmt.Errorf("journal %s: %w: it records plan %s, this plan is %s", name, ErrJournalMismatch, j.entries[0].Plan, p.Hash())
+	}
+	return j, nil
+}
+
+// DryRunJournal returns a copy in memory of the journal at name (empty when the file does not
+// exist), for a dry run: the file is neither created, locked nor written, and is checked as
+// OpenJournal checks it.
+func DryRunJournal(name string) (*MemJournal, error) {
+	mj := &MemJournal{}
+	if name == "" {
+		return mj, nil
+	}
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return mj, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	entries, _, err := parseJournal(name, data)
+	if err != nil {
+		return nil, err
+	}
+	mj.entries = entries
+	return mj, nil
+}
+
+// syncDir fsyncs a directory, so that a file just created or renamed in it is durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
+		return err
+	}
+	return nil
+}
+
 // ReadJournal parses journal data (as written by FileJournal); name is used in errors. It applies
-// the torn-last-line rule of OpenJournal.
+// the torn-last-line and not-a-journal rules of OpenJournal.
 func ReadJournal(name string, data []byte) ([]Entry, error) {
 	e, _, err := parseJournal(name, data)
 	return e, err
@@ -156,23 +268,42 @@ func parseJournal(name string, data []byte) ([]Entry, int, error) {
 		line++
 		nl := bytes.IndexByte(data[off:], '\n')
 		if nl < 0 {
-			return entries, off, nil // torn last line
+			// A torn last line: a crash in the middle of an append. It is dropped when it starts
+			// like an entry ({"seq":, as every line FileJournal writes) or follows journal lines;
+			// otherwise the file is something else, and it is left alone.
+			if !bytes.HasPrefix(data[off:], []byte(`{"seq":`)) && (len(entries) == 0 || data[off] != '{') {
+				return nil, 0, fmt.Errorf("%s:%d: %w: the last line has no newline and is not a torn journal entry", name, line, ErrNotJournal)
+			}
+			return entries, off, nil
 		}
 		raw := data[off : off+nl]
 		var e Entry
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
+		bad := func(format string, args ...any) ([]Entry, int, error) {
+			err := fmt.Errorf("%s:%d: "+format, append([]any{name, line}, args...)...)
+			if len(entries) == 0 {
+				err = fmt.Errorf("%w (%w)", err, ErrNotJournal)
+			}
+			return nil, 0, err
+		}
 		if err := dec.Decode(&e); err != nil {
-			return nil, 0, fmt.Errorf("%s:%d: %v", name, line, err)
+			return bad("%v", err)
+		}
+		if rest := bytes.TrimSpace(raw[dec.InputOffset():]); len(rest) > 0 {
+			return bad("trailing data after the entry: %.20q", rest)
 		}
 		if e.Kind != KindIntent && e.Kind != KindOutcome {
-			return nil, 0, fmt.Errorf("%s:%d: unknown kind %q", name, line, e.Kind)
+			return bad("unknown kind %q", e.Kind)
 		}
 		if e.ChangeID == "" {
-			return nil, 0, fmt.Errorf("%s:%d: entry has no change id", name, line)
+			return bad("entry has no change id")
 		}
 		if e.Kind == KindIntent && e.Change == nil {
-			return nil, 0, fmt.Errorf("%s:%d: intent of %s has no detail", name, line, e.ChangeID)
+			return bad("intent of %s has no detail", e.ChangeID)
+		}
+		if len(entries) > 0 && e.Plan != entries[0].Plan {
+			return bad("entry of plan %s in the journal of plan %s", e.Plan, entries[0].Plan)
 		}
 		entries = append(entries, e)
 		off += nl + 1

@@ -164,7 +164,7 @@ func (c Change) Inverse() (Change, error) {
 		return Change{}, fmt.Errorf("%s %s: %w", c.ID, c.Action, ErrIrreversible)
 	}
 	inv := c
-	inv.ID = "undo-" + c.ID
+	inv.ID = UndoPrefix + c.ID
 	inv.Action = spec.inverse
 	if c.Action == SetImmutableID && c.After.IsNull() == false && c.Before.IsNull() {
 		inv.Action = ClearImmutableID
@@ -236,8 +236,8 @@ func (p *Plan) Validate() error {
 	seen := make(map[string]bool, len(p.Changes))
 	for i, c := range p.Changes {
 		where := fmt.Sprintf("changes[%d] (%s)", i, c.ID)
-		if c.ID == "" {
-			return fmt.Errorf("%w: %s: empty id", ErrInvalidPlan, where)
+		if err := checkChangeID(c.ID); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInvalidPlan, where, err)
 		}
 		if seen[c.ID] {
 			return fmt.Errorf("%w: %s: duplicate id", ErrInvalidPlan, where)
@@ -280,6 +280,33 @@ func (p *Plan) Validate() error {
 					}
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// UndoPrefix starts the ids Undo gives its own changes ("undo-c0007"); plan change ids may not
+// use it, or undo could not tell a plan's change from the reversal of another.
+const UndoPrefix = "undo-"
+
+// maxChangeID bounds the length of a change id.
+const maxChangeID = 64
+
+// checkChangeID refuses an empty id, a reserved form (UndoPrefix, in any case), and ids that are
+// long or hold anything but letters, digits, '-', '_' and '.'.
+func checkChangeID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("empty id")
+	case len(id) > maxChangeID:
+		return fmt.Errorf("id longer than %d characters", maxChangeID)
+	case len(id) >= len(UndoPrefix) && strings.EqualFold(id[:len(UndoPrefix)], UndoPrefix):
+		return fmt.Errorf("id %q has the reserved form %s…: only undo names its changes so", id, UndoPrefix)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return fmt.Errorf("id %q: character %q is not allowed (letters, digits, '-', '_', '.')", id, c)
 		}
 	}
 	return nil

@@ -59,7 +59,10 @@ type Options struct {
 	// Users selects users by UPN (case-insensitive) or object id; empty selects every user the
 	// method applies to.
 	Users []string
-	// AllowRoles lets users holding an Entra role through; off by default.
+	// AllowRoles lets users holding an Entra role (active or eligible) through; off by default.
+	// It never lifts what Entra itself blocks: a hard match onto a user assigned or eligible for
+	// a privileged role, or onto a user carrying onPremisesObjectIdentifier, and a soft match
+	// onto a user holding a role.
 	AllowRoles bool
 	// ClearImmutableID adds clear-immutable-id after a synced->cloud-only conversion.
 	ClearImmutableID bool
@@ -110,7 +113,7 @@ func selectCloud(b *planBuilder, in *Input, o *Options, all func(*matching.Cloud
 				return !c.Deleted && (c.ID == sel || strings.EqualFold(c.UserPrincipalName, sel))
 			})
 			if idx < 0 {
-				b.refuse(sel, sel, RefuseNotFound, fmt.Sprintf("no cloud user has the id or userPrincipalName %q", sel), "check the --users list against the tenant snapshot")
+				b.refuse(sel, sel, RefuseNotFound, fmt.Sprintf("no cloud user has the id or userPrincipalName %q", sel), "check the list of users against the tenant")
 				continue
 			}
 			if !slices.Contains(out, &in.Cloud[idx]) {
@@ -122,10 +125,6 @@ func selectCloud(b *planBuilder, in *Input, o *Options, all func(*matching.Cloud
 		return cmp.Or(cmp.Compare(strings.ToLower(a.UserPrincipalName), strings.ToLower(b.UserPrincipalName)), cmp.Compare(a.ID, b.ID))
 	})
 	return out
-}
-
-func holdsRole(t *matching.Tenant, id string) bool {
-	return slices.ContainsFunc(t.Roles, func(r matching.RoleAssignment) bool { return r.PrincipalID == id })
 }
 
 func cloudTarget(c *matching.Cloud) Target {
@@ -143,7 +142,7 @@ func cloudTarget(c *matching.Cloud) Target {
 func PlanSOA(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodSOA, o)
 	if in.Tenant.SyncEnabled == nil || !*in.Tenant.SyncEnabled {
-		b.refuse("", "", RefuseTenantOff, "directory synchronization is not enabled on the tenant: source-of-authority transfer applies to synced tenants (reference §4c)", "convert with --method tenant-wide, or enable sync first")
+		b.refuse("", "", RefuseTenantOff, "directory synchronization is not enabled on the tenant: source-of-authority transfer applies to synced tenants", "convert with the tenant-wide method, or enable sync first")
 		return b.p
 	}
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return c.Synced() })
@@ -156,8 +155,8 @@ func PlanSOA(in *Input, o *Options) *Plan {
 		case !c.Synced():
 			b.refuse(c.ID, c.UserPrincipalName, RefuseNotSynced, "the user is not synced from AD (onPremisesSyncEnabled is not true): it is already cloud-only", "")
 			continue
-		case !o.AllowRoles && holdsRole(&in.Tenant, c.ID):
-			b.refuse(c.ID, c.UserPrincipalName, RefuseRoleHolder, "the user holds an Entra directory role", "review the role assignments, then plan again with roles allowed")
+		case !o.AllowRoles && len(HoldsOf(&in.Tenant, c.ID)) > 0:
+			b.refuse(c.ID, c.UserPrincipalName, RefuseRoleHolder, "the user holds Entra roles ("+describeHolds(HoldsOf(&in.Tenant, c.ID))+")", "review the roles, then plan again with role holders allowed")
 			continue
 		}
 		t := cloudTarget(c)

@@ -2,7 +2,9 @@ package conversion
 
 import (
 	"context"
+	"errors"
 	"iter"
+	"slices"
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/matching"
@@ -60,6 +62,12 @@ type TenantReader interface {
 	DeletedUser(ctx context.Context, id string) (matching.Cloud, error)
 	// ListDeleted lists the soft-deleted users (GET /directory/deletedItems/microsoft.graph.user).
 	ListDeleted(ctx context.Context) iter.Seq2[matching.Cloud, error]
+	// UserRoles returns how the user with this object id holds Entra directory roles now: active
+	// assignments and PIM eligibilities, direct and (where the adapter can see them) through
+	// role-assignable groups, with each role's privilege mark when it can be read. An adapter that
+	// cannot see some of these says so in its documentation. Apply and Undo call it to re-check
+	// every user a change concerns (see Applier.AllowRoles).
+	UserRoles(ctx context.Context, id string) ([]RoleHold, error)
 }
 
 // TenantWriter changes the tenant. Each method is one Graph write (one unit of the write budget).
@@ -94,6 +102,67 @@ type ManualSync struct{}
 // TriggerDelta returns a *ManualSyncError.
 func (ManualSync) TriggerDelta(context.Context) error {
 	return &ManualSyncError{Command: "Start-ADSyncSyncCycle -PolicyType Delta"}
+}
+
+// ErrNoDirectory is what NoDirectory answers: the run reached the on-premises directory and none
+// was given.
+var ErrNoDirectory = errors.New("no on-premises directory was given")
+
+// NoDirectory stands in for the directory of a run whose changes do not touch it (source-of-
+// authority and tenant-wide plans): every method fails with ErrNoDirectory. An Applier with a nil
+// Directory uses it.
+type NoDirectory struct{}
+
+var _ Directory = NoDirectory{}
+
+func (NoDirectory) User(context.Context, anchor.ObjectGUID) (matching.OnPrem, error) {
+	return matching.OnPrem{}, ErrNoDirectory
+}
+func (NoDirectory) UserByDN(context.Context, string) (matching.OnPrem, error) {
+	return matching.OnPrem{}, ErrNoDirectory
+}
+func (NoDirectory) SetConsistencyGUID(context.Context, anchor.ObjectGUID, anchor.ObjectGUID, anchor.ObjectGUID) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) ReplaceProxyAddresses(context.Context, anchor.ObjectGUID, []string, []string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) SetMail(context.Context, anchor.ObjectGUID, string, string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) SetUPN(context.Context, anchor.ObjectGUID, string, string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) Move(context.Context, anchor.ObjectGUID, string, string) error {
+	return ErrNoDirectory
+}
+func (NoDirectory) CreateUser(context.Context, NewUser) (anchor.ObjectGUID, error) {
+	return anchor.ObjectGUID{}, ErrNoDirectory
+}
+
+// TouchesDirectory reports whether any of changes acts on the on-premises directory.
+func TouchesDirectory(changes iter.Seq[Change]) bool {
+	for c := range changes {
+		if c.Target.Side == SideOnPrem {
+			return true
+		}
+	}
+	return false
+}
+
+// TouchesDirectory reports whether the plan changes the on-premises directory.
+func (p *Plan) TouchesDirectory() bool { return TouchesDirectory(slices.Values(p.Changes)) }
+
+// JournalChanges returns the changes a journal's entries record, in order (for
+// TouchesDirectory before an undo or resolve).
+func JournalChanges(entries []Entry) iter.Seq[Change] {
+	return func(yield func(Change) bool) {
+		for _, e := range entries {
+			if e.Change != nil && !yield(*e.Change) {
+				return
+			}
+		}
+	}
 }
 
 // NewUser is an on-premises user to create (hard match of a cloud-only user with no AD account).

@@ -36,11 +36,11 @@ func PlanReAnchor(in *Input, o *Options) *Plan {
 		}
 		refuse := func(code, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
 		if in.Config.SourceAnchor != matching.AnchorConsistencyGUID && in.Config.Client == matching.ConnectSync {
-			refuse(RefuseCustom, "the sync configuration does not use mS-DS-ConsistencyGuid as the source anchor", "use --method hard-match")
+			refuse(RefuseCustom, "the sync configuration does not use mS-DS-ConsistencyGuid as the source anchor", "use the hard-match method")
 			continue
 		}
 		if c.ImmutableID.IsZero() {
-			refuse(RefuseNoAnchor, "the cloud user has no onPremisesImmutableId to carry over", "use --method hard-match")
+			refuse(RefuseNoAnchor, "the cloud user has no onPremisesImmutableId to carry over", "use the hard-match method")
 			continue
 		}
 		g, ok := c.ImmutableID.GUID()
@@ -85,6 +85,9 @@ func PlanReAnchor(in *Input, o *Options) *Plan {
 			Reason: fmt.Sprintf("write the cloud ImmutableID %s into mS-DS-ConsistencyGuid so the next sync cycle hard-matches %s (reference §5 option C)", c.ImmutableID, c.UserPrincipalName),
 		}}})
 	}
+	if len(users) > 0 {
+		hardeningNotes(b, in)
+	}
 	finish(b, in, o, plans, matching.HardMatch)
 	return b.p
 }
@@ -120,8 +123,8 @@ func PlanOUMove(in *Input, o *Options) *Plan {
 			refuse(RefuseNotSynced, "the user is not synced from AD", "")
 			continue
 		}
-		if !o.AllowRoles && holdsRole(&in.Tenant, c.ID) {
-			refuse(RefuseRoleHolder, "the user holds an Entra directory role", "review the role assignments, then plan again with roles allowed")
+		if holds := HoldsOf(&in.Tenant, c.ID); !o.AllowRoles && len(holds) > 0 {
+			refuse(RefuseRoleHolder, "the user holds Entra roles ("+describeHolds(holds)+")", "review the roles, then plan again with role holders allowed")
 			continue
 		}
 		i, ok := byAnchor[c.ImmutableID]
@@ -215,14 +218,29 @@ func PlanSoftMatch(in *Input, o *Options) *Plan {
 			refuse(RefuseGuest, "the user is a guest: how sync matches guests is undocumented (reference §2.4)", "")
 			continue
 		case in.Tenant.Features.BlockSoftMatch:
-			refuse(matching.SoftMatchBlocked.String(), "blockSoftMatchEnabled is on: sync will not soft-match (reference §2.4)", "turn it off for the duration of the conversion, or use --method hard-match")
+			refuse(matching.SoftMatchBlocked.String(), "blockSoftMatchEnabled is on: sync will not soft-match (reference §2.4)", "turn it off for the duration of the conversion, or use the hard-match method")
 			continue
 		case !c.ImmutableID.IsZero():
-			refuse(matching.InvalidSoftMatch.String(), fmt.Sprintf("the cloud user already has onPremisesImmutableId %s: soft match needs it empty (reference §2.4)", c.ImmutableID), "use --method re-anchor, or clear the ImmutableID first")
+			refuse(matching.InvalidSoftMatch.String(), fmt.Sprintf("the cloud user already has onPremisesImmutableId %s: soft match needs it empty (reference §2.4)", c.ImmutableID), "use the re-anchor method, or clear the ImmutableID first")
 			continue
-		case holdsRole(&in.Tenant, c.ID):
-			refuse(matching.ExistingAdminRoleConflict.String(), "the user holds an Entra role: sync refuses to soft-match onto it (reference §2.4)", "remove the role assignments, convert, then assign them again")
-			continue
+		}
+		if holds := HoldsOf(&in.Tenant, c.ID); len(holds) > 0 {
+			var active []RoleHold
+			for _, h := range holds {
+				if h.Kind == HoldAssignment {
+					active = append(active, h)
+				}
+			}
+			switch {
+			case len(active) > 0:
+				refuse(matching.ExistingAdminRoleConflict.String(), "the user holds an Entra role: sync refuses to soft-match onto it, whatever this tool allows",
+					"first "+removeFirst(active)+"; convert, then assign the role again")
+				continue
+			case !o.AllowRoles:
+				refuse(RefuseRoleHolder, "the user is eligible for Entra roles ("+describeHolds(holds)+"); whether an eligibility alone blocks soft match is not documented",
+					"remove the eligibilities first, or plan again with role holders allowed")
+				continue
+			}
 		}
 		cand := findAD(in.OnPrem, c)
 		if len(cand) != 1 {
@@ -288,7 +306,7 @@ func PlanSoftMatch(in *Input, o *Options) *Plan {
 					Reason: "align the AD userPrincipalName with the cloud user's so sync soft-matches on UPN (reference §2.2)"})
 			}
 		default:
-			refuse(RefuseNoPrimary, "the cloud user has no primary SMTP address and softMatchOnUpnEnabled is off: sync has nothing to soft-match on", "use --method hard-match")
+			refuse(RefuseNoPrimary, "the cloud user has no primary SMTP address and softMatchOnUpnEnabled is off: sync has nothing to soft-match on", "use the hard-match method")
 			continue
 		}
 		if len(sp.changes) == 0 {

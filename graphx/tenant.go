@@ -7,6 +7,8 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
@@ -27,11 +29,13 @@ import (
 //
 // Errors are *TenantError values that unwrap to both the graphx *OpError (and its graphx
 // sentinel) and the conversion sentinel (ErrNotFound, ErrConflict, ErrThrottled with
-// RetryAfter, ErrForbidden, ErrReadOnly). ErrBadRequest and ErrUnavailable have no conversion
-// counterpart: conversion treats them as "the write may have happened" and re-reads. Neither
-// has a write answered 504 (gateway timeout): the write may have been made behind the gateway.
+// RetryAfter, ErrForbidden, ErrReadOnly, ErrUnavailable). ErrBadRequest has no conversion
+// counterpart. A write answered 503 or 504 is conversion.ErrUnavailable, not ErrThrottled: the
+// write may have been made behind the gateway, and conversion re-reads before any resend.
 type Tenant struct {
 	c *Client
+
+	defs sync.Map // role definition id (lower case) -> roleDefinitionWire, read once
 }
 
 var _ conversion.Tenant = (*Tenant)(nil)
@@ -95,18 +99,25 @@ func portError(err error) error {
 		te.Kind = conversion.ErrForbidden
 	case errors.Is(oe.Err, ErrReadOnly):
 		te.Kind = conversion.ErrReadOnly
+	case errors.Is(oe.Err, ErrUnavailable):
+		te.Kind = conversion.ErrUnavailable
 	}
 	return te
 }
 
-// writeError is portError for the error of a write request. A gateway timeout (504) is
-// ErrThrottled to the Client, which retries it, but the write may have been made behind the
-// gateway: to conversion it is not "the write did not happen" (ErrThrottled), so it gets no
-// conversion sentinel and conversion re-reads the target instead of sending the write again.
+// writeError is portError for the error of a write request. A 503 or 504 (which the Client
+// reports as ErrThrottled once its retries are used up) or any other service failure may come
+// after the write committed behind a gateway: to conversion it is ErrUnavailable, "the write may
+// or may not have happened", and conversion re-reads the target before it sends the write again.
+// Only a 429 stays ErrThrottled.
 func writeError(err error) error {
 	err = portError(err)
-	if te, ok := err.(*TenantError); ok && te.Op != nil && te.Op.Status == http.StatusGatewayTimeout {
-		te.Kind = nil
+	if te, ok := err.(*TenantError); ok && te.Op != nil {
+		switch {
+		case te.Op.Status == http.StatusServiceUnavailable, te.Op.Status == http.StatusGatewayTimeout,
+			te.Op.Status >= 500, errors.Is(te.Op.Err, ErrUnavailable):
+			te.Kind = conversion.ErrUnavailable
+		}
 	}
 	return err
 }
@@ -283,4 +294,142 @@ func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, new bool) error {
 		return conflict("SetOrgSyncEnabled", org.ID, "onPremisesSyncEnabled", old, cur)
 	}
 	return writeError(t.c.SetTenantSyncEnabled(ctx, org.ID, new))
+}
+
+// Wire forms of the role reads of UserRoles.
+type (
+	roleWire struct {
+		ID               string     `json:"id"`
+		PrincipalID      string     `json:"principalId"`
+		RoleDefinitionID string     `json:"roleDefinitionId"`
+		DirectoryScopeID string     `json:"directoryScopeId"`
+		StartDateTime    *time.Time `json:"startDateTime,omitempty"`
+		EndDateTime      *time.Time `json:"endDateTime,omitempty"`
+	}
+	memberGroupWire struct {
+		ID                 string `json:"id"`
+		IsAssignableToRole *bool  `json:"isAssignableToRole"`
+	}
+	roleDefinitionWire struct {
+		ID           string `json:"id"`
+		DisplayName  string `json:"displayName"`
+		IsBuiltIn    bool   `json:"isBuiltIn"`
+		IsPrivileged *bool  `json:"isPrivileged"`
+	}
+)
+
+const (
+	userRoleSelect        = "id,principalId,roleDefinitionId,directoryScopeId"
+	userEligibilitySelect = userRoleSelect + ",startDateTime,endDateTime"
+)
+
+// UserRoles implements conversion.TenantReader: how the user holds Entra directory roles now.
+// Requests (v1.0 unless noted), each filtered on one principal:
+//
+//   - GET /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}' (active
+//     assignments; permission RoleManagement.Read.Directory);
+//   - GET /roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '{id}'
+//     (PIM eligibilities; permission RoleEligibilitySchedule.Read.Directory);
+//   - GET /users/{id}/memberOf/microsoft.graph.group?$select=id,isAssignableToRole (permission
+//     GroupMember.Read.All), then the two requests above for each role-assignable group the user
+//     is a member of (role-assignable groups cannot contain groups, so direct membership is all);
+//   - GET beta /roleManagement/directory/roleDefinitions/{roleId}?$select=…,isPrivileged once per
+//     role (the privilege mark is read from beta; a role whose definition cannot be read is
+//     reported with conversion.PrivilegeUnknown, which conversion counts as privileged).
+//
+// A failure of any of the first three is returned (the re-check must not pass on what it could
+// not read); a user that is not found has no group memberships. Not seen: eligible (PIM for
+// Groups) membership of a role-assignable group, eligibilities whose schedule has not started
+// yet (they are schedules, not instances), and roles held through a group the user joins later.
+func (t *Tenant) UserRoles(ctx context.Context, id string) ([]conversion.RoleHold, error) {
+	holds, err := t.principalHolds(ctx, id, "")
+	if err != nil {
+		return nil, err
+	}
+	groups, err := collect(list[memberGroupWire](t.c, ctx, "UserRoles",
+		t.c.query(t.c.base, "/users/"+url.PathEscape(id)+"/memberOf/microsoft.graph.group", "$select", "id,isAssignableToRole"), nil))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, portError(err)
+	}
+	for _, g := range groups {
+		if g.IsAssignableToRole == nil || !*g.IsAssignableToRole {
+			continue
+		}
+		gh, err := t.principalHolds(ctx, g.ID, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		holds = append(holds, gh...)
+	}
+	for i := range holds {
+		t.definition(ctx, &holds[i])
+	}
+	return holds, nil
+}
+
+// principalHolds reads the active assignments and eligibilities of one principal (a user, or the
+// role-assignable group group).
+func (t *Tenant) principalHolds(ctx context.Context, principal, group string) ([]conversion.RoleHold, error) {
+	filter := "principalId eq " + odataString(principal)
+	var out []conversion.RoleHold
+	for _, q := range []struct {
+		kind   conversion.HoldKind
+		path   string
+		sel    string
+		opName string
+	}{
+		{conversion.HoldAssignment, "/roleManagement/directory/roleAssignments", userRoleSelect, "UserRoleAssignments"},
+		{conversion.HoldEligibility, "/roleManagement/directory/roleEligibilityScheduleInstances", userEligibilitySelect, "UserRoleEligibilities"},
+	} {
+		rs, err := collect(list[roleWire](t.c, ctx, q.opName, t.c.query(t.c.base, q.path, "$filter", filter, "$select", q.sel), nil))
+		if err != nil {
+			return nil, portError(err)
+		}
+		for _, r := range rs {
+			if r.PrincipalID != "" && !strings.EqualFold(r.PrincipalID, principal) {
+				continue // a server that ignored the filter
+			}
+			h := conversion.RoleHold{Kind: q.kind, ID: r.ID, RoleDefinitionID: r.RoleDefinitionID, Group: group}
+			if r.StartDateTime != nil {
+				h.Start = *r.StartDateTime
+			}
+			if r.EndDateTime != nil {
+				h.End = *r.EndDateTime
+			}
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// definition fills the role name and privilege mark of h from the role definition, read once per
+// Tenant; when it cannot be read the privilege stays unknown.
+func (t *Tenant) definition(ctx context.Context, h *conversion.RoleHold) {
+	key := strings.ToLower(h.RoleDefinitionID)
+	if key == "" {
+		return
+	}
+	v, ok := t.defs.Load(key)
+	if !ok {
+		body, err := t.c.do(ctx, request{op: "RoleDefinition", target: h.RoleDefinitionID, method: http.MethodGet,
+			url: t.c.query(t.c.beta, "/roleManagement/directory/roleDefinitions/"+url.PathEscape(h.RoleDefinitionID),
+				"$select", "id,displayName,isBuiltIn,isPrivileged")})
+		if err != nil {
+			return
+		}
+		var d roleDefinitionWire
+		if decode(body, &d) != nil {
+			return
+		}
+		t.defs.Store(key, d)
+		v = d
+	}
+	d := v.(roleDefinitionWire)
+	h.RoleName = d.DisplayName
+	if d.IsPrivileged != nil {
+		h.Privilege = conversion.NotPrivileged
+		if *d.IsPrivileged {
+			h.Privilege = conversion.Privileged
+		}
+	}
 }

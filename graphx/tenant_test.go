@@ -2,9 +2,12 @@ package graphx_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -174,8 +177,9 @@ func TestTenantErrorsMapToConversion(t *testing.T) {
 	}{
 		{"429 is throttled with Retry-After", graphxtest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 7 * time.Second}, conversion.ErrThrottled, 7 * time.Second},
 		{"403 is forbidden", graphxtest.Fault{Status: http.StatusForbidden}, conversion.ErrForbidden, 0},
-		{"500 is unknown", graphxtest.Fault{Status: http.StatusInternalServerError}, nil, 0},
-		{"drop is unknown", graphxtest.Fault{Drop: true}, nil, 0},
+		{"500 may have been made", graphxtest.Fault{Status: http.StatusInternalServerError}, conversion.ErrUnavailable, 0},
+		{"503 may have been made", graphxtest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: time.Second}, conversion.ErrUnavailable, time.Second},
+		{"drop may have been made", graphxtest.Fault{Drop: true}, conversion.ErrUnavailable, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,8 +187,8 @@ func TestTenantErrorsMapToConversion(t *testing.T) {
 			tn, srv := newTenant(t, graphxtest.WithInterceptor(graphxtest.FailTimes(graphxtest.OpUpdateSyncBehavior, 1, tc.fault)))
 			err := tn.SetCloudManaged(t.Context(), synced, false, true)
 			require.Error(t, err)
-			for _, s := range []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden, conversion.ErrReadOnly} {
-				assert.Equal(t, s == tc.want, errors.Is(err, s), "errors.Is(%v)", s)
+			for _, s := range []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden, conversion.ErrReadOnly, conversion.ErrUnavailable} {
+				assert.Equal(t, s == tc.want, errors.Is(err, s), "errors.Is(%v): %v", s, err)
 			}
 			var ra conversion.RetryAfterError
 			if tc.after > 0 {
@@ -258,10 +262,119 @@ func TestTenantWriteTimeoutIsUnknown(t *testing.T) {
 			for _, s := range []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden, conversion.ErrReadOnly} {
 				assert.NotErrorIs(t, err, s, "the write was made: %v", err)
 			}
+			if tc.method == http.MethodPatch {
+				assert.ErrorIs(t, err, conversion.ErrUnavailable, "a 504 on a write means: re-read before any resend")
+			}
 			require.NotEmpty(t, srv.Writes(), "the write reached the tenant")
 			if tc.check != nil {
 				tc.check(t, srv)
 			}
 		})
 	}
+}
+
+// rolesServer serves the role reads of Tenant.UserRoles for user "u1": a direct assignment, an
+// eligibility, membership of a role-assignable group "g1" (which holds an assignment) and of an
+// ordinary group "g2", and the definitions of two roles (the third cannot be read). It records
+// the $filter of each request and answers 400 to a request without one, as Graph does for
+// transitive role reads.
+func rolesServer(t *testing.T, filters *[]string) *httptest.Server {
+	t.Helper()
+	var mu sync.Mutex
+	page := func(w http.ResponseWriter, items ...string) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"value":[%s]}`, strings.Join(items, ","))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := r.URL.Query().Get("$filter")
+		mu.Lock()
+		*filters = append(*filters, r.URL.Path+"?"+f)
+		mu.Unlock()
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/roleManagement/directory/roleAssignments"):
+			switch f {
+			case "principalId eq 'u1'":
+				page(w, `{"id":"a-direct","principalId":"u1","roleDefinitionId":"rd-reader","directoryScopeId":"/"}`)
+			case "principalId eq 'g1'":
+				page(w, `{"id":"a-group","principalId":"g1","roleDefinitionId":"rd-ga","directoryScopeId":"/"}`)
+			case "":
+				http.Error(w, `{"error":{"code":"BadRequest","message":"filter required"}}`, http.StatusBadRequest)
+			default:
+				page(w)
+			}
+		case strings.HasSuffix(r.URL.Path, "/roleManagement/directory/roleEligibilityScheduleInstances"):
+			if f == "principalId eq 'u1'" {
+				page(w, `{"id":"e-direct","principalId":"u1","roleDefinitionId":"rd-custom","directoryScopeId":"/","startDateTime":"2026-01-01T00:00:00Z","endDateTime":"2027-01-01T00:00:00Z"}`)
+				return
+			}
+			page(w)
+		case strings.HasSuffix(r.URL.Path, "/users/u1/memberOf/microsoft.graph.group"):
+			page(w, `{"id":"g1","isAssignableToRole":true}`, `{"id":"g2","isAssignableToRole":false}`)
+		case strings.HasSuffix(r.URL.Path, "/users/nobody/memberOf/microsoft.graph.group"):
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":{"code":"Request_ResourceNotFound","message":"no such user"}}`)
+		case strings.HasSuffix(r.URL.Path, "/beta/roleManagement/directory/roleDefinitions/rd-ga"):
+			io.WriteString(w, `{"id":"rd-ga","displayName":"Global Administrator","isBuiltIn":true,"isPrivileged":true}`)
+		case strings.HasSuffix(r.URL.Path, "/beta/roleManagement/directory/roleDefinitions/rd-reader"):
+			io.WriteString(w, `{"id":"rd-reader","displayName":"Directory Readers","isBuiltIn":true,"isPrivileged":false}`)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":{"code":"Request_ResourceNotFound","message":"not found"}}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestTenantUserRoles(t *testing.T) {
+	t.Parallel()
+	var filters []string
+	srv := rolesServer(t, &filters)
+	c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL(srv.URL+"/v1.0"), graphx.WithMaxRetries(0))
+	require.NoError(t, err)
+	tn := c.Tenant()
+	holds, err := tn.UserRoles(t.Context(), "u1")
+	require.NoError(t, err)
+	byID := map[string]conversion.RoleHold{}
+	for _, h := range holds {
+		byID[h.ID] = h
+	}
+	require.Len(t, byID, 3, "%+v", holds)
+	assert.Equal(t, conversion.RoleHold{Kind: conversion.HoldAssignment, ID: "a-direct", RoleDefinitionID: "rd-reader", RoleName: "Directory Readers",
+		Privilege: conversion.NotPrivileged}, byID["a-direct"])
+	assert.Equal(t, conversion.RoleHold{Kind: conversion.HoldAssignment, ID: "a-group", RoleDefinitionID: "rd-ga", RoleName: "Global Administrator",
+		Privilege: conversion.Privileged, Group: "g1"}, byID["a-group"])
+	e := byID["e-direct"]
+	assert.Equal(t, conversion.HoldEligibility, e.Kind)
+	assert.Equal(t, conversion.PrivilegeUnknown, e.Privilege, "a definition that cannot be read leaves the privilege unknown")
+	assert.Equal(t, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), e.End.UTC())
+	assert.Contains(t, filters, "/v1.0/roleManagement/directory/roleAssignments?principalId eq 'u1'")
+	assert.Contains(t, filters, "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?principalId eq 'u1'")
+	assert.Contains(t, filters, "/v1.0/roleManagement/directory/roleAssignments?principalId eq 'g1'")
+	assert.NotContains(t, filters, "/v1.0/roleManagement/directory/roleAssignments?principalId eq 'g2'", "only role-assignable groups")
+
+	n := len(filters)
+	_, err = tn.UserRoles(t.Context(), "u1")
+	require.NoError(t, err)
+	defs := 0
+	for _, f := range filters[n:] {
+		if strings.Contains(f, "roleDefinitions/rd-ga") || strings.Contains(f, "roleDefinitions/rd-reader") {
+			defs++
+		}
+	}
+	assert.Zero(t, defs, "role definitions are read once")
+
+	holds, err = tn.UserRoles(t.Context(), "nobody")
+	require.NoError(t, err, "a user that is gone has no memberships")
+	assert.Empty(t, holds)
+}
+
+func TestTenantUserRolesFailure(t *testing.T) {
+	t.Parallel()
+	tn, _ := newTenant(t, graphxtest.WithInterceptor(graphxtest.FailTimes(graphxtest.OpListRoleAssignments, 1, graphxtest.Fault{Status: http.StatusForbidden})))
+	_, err := tn.UserRoles(t.Context(), synced)
+	require.Error(t, err, "the re-check never passes on what it could not read")
+	assert.ErrorIs(t, err, conversion.ErrForbidden)
 }

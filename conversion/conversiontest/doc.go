@@ -2,7 +2,10 @@
 // demo: Directory (the on-premises AD) and Tenant (Entra), with state inspection (Get, All,
 // Writes), fault injection around every write (Interceptor, in the manner of controller-runtime's
 // interceptor.Funcs), a throttling error with Retry-After (ThrottleError), a fake SyncCycle
-// (Sync), and Population, a synced tenant of n users.
+// (Sync), and Population, a synced tenant of n users. Tenant.UserRoles answers from the tenant's
+// role assignments, eligibilities, role definitions and role-assignable group members
+// (conversion.HoldsOf); AssignRole, MakeEligible and SetObjectIdentifier change them between plan
+// and apply.
 //
 // The fakes enforce the preconditions every write carries (ErrConflict when the old value does
 // not hold, ErrNotFound for a missing object) and what Entra enforces that conversion relies on:

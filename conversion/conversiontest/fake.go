@@ -326,7 +326,48 @@ func (t *Tenant) Organization(context.Context) (matching.Tenant, error) {
 	o := t.org
 	o.Domains = slices.Clone(o.Domains)
 	o.Roles = slices.Clone(o.Roles)
+	o.Eligibilities = slices.Clone(o.Eligibilities)
+	o.RoleDefinitions = slices.Clone(o.RoleDefinitions)
+	o.GroupMembers = slices.Clone(o.GroupMembers)
 	return o, nil
+}
+
+// UserRoles implements conversion.TenantReader: the user's active assignments and eligibilities,
+// direct and through the role-assignable groups of the tenant's GroupMembers, with the privilege
+// marks of its RoleDefinitions (conversion.HoldsOf on the tenant as it is now). It sees everything
+// the tenant holds; unlike Graph it does not check that the user exists.
+func (t *Tenant) UserRoles(_ context.Context, id string) ([]conversion.RoleHold, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	org := t.org
+	return conversion.HoldsOf(&org, id), nil
+}
+
+// AssignRole adds an active role assignment, as an administrator would between plan and apply.
+func (t *Tenant) AssignRole(r matching.RoleAssignment) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.org.Roles = append(slices.Clone(t.org.Roles), r)
+}
+
+// MakeEligible adds a PIM eligibility.
+func (t *Tenant) MakeEligible(r matching.RoleAssignment) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.org.Eligibilities = append(slices.Clone(t.org.Eligibilities), r)
+}
+
+// SetObjectIdentifier sets a user's onPremisesObjectIdentifier ("" clears it), as an earlier
+// sync would have stamped it.
+func (t *Tenant) SetObjectIdentifier(id, v string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u, ok := t.users[id]
+	if !ok {
+		return notFound("user " + id)
+	}
+	u.OnPremisesObjectIdentifier = v
+	return nil
 }
 
 // User implements conversion.TenantReader.

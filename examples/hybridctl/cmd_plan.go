@@ -6,22 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/matching"
 )
 
-// hybridctl plan / apply / undo (docs/cli.md): thin commands over conversion's
-// planners and Applier.
+// hybridctl plan / apply / undo (docs/cli.md): thin commands over conversion's planners and
+// Applier. Everything they check and decide is in the library; here are flags, wiring and printing.
 
 func init() {
 	register(&command{
@@ -33,6 +30,9 @@ func init() {
 			"--method: for --to cloud-only soa (default), ou-move (needs --target-ou), tenant-wide (needs --confirm-tenant);\n" +
 			"          for --to synced hard-match (default; --create-ou creates missing AD users), re-anchor, soft-match.\n" +
 			"--users FILE: one user per line, by UPN or object id ('-' reads stdin); blank lines and # comments are ignored.\n" +
+			"--allow-privileged: plan users who hold Entra roles; it never lifts what Entra itself blocks (a hard match onto a\n" +
+			"          user assigned or eligible for a privileged role, or carrying onPremisesObjectIdentifier).\n" +
+			"-o FILE|DIR: a new file, an existing plan (replaced whole), or a directory (DIR/plan.json); nothing else is overwritten.\n" +
 			"Exit status 0 when no user is refused, 1 otherwise.",
 		run: runPlan,
 	})
@@ -44,6 +44,10 @@ func init() {
 			"--dry-run prints exactly the writes apply would make, and writes nothing (not even the journal).\n" +
 			"--resolve settles a dirty journal (a write started with no recorded outcome) by re-reading its targets.\n" +
 			"--wait bounds how long one run waits for a sync cycle (default 2h); a later run continues the wait.\n" +
+			"--journal FILE: created new, or a journal of this same plan; any other file is refused and left untouched.\n" +
+			"--allow-privileged: change users who hold Entra roles now (roles and eligibilities are re-read before each\n" +
+			"          user's first write); it never lifts what Entra itself blocks.\n" +
+			"Ctrl-C lets the writes in flight finish, records them, and prints the result and how to resume.\n" +
 			"Exit status 0 when every change is applied, 1 otherwise.",
 		run: runApply,
 	})
@@ -51,25 +55,11 @@ func init() {
 		name:    "undo",
 		summary: "reverse, newest first, what a journal records as applied",
 		usage: "undo --journal FILE [--onprem ldap://HOST] [--graph-endpoint URL] [--dry-run] [--resolve] [--allow-privileged] [--json]\n\n" +
-			"--allow-privileged: undo changes of users who hold an Entra directory role now (refused otherwise, as in apply).\n" +
+			"--allow-privileged: undo changes of users who hold an Entra role now (refused otherwise, as in apply); handing a\n" +
+			"          user back to AD is a hard match, which Entra refuses for privileged or eligible users whatever the flag.\n" +
 			"Exit status 0 when every change was reversed, 1 otherwise (restore-user and create-user cannot be undone).",
 		run: runUndo,
 	})
-}
-
-// planMethods lists the --method words of each --to direction; the first is the default.
-var planMethods = map[string][]string{
-	"cloud-only": {conversion.MethodSOA, conversion.MethodOUMove, conversion.MethodTenant},
-	"synced":     {conversion.MethodHardMatch, conversion.MethodReAnchor, conversion.MethodSoftMatch},
-}
-
-var planners = map[string]func(*conversion.Input, *conversion.Options) *conversion.Plan{
-	conversion.MethodSOA:       conversion.PlanSOA,
-	conversion.MethodOUMove:    conversion.PlanOUMove,
-	conversion.MethodTenant:    conversion.PlanTenantWide,
-	conversion.MethodHardMatch: conversion.PlanHardMatch,
-	conversion.MethodReAnchor:  conversion.PlanReAnchor,
-	conversion.MethodSoftMatch: conversion.PlanSoftMatch,
 }
 
 // predict is the matching engine, as planners take it.
@@ -98,17 +88,18 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	if len(rest) > 0 {
 		return usageError(e, name, "unexpected argument "+strconv.Quote(rest[0]))
 	}
-	methods, ok := planMethods[*to]
-	if !ok {
-		return usageError(e, name, "--to "+strconv.Quote(*to)+": want cloud-only or synced")
+	methods := conversion.Methods(*to)
+	if methods == nil {
+		return usageError(e, name, "--to "+strconv.Quote(*to)+": want "+conversion.ToCloudOnly+" or "+conversion.ToSynced)
 	}
 	if *method == "" {
 		*method = methods[0]
 	}
-	if !slices.Contains(methods, *method) {
+	planner, err := conversion.Planner(*to, *method)
+	if err != nil {
 		return usageError(e, name, fmt.Sprintf("--method %q with --to %s: want one of %s", *method, *to, strings.Join(methods, ", ")))
 	}
-	needsAD := *method != conversion.MethodSOA && *method != conversion.MethodTenant
+	needsAD := conversion.NeedsDirectory(*method)
 	switch {
 	case src.cloud == "":
 		return usageError(e, name, "--cloud is required (a snapshot file or graph)")
@@ -156,10 +147,10 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Users: users, AllowRoles: *allowPriv,
 		ClearImmutableID: *clearID, CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
 	}
-	p := planners[*method](in, opts)
+	p := planner(in, opts)
 
 	if *out != "" {
-		if err := writePlanFile(*out, p); err != nil {
+		if *out, err = conversion.WritePlanFile(*out, p); err != nil {
 			return failure(e, name, err)
 		}
 	}
@@ -205,27 +196,6 @@ func displayName(path string) string {
 	return path
 }
 
-// writePlanFile writes the plan next to its final name and renames it into place, so that an
-// interrupted write never leaves half a plan.
-func writePlanFile(path string, p *conversion.Plan) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := p.WriteJSON(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
 func refusedWho(r conversion.Refusal) string {
 	switch {
 	case r.UPN != "" && r.Subject != "" && r.UPN != r.Subject:
@@ -238,13 +208,17 @@ func refusedWho(r conversion.Refusal) string {
 	return "the whole plan"
 }
 
+// fixText is the refusal's fix, with the flag that does what the library's fix says where
+// there is one (the library names no flag).
 func fixText(r conversion.Refusal) string {
 	fix := r.Fix
-	if r.Code == conversion.RefuseConfirm {
+	switch r.Code {
+	case conversion.RefuseConfirm:
 		fix = "pass --confirm-tenant with the tenant id, after reading the reason"
-	}
-	if r.Code == conversion.RefuseRoleHolder {
-		fix = "review the role assignments, then plan again with --allow-privileged"
+	case conversion.RefuseRoleHolder:
+		fix = "review the roles, then plan again with --allow-privileged if the conversion is intended"
+	case conversion.RefuseNotFound:
+		fix = "check the --users list against the tenant"
 	}
 	if fix == "" {
 		return ""
@@ -330,7 +304,7 @@ func connectPorts(ctx context.Context, e *env, endpoint, onprem string, needsDir
 	openTen func(context.Context, *env, string) (conversion.Tenant, error),
 	openDir func(context.Context, *env, string) (conversion.Directory, io.Closer, error),
 ) (p *convPorts, usage bool, err error) {
-	p = &convPorts{dir: noDirectory{}}
+	p = &convPorts{}
 	if needsDir {
 		switch {
 		case onprem == "":
@@ -359,50 +333,11 @@ func connectPorts(ctx context.Context, e *env, endpoint, onprem string, needsDir
 	return p, false, nil
 }
 
-func touchesDirectory(changes iter.Seq[conversion.Change]) bool {
-	for c := range changes {
-		if c.Target.Side == conversion.SideOnPrem {
-			return true
-		}
-	}
-	return false
-}
-
-// errNoDirectory is what noDirectory answers.
-var errNoDirectory = errors.New("no directory: the plan was expected not to touch Active Directory (give --onprem)")
-
-// noDirectory stands in for the directory when the plan or journal has no on-premises change.
-type noDirectory struct{}
-
-func (noDirectory) User(context.Context, anchor.ObjectGUID) (matching.OnPrem, error) {
-	return matching.OnPrem{}, errNoDirectory
-}
-func (noDirectory) UserByDN(context.Context, string) (matching.OnPrem, error) {
-	return matching.OnPrem{}, errNoDirectory
-}
-func (noDirectory) SetConsistencyGUID(context.Context, anchor.ObjectGUID, anchor.ObjectGUID, anchor.ObjectGUID) error {
-	return errNoDirectory
-}
-func (noDirectory) ReplaceProxyAddresses(context.Context, anchor.ObjectGUID, []string, []string) error {
-	return errNoDirectory
-}
-func (noDirectory) SetMail(context.Context, anchor.ObjectGUID, string, string) error {
-	return errNoDirectory
-}
-func (noDirectory) SetUPN(context.Context, anchor.ObjectGUID, string, string) error {
-	return errNoDirectory
-}
-func (noDirectory) Move(context.Context, anchor.ObjectGUID, string, string) error {
-	return errNoDirectory
-}
-func (noDirectory) CreateUser(context.Context, conversion.NewUser) (anchor.ObjectGUID, error) {
-	return anchor.ObjectGUID{}, errNoDirectory
-}
-
 // runFlags are the flags apply and undo share.
 type runFlags struct {
 	journal, onprem, endpoint string
 	dryRun, resolve, asJSON   bool
+	plan                      string // apply's plan file ("" for undo)
 }
 
 func (f *runFlags) register(fs interface {
@@ -415,37 +350,6 @@ func (f *runFlags) register(fs interface {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "")
 	fs.BoolVar(&f.resolve, "resolve", false, "")
 	fs.BoolVar(&f.asJSON, "json", false, "")
-}
-
-// openRunJournal opens the journal of a run. A dry run must not touch the file: it gets a copy
-// in memory of what the file holds (nothing when it does not exist yet).
-func openRunJournal(path string, dryRun bool) (conversion.Journal, func(), error) {
-	if !dryRun {
-		j, err := conversion.OpenJournal(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		return j, func() { j.Close() }, nil
-	}
-	mj := &conversion.MemJournal{}
-	if path == "" {
-		return mj, func() {}, nil
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return mj, func() {}, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	entries, err := conversion.ReadJournal(path, data)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, en := range entries {
-		mj.Append(en)
-	}
-	return mj, func() {}, nil
 }
 
 // applyProgress returns the Applier's progress hook: every change's outcome and every wait on stderr
@@ -499,26 +403,34 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	if f.resolve {
 		return resolveJournal(ctx, e, name, &f)
 	}
-	p, err := readPlanFile(rest[0])
+	// The plan is read and validated, and the journal recognised as this plan's, before any
+	// network call and before a byte is written.
+	f.plan = rest[0]
+	p, err := readPlanFile(f.plan)
 	if err != nil {
 		return failure(e, name, err)
 	}
-	pt, code := f.connect(ctx, e, name, touchesDirectory(slices.Values(p.Changes)))
+	var j conversion.Journal
+	if f.dryRun {
+		j, err = conversion.DryRunJournal(f.journal)
+	} else {
+		var fj *conversion.FileJournal
+		fj, err = conversion.OpenPlanJournal(f.journal, p)
+		if fj != nil {
+			defer fj.Close()
+			j = fj
+		}
+	}
+	if err != nil {
+		explainRunError(e, name, &f, nil, err)
+		return 1
+	}
+	pt, code := f.connect(ctx, e, name, p.TouchesDirectory())
 	if pt == nil {
 		return code
 	}
 	defer pt.Close()
-	if !*allowPriv {
-		if err := checkPrivileged(ctx, pt.ten, p); err != nil {
-			return failure(e, name, err)
-		}
-	}
-	j, closeJ, err := openRunJournal(f.journal, f.dryRun)
-	if err != nil {
-		return failure(e, name, err)
-	}
-	defer closeJ()
-	a := &conversion.Applier{Directory: pt.dir, Tenant: pt.ten, Journal: j, DryRun: f.dryRun,
+	a := &conversion.Applier{Directory: pt.dir, Tenant: pt.ten, Journal: j, DryRun: f.dryRun, AllowRoles: *allowPriv,
 		WaitTimeout: *wait, Progress: applyProgress(e, name, f.asJSON)}
 	res, err := a.Apply(ctx, p)
 	return finishRun(e, name, &f, res, err)
@@ -537,70 +449,31 @@ func readPlanFile(path string) (*conversion.Plan, error) {
 	return p, nil
 }
 
-// checkPrivileged refuses a plan that changes a cloud user holding an Entra role now (roles may
-// have been assigned since the plan was made), unless --allow-privileged.
-func checkPrivileged(ctx context.Context, ten conversion.Tenant, p *conversion.Plan) error {
-	org, err := ten.Organization(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the tenant: %w", err)
-	}
-	if !strings.EqualFold(org.ID, p.TenantID) {
-		return nil // Apply refuses the plan with the reason
-	}
-	return roleHolders(org, "plan", slices.Values(p.Changes))
-}
-
-// roleHolders refuses changes that concern a cloud user holding an Entra role in org: a change
-// of the cloud user itself, or a change whose subject it is (the planners name a conversion by
-// the cloud user's id: a re-anchor or soft-match plan changes only the AD side of a user that
-// sync will then join to the cloud user).
-func roleHolders(org matching.Tenant, what string, changes iter.Seq[conversion.Change]) error {
-	holders := map[string]bool{}
-	for _, r := range org.Roles {
-		holders[r.PrincipalID] = true
-	}
-	var names []string
-	seen := map[string]bool{}
-	for c := range changes {
-		switch {
-		case c.Target.Side == conversion.SideCloud && holders[c.Target.ID] && !seen[c.Target.ID]:
-			seen[c.Target.ID] = true
-			names = append(names, c.Target.String())
-		case c.Subject != "" && holders[c.Subject] && !seen[c.Subject]:
-			seen[c.Subject] = true
-			names = append(names, "cloud "+c.Subject+" (subject of "+c.ID+" on "+c.Target.String()+")")
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	return fmt.Errorf("the %s changes user(s) holding an Entra directory role: %s; review the role assignments, then run again with --allow-privileged", what, strings.Join(names, "; "))
-}
-
-// finishRun prints the result of an apply or undo and returns the exit status.
+// finishRun prints the result of an apply or undo and returns the exit status. The result is
+// printed (as JSON with --json) even when the run stopped early: an interrupted run still
+// reports what it applied, and how to resume.
 func finishRun(e *env, cmd string, f *runFlags, res *conversion.Result, err error) int {
-	if err != nil {
-		explainRunError(e, cmd, f, err)
-		if res != nil && !f.asJSON {
+	if res != nil {
+		if f.asJSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			if jerr := enc.Encode(res); jerr != nil {
+				return failure(e, cmd, jerr)
+			}
+		} else {
 			writeResult(e.stdout, res)
 		}
-		return 1
 	}
-	if f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return failure(e, cmd, err)
-		}
-	} else {
-		writeResult(e.stdout, res)
+	if err != nil {
+		explainRunError(e, cmd, f, res, err)
+		return 1
 	}
 	if res.OK() {
 		return 0
 	}
 	var bad []conversion.ChangeResult
 	for _, c := range res.Changes {
-		if !okStatus(c.Status) {
+		if !c.Status.OK() {
 			bad = append(bad, c)
 		}
 	}
@@ -611,12 +484,12 @@ func finishRun(e *env, cmd string, f *runFlags, res *conversion.Result, err erro
 	return 1
 }
 
-func okStatus(s conversion.Status) bool {
-	switch s {
-	case conversion.StatusApplied, conversion.StatusAlready, conversion.StatusDone, conversion.StatusPlanned, conversion.StatusNotApplied:
-		return true
+// rerun is the command line that runs cmd again on the same journal.
+func (f *runFlags) rerun(cmd string) string {
+	if cmd == "apply" {
+		return "hybridctl apply " + f.plan + " --journal " + f.journal
 	}
-	return false
+	return "hybridctl " + cmd + " --journal " + f.journal
 }
 
 // statusHelp says why a change did not succeed and what to do about it.
@@ -634,14 +507,30 @@ func statusHelp(cmd string, f *runFlags, c conversion.ChangeResult) string {
 		return why + "; run " + cmd + " again later with the same journal to continue"
 	case conversion.StatusUnknown:
 		return why + "; run hybridctl " + cmd + " --resolve --journal " + f.journal
+	case conversion.StatusNotApplied:
+		return why + "; to make it, run: " + f.rerun(cmd)
+	}
+	switch {
+	case errors.Is(c.Err, conversion.ErrHardMatchBlocked):
+		return "refused: " + why + " (Entra itself blocks this; no flag lifts it)"
+	case errors.Is(c.Err, conversion.ErrRoleHolder):
+		return "refused: " + why + "; if this is intended, run again with --allow-privileged"
 	}
 	return string(c.Status) + ": " + why
 }
 
 // explainRunError prints why a run could not start or had to stop, and what to do.
-func explainRunError(e *env, cmd string, f *runFlags, err error) {
+func explainRunError(e *env, cmd string, f *runFlags, res *conversion.Result, err error) {
 	var dirty *conversion.DirtyError
 	switch {
+	case errors.Is(err, context.Canceled) && res != nil:
+		fmt.Fprintf(e.stderr, "hybridctl %s: interrupted: %d change(s) applied before the interruption (%s).\n", cmd,
+			res.Count(conversion.StatusApplied)+res.Count(conversion.StatusAlready), res.Summary())
+		if res.Count(conversion.StatusUnknown) > 0 {
+			fmt.Fprintf(e.stderr, "A write in flight could not be verified: run hybridctl %s --resolve --journal %s, then run the same command again.\n", cmd, f.journal)
+		} else if !f.dryRun {
+			fmt.Fprintf(e.stderr, "The journal %s records every outcome. To resume, run:\n  %s\n", f.journal, f.rerun(cmd))
+		}
 	case errors.As(err, &dirty):
 		fmt.Fprintf(e.stderr, "hybridctl %s: the journal %s is dirty: change(s) %s were started and have no recorded outcome,\n"+
 			"so the write may or may not have happened (a crash, a lost connection or a lost response).\n"+
@@ -699,7 +588,7 @@ func resolveJournal(ctx context.Context, e *env, cmd string, f *runFlags) int {
 	if err != nil {
 		return failure(e, cmd, err)
 	}
-	pt, code := f.connect(ctx, e, cmd, touchesDirectory(entryChanges(entries)))
+	pt, code := f.connect(ctx, e, cmd, conversion.TouchesDirectory(conversion.JournalChanges(entries)))
 	if pt == nil {
 		return code
 	}
@@ -728,16 +617,6 @@ func resolveJournal(ctx context.Context, e *env, cmd string, f *runFlags) int {
 	return 0
 }
 
-func entryChanges(entries []conversion.Entry) iter.Seq[conversion.Change] {
-	return func(yield func(conversion.Change) bool) {
-		for _, en := range entries {
-			if en.Change != nil && !yield(*en.Change) {
-				return
-			}
-		}
-	}
-}
-
 func runUndo(ctx context.Context, e *env, args []string) int {
 	const name = "undo"
 	fs := newFlagSet(name)
@@ -762,32 +641,33 @@ func runUndo(ctx context.Context, e *env, args []string) int {
 	if f.resolve {
 		return resolveJournal(ctx, e, name, &f)
 	}
-	j, closeJ, err := openRunJournal(f.journal, f.dryRun)
+	var j conversion.Journal
+	if f.dryRun {
+		j, err = conversion.DryRunJournal(f.journal)
+	} else {
+		var fj *conversion.FileJournal
+		fj, err = conversion.OpenJournal(f.journal)
+		if fj != nil {
+			defer fj.Close()
+			j = fj
+		}
+	}
 	if err != nil {
 		return failure(e, name, err)
 	}
-	defer closeJ()
 	entries, err := j.Entries()
 	if err != nil {
 		return failure(e, name, err)
 	}
-	pt, code := f.connect(ctx, e, name, touchesDirectory(entryChanges(entries)))
+	pt, code := f.connect(ctx, e, name, conversion.TouchesDirectory(conversion.JournalChanges(entries)))
 	if pt == nil {
 		return code
 	}
 	defer pt.Close()
-	if !*allowPriv {
-		// Undo hands users back to AD (set-cloud-managed false, an ImmutableID stamped again):
-		// the same check as apply, against the roles held now.
-		org, err := pt.ten.Organization(ctx)
-		if err != nil {
-			return failure(e, name, fmt.Errorf("reading the tenant: %w", err))
-		}
-		if err := roleHolders(org, "undo", entryChanges(entries)); err != nil {
-			return failure(e, name, err)
-		}
-	}
-	a := &conversion.Applier{Directory: pt.dir, Tenant: pt.ten, Journal: j, DryRun: f.dryRun, Progress: applyProgress(e, name, f.asJSON)}
+	// Undo hands users back to AD (set-cloud-managed false, an ImmutableID stamped again): the
+	// library re-checks the roles held now, as apply does.
+	a := &conversion.Applier{Directory: pt.dir, Tenant: pt.ten, Journal: j, DryRun: f.dryRun, AllowRoles: *allowPriv,
+		Progress: applyProgress(e, name, f.asJSON)}
 	res, err := a.Undo(ctx)
 	return finishRun(e, name, &f, res, err)
 }

@@ -214,14 +214,37 @@ func TestPlanOutput(t *testing.T) {
 	})
 	t.Run("role holders need --allow-privileged", func(t *testing.T) {
 		t.Parallel()
-		args := []string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--cloud", demoTenantFile, "--scope", demoScope, "--users", "-", "--json"}
-		_, errOut, code := run(t, "jon.reyes@contoso.example\n", args...)
+		// A tenant where the synced rob.stone holds a role: source-of-authority transfer is
+		// this tool's own guard rail, which the flag lifts.
+		var snap map[string]any
+		data, err := os.ReadFile(demoTenantFile)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &snap))
+		snap["roleAssignments"] = append(snap["roleAssignments"].([]any), map[string]any{
+			"id": "ra-rob", "principalId": robID, "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "directoryScopeId": "/"})
+		data, err = json.Marshal(snap)
+		require.NoError(t, err)
+		tenant := filepath.Join(t.TempDir(), "tenant.json")
+		require.NoError(t, os.WriteFile(tenant, data, 0o600))
+		args := []string{"plan", "--to", "cloud-only", "--cloud", tenant, "--users", "-", "--json"}
+		_, errOut, code := run(t, "rob.stone@contoso.example\n", args...)
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errOut, "role-holder")
+		assert.Contains(t, errOut, `assignment "ra-rob"`)
 		assert.Contains(t, errOut, "--allow-privileged")
-		out, errOut, _ := run(t, "jon.reyes@contoso.example\n", append(args, "--allow-privileged")...)
-		assert.NotContains(t, errOut, "role-holder")
+		out, errOut, code := run(t, "rob.stone@contoso.example\n", append(args, "--allow-privileged")...)
+		assert.Equal(t, 0, code, errOut)
 		assert.True(t, json.Valid([]byte(out)))
+	})
+	t.Run("no flag lifts what Entra blocks", func(t *testing.T) {
+		t.Parallel()
+		// jon.reyes holds a role whose privilege the demo tenant does not say: counted as
+		// privileged, and since July 2026 Entra refuses to hard-match it.
+		args := []string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--cloud", demoTenantFile, "--scope", demoScope, "--users", "-", "--json", "--allow-privileged"}
+		_, errOut, code := run(t, "jon.reyes@contoso.example\n", args...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "InvalidHardMatch")
+		assert.Contains(t, errOut, `remove assignment "ra-jon-exchange"`)
 	})
 	t.Run("tenant-wide needs the tenant id", func(t *testing.T) {
 		t.Parallel()
@@ -329,46 +352,65 @@ func TestApplyUndo(t *testing.T) {
 		assert.Contains(t, errOut, "plan is for another tenant")
 		assert.Empty(t, fk.ten.Writes())
 	})
-	t.Run("privileged user needs the flag at apply", func(t *testing.T) {
+	readerRole := func(id string) func(org *matching.Tenant) {
+		return func(org *matching.Tenant) {
+			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: id, RoleDefinitionID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DirectoryScopeID: "/"})
+			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DisplayName: "Directory Readers", IsBuiltIn: true})
+		}
+	}
+	globalAdmin := func(id string) func(org *matching.Tenant) {
+		return func(org *matching.Tenant) {
+			org.Eligibilities = append(org.Eligibilities, matching.RoleAssignment{ID: "e1", PrincipalID: id, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
+			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "62e90394-69f5-4237-9190-012177145e10", DisplayName: "Global Administrator", IsBuiltIn: true, IsPrivileged: true})
+		}
+	}
+	t.Run("role holder needs the flag at apply", func(t *testing.T) {
 		t.Parallel()
-		fk, flags := newFakes(t, func(org *matching.Tenant) {
-			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: robID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
-		})
+		fk, flags := newFakes(t, readerRole(robID))
 		journal := filepath.Join(t.TempDir(), "j")
 		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
 		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "holding an Entra directory role: cloud rob.stone@contoso.example")
-		assert.Empty(t, fk.ten.Writes())
+		assert.Contains(t, errOut, "cloud user "+robID+` holds Entra roles (assignment "r1" of role Directory Readers`)
+		assert.Contains(t, errOut, "run again with --allow-privileged")
+		u, _ := fk.ten.Get(robID)
+		assert.False(t, u.CloudManaged, "the role holder was not converted")
+		u, _ = fk.ten.Get(oliviaID)
+		assert.True(t, u.CloudManaged, "the other user was")
 		_, errOut, code = run(t, "", append([]string{"apply", soa, "--journal", journal, "--allow-privileged"}, flags...)...)
 		assert.Equal(t, 0, code, errOut)
+		u, _ = fk.ten.Get(robID)
+		assert.True(t, u.CloudManaged)
 	})
-	t.Run("privileged subject of an AD-only plan needs the flag at apply", func(t *testing.T) {
+	t.Run("eligible subject of an AD-only plan is refused whatever the flag", func(t *testing.T) {
 		t.Parallel()
-		// A re-anchor plan writes only AD, but sync then joins the AD user to grace's cloud user.
-		fk, flags := newFakes(t, func(org *matching.Tenant) {
-			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: graceID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
-		})
+		// A re-anchor plan writes only AD, but sync then hard-matches the AD user to grace's cloud
+		// user, and Entra refuses that for a user eligible for a privileged role.
+		fk, flags := newFakes(t, globalAdmin(graceID))
 		journal := filepath.Join(t.TempDir(), "j")
-		_, errOut, code := run(t, "", append([]string{"apply", reanchor, "--journal", journal}, flags...)...)
-		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "holding an Entra directory role: cloud "+graceID+" (subject of c0001 on onprem grace.kim@contoso.example")
+		for _, extra := range [][]string{nil, {"--allow-privileged"}} {
+			_, errOut, code := run(t, "", append(append([]string{"apply", reanchor, "--journal", journal}, flags...), extra...)...)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, errOut, `remove the PIM eligibility "e1" of role Global Administrator`)
+			assert.Contains(t, errOut, "Entra itself blocks this; no flag lifts it")
+		}
 		assert.Empty(t, fk.dir.Writes())
-		_, errOut, code = run(t, "", append([]string{"apply", reanchor, "--journal", journal, "--allow-privileged"}, flags...)...)
-		assert.Equal(t, 0, code, errOut)
 	})
-	t.Run("privileged user needs the flag at undo", func(t *testing.T) {
+	t.Run("role holder needs the flag at undo", func(t *testing.T) {
 		t.Parallel()
 		fk, flags := newFakes(t, func(org *matching.Tenant) {
-			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: robID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
+			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DisplayName: "Directory Readers", IsBuiltIn: true})
 		})
 		journal := filepath.Join(t.TempDir(), "j")
-		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal, "--allow-privileged"}, flags...)...)
+		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
 		require.Equal(t, 0, code, errOut)
 		n := len(fk.ten.Writes())
+		// A role assigned after the plan was applied: undo re-checks the roles held now.
+		fk.ten.AssignRole(matching.RoleAssignment{ID: "r-new", PrincipalID: robID, RoleDefinitionID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"})
 		_, errOut, code = run(t, "", append([]string{"undo", "--journal", journal}, flags...)...)
 		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "the undo changes user(s) holding an Entra directory role: cloud rob.stone@contoso.example")
-		assert.Len(t, fk.ten.Writes(), n, "undo wrote nothing")
+		assert.Contains(t, errOut, `assignment "r-new"`)
+		assert.Contains(t, errOut, "--allow-privileged")
+		assert.Len(t, fk.ten.Writes(), n+1, "undo reversed only the other user")
 		_, errOut, code = run(t, "", append([]string{"undo", "--journal", journal, "--allow-privileged"}, flags...)...)
 		assert.Equal(t, 0, code, errOut)
 		u, _ := fk.ten.Get(robID)
@@ -451,6 +493,87 @@ func TestApplyUndo(t *testing.T) {
 	})
 }
 
+// TestApplyFilesAndInterrupts: what issue-style mistakes do to the files, and what a Ctrl-C
+// leaves behind.
+func TestApplyFilesAndInterrupts(t *testing.T) {
+	installFakeHooks()
+	t.Parallel()
+	soa := makePlan(t, "olivia.grant@contoso.example\nrob.stone@contoso.example\n", "--to", "cloud-only")
+	t.Run("a journal that is a note or the plan is refused and kept", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		note := filepath.Join(t.TempDir(), "notes.txt")
+		require.NoError(t, os.WriteFile(note, []byte("call Ann about the wave"), 0o600))
+		planBytes, err := os.ReadFile(soa)
+		require.NoError(t, err)
+		for path, want := range map[string][]byte{note: []byte("call Ann about the wave"), soa: planBytes} {
+			_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", path}, flags...)...)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, errOut, path)
+			assert.Contains(t, errOut, "not a journal file")
+			got, _ := os.ReadFile(path)
+			assert.Equal(t, want, got, "nothing written")
+		}
+		assert.Empty(t, fk.ten.Writes())
+	})
+	t.Run("reserved change ids are refused before any network call", func(t *testing.T) {
+		t.Parallel()
+		_, flags := newFakes(t, nil)
+		data, err := os.ReadFile(soa)
+		require.NoError(t, err)
+		bad := filepath.Join(t.TempDir(), "edited.json")
+		require.NoError(t, os.WriteFile(bad, []byte(strings.Replace(string(data), `"id": "c0002"`, `"id": "undo-c0001"`, 1)), 0o600))
+		flags[1] = "fake:no-such-tenant" // any connection attempt would fail differently
+		_, errOut, code := run(t, "", append([]string{"apply", bad, "--journal", filepath.Join(t.TempDir(), "j")}, flags...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "edited.json: invalid plan")
+		assert.Contains(t, errOut, "reserved form undo-")
+		assert.NotContains(t, errOut, "no fake tenant")
+	})
+	t.Run("ctrl-c: outcomes recorded, result printed, resume", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		journal := filepath.Join(t.TempDir(), "j")
+		ctx, cancel := context.WithCancel(t.Context())
+		fk.ten.SetInterceptor(conversiontest.Interceptor{Before: func(context.Context, string, string) error { cancel(); return nil }})
+		var out, errb strings.Builder
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+		code := runMain(ctx, e, append([]string{"apply", soa, "--journal", journal, "--json"}, flags...))
+		assert.Equal(t, 1, code)
+		var res conversion.Result
+		require.NoError(t, json.Unmarshal([]byte(out.String()), &res), "--json prints the result: %s", out.String())
+		assert.GreaterOrEqual(t, res.Count(conversion.StatusApplied), 1, "the write in flight finished")
+		assert.Contains(t, errb.String(), "interrupted")
+		assert.Contains(t, errb.String(), "To resume, run:\n  hybridctl apply "+soa+" --journal "+journal)
+		fk.ten.SetInterceptor(conversiontest.Interceptor{})
+		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
+		assert.Equal(t, 0, code, "the journal is clean: %s", errOut)
+		for _, id := range []string{oliviaID, robID} {
+			u, _ := fk.ten.Get(id)
+			assert.True(t, u.CloudManaged)
+		}
+	})
+}
+
+// TestPlanOutputFile: -o into a directory writes plan.json there; -o never replaces a file that
+// is not a plan.
+func TestPlanOutputFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	args := []string{"plan", "--to", "cloud-only", "--cloud", demoTenantFile, "--users", "-"}
+	_, errOut, code := run(t, "olivia.grant@contoso.example\n", append(args, "-o", dir)...)
+	require.Equal(t, 0, code, errOut)
+	assert.FileExists(t, filepath.Join(dir, "plan.json"))
+	assert.Contains(t, errOut, "wrote "+filepath.Join(dir, "plan.json"))
+	journal := filepath.Join(dir, "wave.journal")
+	require.NoError(t, os.WriteFile(journal, []byte(`{"seq":1}`+"\n"), 0o600))
+	_, errOut, code = run(t, "olivia.grant@contoso.example\n", append(args, "-o", journal)...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, journal+": not a plan file")
+	got, _ := os.ReadFile(journal)
+	assert.Equal(t, `{"seq":1}`+"\n", string(got))
+}
+
 func findOnPrem(t *testing.T, d *conversiontest.Directory, dn string) matching.OnPrem {
 	t.Helper()
 	u, err := d.UserByDN(t.Context(), dn)
@@ -485,7 +608,6 @@ func TestConnectPortsWithoutAdapters(t *testing.T) {
 		t.Parallel()
 		p, _, err := connectPorts(t.Context(), &env{}, "", "", false, ten, nil)
 		require.NoError(t, err)
-		_, err = p.dir.User(t.Context(), anchor.ObjectGUID{})
-		assert.ErrorIs(t, err, errNoDirectory)
+		assert.Nil(t, p.dir, "the Applier stands in conversion.NoDirectory")
 	})
 }

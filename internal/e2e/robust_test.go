@@ -142,7 +142,8 @@ func TestCrashResume(t *testing.T) {
 			t.Parallel()
 			tenant, onprem, cloud := conversiontest.Population(n, time.Now())
 			srv := graphxtest.NewServer(t, graphxtest.WithSeed(snapshot.FromRecords(tenant, cloud)))
-			client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL(srv.URL), graphx.WithWriteBudget(0, 0))
+			client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL(srv.URL), graphx.WithWriteBudget(0, 0),
+				graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{http.DefaultTransport}}))
 			require.NoError(t, err)
 			s, err := client.Snapshot(t.Context())
 			require.NoError(t, err)
@@ -179,7 +180,8 @@ func TestCrashResume(t *testing.T) {
 
 func crashChild(t *testing.T) {
 	k, _ := strconv.Atoi(os.Getenv("E2E_KILL_AFTER"))
-	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL(os.Getenv("E2E_URL")), graphx.WithWriteBudget(0, 0))
+	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL(os.Getenv("E2E_URL")), graphx.WithWriteBudget(0, 0),
+		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{http.DefaultTransport}}))
 	require.NoError(t, err)
 	f, err := os.Open(os.Getenv("E2E_PLAN"))
 	require.NoError(t, err)
@@ -192,4 +194,34 @@ func crashChild(t *testing.T) {
 	a := &conversion.Applier{Directory: conversiontest.NewDirectory(), Tenant: client.Tenant(), Journal: kj, Concurrency: 1}
 	_, err = a.Apply(t.Context(), plan)
 	t.Fatalf("child was not killed: %v", err)
+}
+
+// TestRoleRecheckThroughGraph: a role assigned after the plan was made is seen at apply time
+// through graphx (GET roleAssignments filtered on the user) and the user is refused; the others
+// are converted, and allowing role holders converts the last one.
+func TestRoleRecheckThroughGraph(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, setup{users: 3, edit: func(ten *matching.Tenant) {
+		ten.Roles = []matching.RoleAssignment{{ID: "ra-1", PrincipalID: popID(1), RoleDefinitionID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DirectoryScopeID: "/"}}
+	}})
+	in := w.input(t)
+	in.Tenant.Roles = nil // the plan was made before the role was assigned
+	plan := conversion.PlanSOA(in, opts())
+	require.Len(t, plan.Changes, 3)
+	j := &conversion.MemJournal{}
+	res, err := w.applier(j).Apply(t.Context(), plan)
+	require.NoError(t, err)
+	require.ErrorIs(t, res.Err(), conversion.ErrRoleHolder)
+	var re *conversion.RoleError
+	require.ErrorAs(t, res.Err(), &re)
+	assert.Equal(t, popID(1), re.UserID)
+	assert.Equal(t, 2, res.Count(conversion.StatusApplied))
+	assert.Zero(t, graphWrites(w.fake)[graphxtest.OpUpdateSyncBehavior+" "+popID(1)])
+
+	a := w.applier(j)
+	a.AllowRoles = true
+	res, err = a.Apply(t.Context(), plan)
+	require.NoError(t, err)
+	require.True(t, res.OK(), res.Err())
+	requireOnce(t, w.fake, 3)
 }
