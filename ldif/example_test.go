@@ -69,5 +69,5 @@ func ExampleReader_errors() {
 	_, err := ldif.NewReader(strings.NewReader(bad), "people.ldif").Next()
 	fmt.Println(err)
 	// Output:
-	// people.ldif:3: photo: URL values ("photo:<") are not supported; export the value inline
+	// people.ldif:3: photo: URL values ("photo:<") are not supported; export the value inline (ldapsearch -t writes values to files: run it without -t)
 }
