@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
+	"iter"
+	"os"
 	"strconv"
 	"sync"
 
+	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
 	"github.com/hybridid/hybridid/snapshot"
 )
@@ -15,6 +20,9 @@ import (
 type sourceFlags struct {
 	onprem, cloud, base, endpoint, sourceAnchor string
 	scopes                                      stringList
+	// acceptPartial reads an LDIF export that is not whole (cut short, or stopped by the
+	// server) with a warning instead of failing.
+	acceptPartial bool
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -24,12 +32,16 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.sourceAnchor, "source-anchor", "mS-DS-ConsistencyGuid", "objectGUID or mS-DS-ConsistencyGuid")
 	fs.StringVar(&s.base, "base", "", "search base of a live directory")
 	fs.StringVar(&s.endpoint, "graph-endpoint", "", "Microsoft Graph base URL")
+	fs.BoolVar(&s.acceptPartial, "accept-partial-export", false, "read an LDIF export that is cut short or incomplete, with a warning")
 }
 
 // check returns a usage message for inconsistent flags, or "".
 func (s *sourceFlags) check() string {
 	if s.base != "" && !isLDAPURL(s.onprem) {
 		return "--base applies only to an ldap:// or ldaps:// --onprem source"
+	}
+	if s.acceptPartial && (s.onprem == "" || isLDAPURL(s.onprem)) {
+		return "--accept-partial-export applies only to an LDIF file given as --onprem"
 	}
 	return ""
 }
@@ -53,11 +65,21 @@ func (s *sourceFlags) read(ctx context.Context, e *env, prog *progress) ([]match
 		snapErr error
 		wg      sync.WaitGroup
 	)
+	var warnings []ldif.Warning
 	if s.onprem != "" {
-		wg.Go(func() { on, onErr = readOnPrem(ctx, e, s.onprem, s.base, prog) })
+		wg.Go(func() {
+			if isLDAPURL(s.onprem) {
+				on, onErr = readOnPrem(ctx, e, s.onprem, s.base, prog)
+				return
+			}
+			on, onErr = s.readLDIF(prog, func(w ldif.Warning) { warnings = append(warnings, w) })
+		})
 	}
 	wg.Go(func() { snap, snapErr = readCloud(ctx, e, s.cloud, s.endpoint) })
 	wg.Wait()
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "hybridctl: warning: %s\n", w)
+	}
 	if onErr != nil {
 		return nil, nil, onErr
 	}
@@ -65,4 +87,45 @@ func (s *sourceFlags) read(ctx context.Context, e *env, prog *progress) ([]match
 		return nil, nil, snapErr
 	}
 	return on, snap, nil
+}
+
+// readLDIF reads the --onprem LDIF file with the reader's warnings reported to warn. An
+// incomplete export fails, naming the flag that reads it anyway.
+func (s *sourceFlags) readLDIF(prog *progress, warn func(ldif.Warning)) ([]matching.OnPrem, error) {
+	f, err := os.Open(s.onprem)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	opts := []ldif.Option{ldif.WithWarnings(warn)}
+	if s.acceptPartial {
+		opts = append(opts, ldif.AcceptPartialExport())
+	}
+	r := ldif.NewReader(f, s.onprem, opts...)
+	on, err := collectProgress(onPremRecords(r, ldif.Mapping{}), prog)
+	if errors.Is(err, ldif.ErrIncomplete) {
+		return nil, fmt.Errorf("%w; export again, or pass --accept-partial-export to read it as a partial export (objects missing from it are then predicted as deleted)", err)
+	}
+	return on, err
+}
+
+// onPremRecords yields the users, groups and contacts of r as matching records (what
+// ldif.ReadOnPrem does, over a Reader built with options).
+func onPremRecords(r *ldif.Reader, m ldif.Mapping) iter.Seq2[matching.OnPrem, error] {
+	return func(yield func(matching.OnPrem, error) bool) {
+		for e, err := range r.All() {
+			if err != nil {
+				yield(matching.OnPrem{}, err)
+				return
+			}
+			rec, ok, err := m.OnPrem(&e)
+			if err != nil {
+				yield(matching.OnPrem{}, err)
+				return
+			}
+			if ok && !yield(rec, nil) {
+				return
+			}
+		}
+	}
 }
