@@ -128,3 +128,21 @@ func assertWarnings(t *testing.T, want []string, got []ldif.Warning) {
 		assert.Contains(t, got[i].String(), want[i])
 	}
 }
+
+func TestReaderOnPrem(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open(filepath.Join("testdata", "corpus", "ldifde-u.ldif"))
+	require.NoError(t, err)
+	defer f.Close()
+	var dns []string
+	for rec, err := range ldif.NewReader(f, "ldifde-u.ldif").OnPrem(ldif.Mapping{}) {
+		require.NoError(t, err)
+		dns = append(dns, rec.DN)
+		if rec.DN == corpusDNs[2] {
+			assert.Equal(t, "José Núñez", rec.DisplayName)
+			assert.Equal(t, "yYuRNW0Z6kCXeYidebdT8A==", rec.ConsistencyGUID.ImmutableID())
+			assert.False(t, rec.Enabled)
+		}
+	}
+	assert.Equal(t, []string{corpusDNs[1], corpusDNs[2], corpusDNs[3]}, dns)
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"iter"
 	"os"
 	"strconv"
 	"sync"
@@ -102,30 +101,9 @@ func (s *sourceFlags) readLDIF(prog *progress, warn func(ldif.Warning)) ([]match
 		opts = append(opts, ldif.AcceptPartialExport())
 	}
 	r := ldif.NewReader(f, s.onprem, opts...)
-	on, err := collectProgress(onPremRecords(r, ldif.Mapping{}), prog)
+	on, err := collectProgress(r.OnPrem(ldif.Mapping{}), prog)
 	if errors.Is(err, ldif.ErrIncomplete) {
 		return nil, fmt.Errorf("%w; export again, or pass --accept-partial-export to read it as a partial export (objects missing from it are then predicted as deleted)", err)
 	}
 	return on, err
-}
-
-// onPremRecords yields the users, groups and contacts of r as matching records (what
-// ldif.ReadOnPrem does, over a Reader built with options).
-func onPremRecords(r *ldif.Reader, m ldif.Mapping) iter.Seq2[matching.OnPrem, error] {
-	return func(yield func(matching.OnPrem, error) bool) {
-		for e, err := range r.All() {
-			if err != nil {
-				yield(matching.OnPrem{}, err)
-				return
-			}
-			rec, ok, err := m.OnPrem(&e)
-			if err != nil {
-				yield(matching.OnPrem{}, err)
-				return
-			}
-			if ok && !yield(rec, nil) {
-				return
-			}
-		}
-	}
 }
