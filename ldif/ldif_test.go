@@ -366,6 +366,21 @@ func FuzzReader(f *testing.F) {
 			_, _, _ = ldif.Mapping{CustomAnchor: "cn"}.OnPrem(&e)
 			first = append(first, e)
 		}
+		// Read as a partial export: never ErrIncomplete, and what the strict read returned is a
+		// prefix of what this read returns.
+		var partial []ldif.Entry
+		for e, err := range ldif.NewReader(strings.NewReader(in), "f.ldif", ldif.AcceptPartialExport()).All() {
+			if errors.Is(err, ldif.ErrIncomplete) {
+				t.Fatalf("ErrIncomplete under AcceptPartialExport: %v", err)
+			}
+			if err != nil {
+				break
+			}
+			partial = append(partial, e)
+		}
+		if len(partial) < len(first) || fmt.Sprint(partial[:len(first)]) != fmt.Sprint(first) {
+			t.Fatalf("strict read %q is not a prefix of the partial read %q", first, partial)
+		}
 		var buf bytes.Buffer
 		w := ldif.NewWriter(&buf)
 		for i := range first {
