@@ -389,6 +389,7 @@ func TestAllocations(t *testing.T) {
 		"ParseCloudConnectorDN":   func() { _, _ = anchor.ParseCloudConnectorDN(cloudUserDN) },
 		"ParseCloudAnchor":        func() { _, _ = anchor.ParseCloudAnchor("User_7c9e6679-7425-40de-944b-e07fc1f90ae7") },
 		"Cloud AppendConnectorDN": func() { buf = cloudUser.AppendConnectorDN(buf[:0]) },
+		"Cloud AppendObjectID":    func() { buf = cloudUser.AppendObjectID(buf[:0]) },
 		"Cloud AppendText":        func() { buf, _ = cloudUser.AppendText(buf[:0]) },
 		"AppendGUID":              func() { buf = g.AppendGUID(buf[:0]) },
 		"AppendImmutableID":       func() { buf = g.AppendImmutableID(buf[:0]) },

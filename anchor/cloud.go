@@ -48,6 +48,9 @@ func (c CloudAnchor) Type() CloudObjectType { return c.typ }
 // for the zero value.
 func (c CloudAnchor) ObjectID() string { return c.id.String() }
 
+// AppendObjectID appends the cloud object id in lower case to b; nothing for the zero value.
+func (c CloudAnchor) AppendObjectID(b []byte) []byte { return c.id.AppendGUID(b) }
+
 // IsZero reports whether c is the zero value.
 func (c CloudAnchor) IsZero() bool { return c.typ == 0 }
 

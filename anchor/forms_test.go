@@ -73,6 +73,10 @@ func TestPastedFormErrors(t *testing.T) {
 		{"cloud DN as a GUID anchor", anchor.ParseConnectorDN, cloudUserDN, anchor.ErrCloudAnchor,
 			"the DN of a cloud-sourced User (object id 7c9e6679-7425-40de-944b-e07fc1f90ae7), which has no AD source anchor; read it with ParseCloudConnectorDN"},
 		{"cloud DN under auto", anchor.Parse, cloudUserDN, anchor.ErrCloudAnchor, ""},
+		{"cloud DN as a custom anchor", func(s string) (anchor.ObjectGUID, error) {
+			_, err := anchor.ParseConnectorDNAnchor(s)
+			return anchor.ObjectGUID{}, err
+		}, cloudUserDN, anchor.ErrCloudAnchor, "anchor.ParseConnectorDNAnchor"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +110,7 @@ func TestCloudAnchor(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.typ, c.Type())
 			assert.Equal(t, "7c9e6679-7425-40de-944b-e07fc1f90ae7", c.ObjectID())
+			assert.Equal(t, "7c9e6679-7425-40de-944b-e07fc1f90ae7", string(c.AppendObjectID(nil)))
 			assert.Equal(t, tt.text, c.String())
 			dn := "CN={" + strings.ToUpper(hex.EncodeToString([]byte(tt.text))) + "}"
 			assert.Equal(t, dn, c.ConnectorDN())

@@ -129,7 +129,8 @@ func (c *anchorConverter) convert(v []byte, pos int) {
 	// The parser does not keep its input (its errors copy it), so v's bytes may be viewed as a
 	// string without a copy for the call.
 	s := unsafe.String(unsafe.SliceData(v), len(v))
-	if (c.form == anchor.FormAuto || c.form == anchor.FormConnectorDN) && len(s) > anchor.ConnectorDNLen {
+	if (c.form == anchor.FormAuto || c.form == anchor.FormConnectorDN) && len(s) > anchor.ConnectorDNLen &&
+		(s[0] == 'C' || s[0] == 'c') && (s[1] == 'N' || s[1] == 'n') && s[2] == '=' {
 		if ca, err := anchor.ParseCloudConnectorDN(s); err == nil {
 			c.cloud(v, ca)
 			return
@@ -170,7 +171,7 @@ func (c *anchorConverter) cloud(v []byte, ca anchor.CloudAnchor) {
 		b = append(b, `","objectType":"`...)
 		b = append(b, ca.Type().String()...)
 		b = append(b, `","objectId":"`...)
-		b = append(b, ca.ObjectID()...)
+		b = ca.AppendObjectID(b)
 		b = append(b, `","dn":"`...)
 		b = ca.AppendConnectorDN(b)
 		b = append(b, "\"}\n"...)
@@ -178,7 +179,7 @@ func (c *anchorConverter) cloud(v []byte, ca anchor.CloudAnchor) {
 		b = append(b, "cloud\t"...)
 		b = append(b, ca.Type().String()...)
 		b = append(b, '\t')
-		b = append(b, ca.ObjectID()...)
+		b = ca.AppendObjectID(b)
 		b = append(b, '\n')
 	}
 	c.out.Write(b)
@@ -261,11 +262,12 @@ func (c *anchorConverter) lineError(v []byte, pos int, msg string) {
 	fmt.Fprintf(c.errw, "hybridctl anchor: %s: %s\n", where, msg)
 }
 
-// appendJSONString appends s as a JSON string. Plain printable ASCII takes a fast path; anything
-// else (quotes, control characters, invalid UTF-8) goes through encoding/json.
+// appendJSONString appends s as a JSON string. Printable ASCII takes a fast path, with '"' and
+// '\\' (escaped LDAP filter values) escaped in place; anything else (control characters, HTML
+// characters, non-ASCII, invalid UTF-8) goes through encoding/json.
 func appendJSONString(b, s []byte) []byte {
 	for _, ch := range s {
-		if ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '&' {
+		if ch < 0x20 || ch >= 0x7f || ch == '<' || ch == '>' || ch == '&' {
 			if !utf8.Valid(s) {
 				s = []byte(string([]rune(string(s)))) // replaces invalid bytes with U+FFFD
 			}
@@ -274,6 +276,11 @@ func appendJSONString(b, s []byte) []byte {
 		}
 	}
 	b = append(b, '"')
-	b = append(b, s...)
+	for _, ch := range s {
+		if ch == '"' || ch == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, ch)
+	}
 	return append(b, '"')
 }

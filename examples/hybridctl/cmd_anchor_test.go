@@ -220,3 +220,35 @@ func TestAnchorPastedForms(t *testing.T) {
 		})
 	}
 }
+
+// TestAnchorConvertAllocations: converting a valid value of any form, in text or JSON, allocates
+// nothing (the bulk path).
+func TestAnchorConvertAllocations(t *testing.T) {
+	// Not parallel: AllocsPerRun is disturbed by other goroutines allocating.
+	inputs := []string{
+		"8be74422-b0d9-47ec-b861-e7de1a9cfb20",
+		"{8BE74422-B0D9-47EC-B861-E7DE1A9CFB20}",
+		"IkTni9mw7Ee4YefeGpz7IA==",
+		"22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20",
+		`\22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20`,
+		"CN={496B546E69396D77374565345965666547707A3749413D3D}",
+		"CN={557365725F37633965363637392D373432352D343064652D393434622D653037666331663930616537}",
+	}
+	for _, asJSON := range []bool{false, true} {
+		c := &anchorConverter{json: asJSON, out: bufio.NewWriterSize(io.Discard, 256<<10), errw: io.Discard}
+		for _, in := range inputs {
+			v := []byte(in)
+			assert.Zero(t, testing.AllocsPerRun(100, func() { c.convert(v, 1) }), "%s json=%v", in, asJSON)
+		}
+		assert.Zero(t, c.failed)
+	}
+	// The escaped filter value is valid JSON with its backslashes escaped.
+	var out strings.Builder
+	c := &anchorConverter{json: true, out: bufio.NewWriter(&out), errw: io.Discard}
+	c.convert([]byte(inputs[4]), 1)
+	c.out.Flush()
+	var obj map[string]string
+	require.NoError(t, json.Unmarshal([]byte(out.String()), &obj))
+	assert.Equal(t, inputs[4], obj["input"])
+	assert.Equal(t, inputs[4], obj["ldapFilter"])
+}
