@@ -175,7 +175,7 @@ func TestParseErrors(t *testing.T) {
 		{"dn not an immutableid", anchor.ParseConnectorDN, "CN={414141414141414141414141414141414141414141414141}", anchor.ErrSyntax, ""},
 		{"dn bad hex", anchor.ParseConnectorDN, "CN={496B546E69396D7737456534596566654770Z83749413D3D}", anchor.ErrSyntax, ""},
 		{"auto ambiguous", anchor.Parse, "2244e78bd9b0ec47b861e7de1a9cfb20", anchor.ErrAmbiguous,
-			`anchor.Parse("2244e78bd9b0ec47b861e7de1a9cfb20"): 32 hex digits are either wire-order hex or a GUID without dashes; say which with --from hex or --from guid`},
+			`anchor.Parse("2244e78bd9b0ec47b861e7de1a9cfb20"): 32 hex digits are either wire-order hex or a GUID without dashes (text order); parse with ParseHex or ParseGUID`},
 		{"auto garbage", anchor.Parse, "hello world", anchor.ErrLength, ""},
 		{"auto empty", anchor.Parse, "", anchor.ErrEmpty, ""},
 		{"auto bad guid", anchor.Parse, "8be74422-b0d9-47ec-b861", anchor.ErrLength, ""},
@@ -340,16 +340,18 @@ func TestDetectForm(t *testing.T) {
 
 func TestForm(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"auto", "guid", "immutableid", "hex", "dn", "GUID", "ImmutableID"} {
+	for _, name := range []string{"auto", "guid", "immutableid", "hex", "dn", "ldapfilter", "GUID", "ImmutableID"} {
 		var f anchor.Form
 		require.NoError(t, f.UnmarshalText([]byte(name)), name)
 		text, err := f.MarshalText()
 		require.NoError(t, err)
 		assert.True(t, len(text) > 0)
 	}
-	_, err := anchor.ParseForm("ldapfilter")
-	assert.ErrorIs(t, err, anchor.ErrSyntax, "ldapfilter is an output form only")
+	_, err := anchor.ParseForm("base64")
+	assert.ErrorIs(t, err, anchor.ErrSyntax)
 	_, err = anchor.ParseAs(anchor.FormLDAPFilter, "x")
+	assert.ErrorIs(t, err, anchor.ErrLength)
+	_, err = anchor.ParseAs(anchor.Form(99), "x")
 	assert.ErrorIs(t, err, anchor.ErrSyntax)
 	assert.Equal(t, "Form(99)", anchor.Form(99).String())
 }
@@ -372,18 +374,29 @@ func TestAllocations(t *testing.T) {
 	// Not parallel: AllocsPerRun is disturbed by other goroutines allocating.
 	g := anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20")
 	buf := make([]byte, 0, 128)
+	cloudUser, err := anchor.ParseCloudAnchor("User_7c9e6679-7425-40de-944b-e07fc1f90ae7")
+	require.NoError(t, err)
 	checks := map[string]func(){
-		"ParseGUID":             func() { _, _ = anchor.ParseGUID("8be74422-b0d9-47ec-b861-e7de1a9cfb20") },
-		"ParseImmutableID":      func() { _, _ = anchor.ParseImmutableID("IkTni9mw7Ee4YefeGpz7IA==") },
-		"ParseHex":              func() { _, _ = anchor.ParseHex("2244e78bd9b0ec47b861e7de1a9cfb20") },
-		"ParseConnectorDN":      func() { _, _ = anchor.ParseConnectorDN("CN={496B546E69396D77374565345965666547707A3749413D3D}") },
-		"Parse":                 func() { _, _ = anchor.Parse("IkTni9mw7Ee4YefeGpz7IA==") },
-		"AppendGUID":            func() { buf = g.AppendGUID(buf[:0]) },
-		"AppendImmutableID":     func() { buf = g.AppendImmutableID(buf[:0]) },
-		"AppendHex":             func() { buf = g.AppendHex(buf[:0]) },
-		"AppendConnectorDN":     func() { buf = g.AppendConnectorDN(buf[:0]) },
-		"AppendLDAPFilterValue": func() { buf = g.AppendLDAPFilterValue(buf[:0]) },
-		"Compare":               func() { _ = g.Compare(g) },
+		"ParseGUID":               func() { _, _ = anchor.ParseGUID("8be74422-b0d9-47ec-b861-e7de1a9cfb20") },
+		"ParseImmutableID":        func() { _, _ = anchor.ParseImmutableID("IkTni9mw7Ee4YefeGpz7IA==") },
+		"ParseHex":                func() { _, _ = anchor.ParseHex("2244e78bd9b0ec47b861e7de1a9cfb20") },
+		"ParseConnectorDN":        func() { _, _ = anchor.ParseConnectorDN("CN={496B546E69396D77374565345965666547707A3749413D3D}") },
+		"Parse":                   func() { _, _ = anchor.Parse("IkTni9mw7Ee4YefeGpz7IA==") },
+		"ParseHex spaced":         func() { _, _ = anchor.ParseHex("22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20") },
+		"ParseLDAPFilterValue":    func() { _, _ = anchor.ParseLDAPFilterValue(`\22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20`) },
+		"Parse spaced hex":        func() { _, _ = anchor.Parse("22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20") },
+		"Parse filter value":      func() { _, _ = anchor.Parse(`\22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20`) },
+		"ParseCloudConnectorDN":   func() { _, _ = anchor.ParseCloudConnectorDN(cloudUserDN) },
+		"ParseCloudAnchor":        func() { _, _ = anchor.ParseCloudAnchor("User_7c9e6679-7425-40de-944b-e07fc1f90ae7") },
+		"Cloud AppendConnectorDN": func() { buf = cloudUser.AppendConnectorDN(buf[:0]) },
+		"Cloud AppendObjectID":    func() { buf = cloudUser.AppendObjectID(buf[:0]) },
+		"Cloud AppendText":        func() { buf, _ = cloudUser.AppendText(buf[:0]) },
+		"AppendGUID":              func() { buf = g.AppendGUID(buf[:0]) },
+		"AppendImmutableID":       func() { buf = g.AppendImmutableID(buf[:0]) },
+		"AppendHex":               func() { buf = g.AppendHex(buf[:0]) },
+		"AppendConnectorDN":       func() { buf = g.AppendConnectorDN(buf[:0]) },
+		"AppendLDAPFilterValue":   func() { buf = g.AppendLDAPFilterValue(buf[:0]) },
+		"Compare":                 func() { _ = g.Compare(g) },
 	}
 	for name, f := range checks {
 		assert.Zero(t, testing.AllocsPerRun(100, f), name)

@@ -26,6 +26,8 @@ func BenchmarkParse(b *testing.B) {
 		{"ConnectorDN", anchor.ParseConnectorDN, g.ConnectorDN()},
 		{"AutoGUID", anchor.Parse, g.String()},
 		{"AutoImmutableID", anchor.Parse, g.ImmutableID()},
+		{"HexSpaced", anchor.ParseHex, "22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20"},
+		{"LDAPFilterValue", anchor.ParseLDAPFilterValue, g.LDAPFilterValue()},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -56,3 +58,12 @@ func BenchmarkFormat(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkParseCloudConnectorDN(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkCloud, sinkErr = anchor.ParseCloudConnectorDN(cloudUserDN)
+	}
+}
+
+var sinkCloud anchor.CloudAnchor

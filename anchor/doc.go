@@ -4,18 +4,31 @@
 // An [ObjectGUID] is the 16-byte value of objectGUID or mS-DS-ConsistencyGuid in AD wire order
 // (Data1–Data3 little-endian, as LDAP returns it and as .NET Guid.ToByteArray produces it). Entra
 // Connect sends its Base64, the ImmutableID, to Entra as onPremisesImmutableId
-// (docs/entra-rules.md §1.2–§1.3). The same value has five common spellings, and this package
+// (docs/entra-rules.md §1.2–§1.3). The same value has these common spellings, and this package
 // parses and formats each of them exactly:
 //
 //	guid         8be74422-b0d9-47ec-b861-e7de1a9cfb20          ParseGUID   / String, AppendGUID
+//	             {8BE74422-B0D9-47EC-B861-E7DE1A9CFB20}        (braces, any case)
 //	immutableid  IkTni9mw7Ee4YefeGpz7IA==                      ParseImmutableID / ImmutableID
 //	hex          2244e78bd9b0ec47b861e7de1a9cfb20              ParseHex    / Hex
+//	             22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20  (as the ADUC Attribute Editor shows it)
 //	dn           CN={496B546E69396D77374565345965666547707A3749413D3D}  ParseConnectorDN / ConnectorDN
-//	ldapfilter   \22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20      LDAPFilterValue (output only)
+//	ldapfilter   \22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20      ParseLDAPFilterValue / LDAPFilterValue
 //
 // [Parse] detects the form. Thirty-two hex digits are ambiguous (wire-order hex, or a GUID
 // without dashes in text order) and Parse refuses them with [ErrAmbiguous]; say which with
-// [ParseAs].
+// [ParseAs]. The space-separated pairs and the escaped filter value are not ambiguous: tools
+// show octet strings in wire order.
+//
+// # Cloud-sourced objects
+//
+// Entra Connect's Entra connector space also holds objects created in the cloud. Their DN has the
+// same CN={hex} shape, but the hex spells "<Type>_<cloud object id>" (User_7c9e6679-…) instead of
+// an ImmutableID. [ParseCloudConnectorDN] returns such a DN as a [CloudAnchor] (the object type and
+// the cloud object id); ParseConnectorDN and Parse refuse it with [ErrCloudAnchor], since it
+// names no AD object. The text form is confirmed by Microsoft's MSIdentityTools module
+// (ConvertFrom-MsIdAadcAadConnectorSpaceDn); the list of object types is not documented, so
+// only User, Group, Contact and Device are accepted.
 //
 // # Byte order
 //
@@ -34,7 +47,9 @@
 //
 //	anchor.ParseImmutableID("IkTni9mw7Ee4YefeGpz7I-=="): URL-safe Base64 character '-' at offset 21 (…)
 //
-// The reason wraps one of [ErrSyntax], [ErrLength], [ErrAmbiguous], [ErrGUIDText] or [ErrEmpty].
+// The reason wraps one of [ErrSyntax], [ErrLength], [ErrAmbiguous], [ErrGUIDText], [ErrCloudAnchor]
+// or [ErrEmpty]. Messages name functions, never a command's flags: a program maps the sentinels
+// to its own hints.
 // ParseImmutableID accepts only the canonical, padded, standard-alphabet Base64 of 16 bytes:
 // everything .NET's Convert.FromBase64String plus a 16-byte check would refuse, and also
 // whitespace and non-zero trailing bits, which Connect never produces, so such a value could

@@ -25,6 +25,9 @@ var (
 	ErrMismatch = errors.New("anchor mismatch")
 	// ErrEmpty reports an empty input where a value is required.
 	ErrEmpty = errors.New("empty input")
+	// ErrCloudAnchor reports the connector-space DN of a cloud-sourced object where a GUID
+	// anchor was expected: it names a cloud object, not an AD one. ParseCloudConnectorDN reads it.
+	ErrCloudAnchor = errors.New("the connector-space DN of a cloud-sourced object")
 )
 
 // ParseError describes a failed parse, in the model of strconv.NumError: the function, the input
@@ -32,7 +35,7 @@ var (
 type ParseError struct {
 	Func  string // the function that failed, e.g. "ParseGUID"
 	Input string // the input as given
-	Err   error  // the reason; wraps ErrSyntax, ErrLength, ErrAmbiguous, ErrGUIDText or ErrEmpty
+	Err   error  // the reason; wraps ErrSyntax, ErrLength, ErrAmbiguous, ErrGUIDText, ErrCloudAnchor or ErrEmpty
 }
 
 // maxQuoted bounds how much of a long input an error message repeats.

@@ -83,3 +83,17 @@ func ExampleSourceAnchor() {
 	// IkTni9mw7Ee4YefeGpz7IA== true 8be74422-b0d9-47ec-b861-e7de1a9cfb20 CN={496B546E69396D77374565345965666547707A3749413D3D}
 	// E1234567 false  CN={4531323334353637}
 }
+
+func ExampleParseCloudConnectorDN() {
+	// A DN from the Entra connector space of Entra Connect, for an object created in the cloud.
+	c, err := anchor.ParseCloudConnectorDN("CN={557365725F37633965363637392D373432352D343064652D393434622D653037666331663930616537}")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.Type(), c.ObjectID())
+	_, err = anchor.Parse(c.ConnectorDN())
+	fmt.Println(errors.Is(err, anchor.ErrCloudAnchor))
+	// Output:
+	// User 7c9e6679-7425-40de-944b-e07fc1f90ae7
+	// true
+}

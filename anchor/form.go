@@ -8,8 +8,7 @@ import (
 // Form names a way of writing an anchor.
 type Form uint8
 
-// The forms of docs/cli.md. FormAuto asks the parser to detect the form; FormLDAPFilter is an
-// output form only.
+// The forms of an anchor. FormAuto asks the parser to detect the form.
 const (
 	FormAuto Form = iota
 	FormGUID
@@ -36,14 +35,14 @@ func (f Form) String() string {
 	return "Form(" + strconv.Itoa(int(f)) + ")"
 }
 
-// ParseForm parses a form name: auto, guid, immutableid, hex or dn (any case).
+// ParseForm parses a form name: auto, guid, immutableid, hex, dn or ldapfilter (any case).
 func ParseForm(s string) (Form, error) {
 	for f, name := range formNames {
-		if Form(f) != FormLDAPFilter && strings.EqualFold(s, name) {
+		if strings.EqualFold(s, name) {
 			return Form(f), nil
 		}
 	}
-	return 0, perr("ParseForm", s, ErrSyntax, "unknown form (want auto, guid, immutableid, hex or dn)")
+	return 0, perr("ParseForm", s, ErrSyntax, "unknown form (want auto, guid, immutableid, hex, dn or ldapfilter)")
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -59,14 +58,21 @@ func (f *Form) UnmarshalText(b []byte) error {
 }
 
 // DetectForm reports the form s is written in. A value of 32 hex digits is ambiguous (wire-order
-// hex, or a GUID written without dashes) and is refused with ErrAmbiguous. Detection looks only at
-// the shape; the matching parser then checks the content.
+// hex, or a GUID written without dashes) and is refused with ErrAmbiguous. The space-separated
+// hex of the Attribute Editor (47 characters) and the escaped filter value (\22\44…) are not
+// ambiguous. A connector-space DN is FormConnectorDN whether it names an AD anchor or a
+// cloud-sourced object (see ParseCloudConnectorDN). Detection looks only at the shape; the
+// matching parser then checks the content.
 func DetectForm(s string) (Form, error) {
 	switch {
 	case len(s) == 0:
 		return 0, perr("DetectForm", s, ErrEmpty, "")
 	case len(s) >= 3 && (s[0] == 'C' || s[0] == 'c') && (s[1] == 'N' || s[1] == 'n') && s[2] == '=':
 		return FormConnectorDN, nil
+	case s[0] == '\\':
+		return FormLDAPFilter, nil
+	case len(s) == spacedHexLen && s[2] == ' ':
+		return FormHex, nil
 	case len(s) == ImmutableIDLen:
 		return FormImmutableID, nil
 	case len(s) == GUIDLen && s[8] == '-':
@@ -88,7 +94,7 @@ func DetectForm(s string) (Form, error) {
 		return FormGUID, nil
 	case hex == len(s) && len(s) == 32:
 		return 0, perr("DetectForm", s, ErrAmbiguous,
-			"32 hex digits are either wire-order hex or a GUID without dashes; say which with --from hex or --from guid")
+			"32 hex digits are either wire-order hex or a GUID without dashes (text order); parse with ParseHex or ParseGUID")
 	case hex == len(s):
 		return FormHex, nil
 	}
@@ -117,6 +123,8 @@ func Parse(s string) (ObjectGUID, error) {
 		return ParseGUID(s)
 	case f == FormHex:
 		return ParseHex(s)
+	case f == FormLDAPFilter:
+		return ParseLDAPFilterValue(s)
 	}
 	return ParseConnectorDN(s)
 }
@@ -134,6 +142,8 @@ func ParseAs(f Form, s string) (ObjectGUID, error) {
 		return ParseHex(s)
 	case FormConnectorDN:
 		return ParseConnectorDN(s)
+	case FormLDAPFilter:
+		return ParseLDAPFilterValue(s)
 	}
 	return ObjectGUID{}, badForm(f, s)
 }

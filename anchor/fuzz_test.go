@@ -3,6 +3,7 @@ package anchor_test
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"testing"
 
@@ -24,6 +25,9 @@ func seed(f *testing.F, extra ...string) {
 	f.Add("IkTni9mw7Ee4YefeGpz7I-==")
 	f.Add("IkTni9mw7Ee4YefeGpz7IB==")
 	f.Add("OGJlNzQ0MjItYjBkOS00N2VjLWI4NjEtZTdkZTFhOWNmYjIw")
+	f.Add("22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20")
+	f.Add(`\22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20`)
+	f.Add(cloudUserDN)
 }
 
 func FuzzParseGUID(f *testing.F) {
@@ -81,11 +85,22 @@ func FuzzParseHex(f *testing.F) {
 	seed(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		g, err := anchor.ParseHex(s)
-		raw, hexErr := hex.DecodeString(s)
+		// The Attribute Editor's form is the same digits with single spaces between the pairs.
+		plain := s
+		if len(s) == 47 && strings.Count(s, " ") == 15 {
+			spaced := true
+			for i := 2; i < len(s); i += 3 {
+				spaced = spaced && s[i] == ' '
+			}
+			if spaced {
+				plain = strings.ReplaceAll(s, " ", "")
+			}
+		}
+		raw, hexErr := hex.DecodeString(plain)
 		if (err == nil) != (hexErr == nil && len(raw) == 16) {
 			t.Fatalf("ParseHex(%q) err=%v, encoding/hex err=%v", s, err, hexErr)
 		}
-		if err == nil && g.Hex() != strings.ToLower(s) {
+		if err == nil && g.Hex() != strings.ToLower(plain) {
 			t.Fatalf("round trip %q -> %q", s, g.Hex())
 		}
 	})
@@ -169,6 +184,64 @@ func FuzzParseSourceAnchor(f *testing.F) {
 		_ = a.Diagnose()
 		if _, err := anchor.StringAnchor(s); err == nil && strings.ContainsAny(s, "$_@=+/") {
 			t.Fatalf("StringAnchor accepted %q", s)
+		}
+	})
+}
+
+// FuzzParseLDAPFilterValue checks that the escaped form parses exactly when it is 16 escaped
+// bytes (checked against encoding/hex), and formats back to its input.
+func FuzzParseLDAPFilterValue(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := anchor.ParseLDAPFilterValue(s)
+		want := len(s) == 48
+		var digits strings.Builder
+		for i := 0; want && i < len(s); i += 3 {
+			want = s[i] == '\\'
+			digits.WriteString(s[i+1 : i+3])
+		}
+		if want {
+			raw, herr := hex.DecodeString(digits.String())
+			want = herr == nil && len(raw) == 16
+		}
+		if (err == nil) != want {
+			t.Fatalf("ParseLDAPFilterValue(%q) err=%v, want ok=%v", s, err, want)
+		}
+		if err == nil && g.LDAPFilterValue() != strings.ToLower(s) {
+			t.Fatalf("round trip %q -> %q", s, g.LDAPFilterValue())
+		}
+		if err != nil && !g.IsZero() {
+			t.Fatalf("error with a value for %q", s)
+		}
+	})
+}
+
+// FuzzParseCloudConnectorDN checks the cloud anchor forms round trip: a DN that parses formats
+// to a DN that parses to the same value, and its text too.
+func FuzzParseCloudConnectorDN(f *testing.F) {
+	seed(f, "CN={"+hex.EncodeToString([]byte("group_7C9E6679-7425-40de-944b-e07fc1f90ae7"))+"}", "User_7c9e6679-7425-40de-944b-e07fc1f90ae7")
+	f.Fuzz(func(t *testing.T, s string) {
+		if c, err := anchor.ParseCloudConnectorDN(s); err == nil {
+			// The hex spells the text in the case it was written; the value is canonical.
+			if back, err := anchor.ParseCloudConnectorDN(c.ConnectorDN()); err != nil || back != c {
+				t.Fatalf("round trip %q -> %q: %v", s, c.ConnectorDN(), err)
+			}
+			if back, err := anchor.ParseCloudAnchor(c.String()); err != nil || back != c {
+				t.Fatalf("text of %q: %v %v", s, back, err)
+			}
+			if _, err := anchor.ParseConnectorDN(s); !errors.Is(err, anchor.ErrCloudAnchor) {
+				t.Fatalf("ParseConnectorDN(%q) = %v, want ErrCloudAnchor", s, err)
+			}
+		} else if !c.IsZero() {
+			t.Fatalf("error with a value for %q", s)
+		}
+		if c, err := anchor.ParseCloudAnchor(s); err == nil {
+			if !strings.EqualFold(c.String(), s) {
+				t.Fatalf("round trip %q -> %q", s, c.String())
+			}
+			if back, err := anchor.ParseCloudConnectorDN(c.ConnectorDN()); err != nil || back != c {
+				t.Fatalf("DN of %q: %v %v", s, back, err)
+			}
 		}
 	})
 }

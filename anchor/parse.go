@@ -107,20 +107,84 @@ func decodeHex(dst []byte, s string) int {
 	return -1
 }
 
-// ParseHex parses the 16 wire-order bytes written as exactly 32 hex digits in any case
-// (2244e78bd9b0ec47b861e7de1a9cfb20), as ldifde and ADSI Edit show objectGUID.
+// ParseHex parses the 16 wire-order bytes written as hex digits in any case, in either of the
+// two ways tools show them: 32 digits (2244e78bd9b0ec47b861e7de1a9cfb20, as ldifde and ADSI Edit
+// show objectGUID), or 16 pairs separated by single spaces
+// (22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20, as the Attribute Editor of Active Directory
+// Users and Computers shows an octet string such as mS-DS-ConsistencyGuid).
 func ParseHex(s string) (ObjectGUID, error) {
 	const fn = "ParseHex"
-	if len(s) != 32 {
+	var g ObjectGUID
+	switch len(s) {
+	case 32:
+		if !decodeHex16(&g.b, s) {
+			i := decodeHex(g.b[:], s)
+			return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
+		}
+	case spacedHexLen:
+		h := &hexvalue
+		var bad byte
+		for i := range g.b {
+			j := 3 * i
+			hi, lo := h[s[j]], h[s[j+1]]
+			bad |= hi | lo
+			g.b[i] = hi<<4 | lo
+			if i < 15 && s[j+2] != ' ' {
+				return ObjectGUID{}, perr(fn, s, ErrSyntax, "want ' ' at offset "+strconv.Itoa(j+2)+", found "+quoteByte(s[j+2]))
+			}
+		}
+		if bad > 0xf {
+			for i := 0; i < len(s); i++ {
+				if s[i] != ' ' && hexvalue[s[i]] == 0xff {
+					return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
+				}
+			}
+		}
+	case 0:
+		return ObjectGUID{}, perr(fn, s, ErrEmpty, "")
+	default:
+		return ObjectGUID{}, lengthErr(fn, s, "32 hex digits, or 16 space-separated pairs")
+	}
+	g.ok = true
+	return g, nil
+}
+
+// spacedHexLen is the length of the space-separated hex form: 16 pairs and 15 spaces.
+const spacedHexLen = 16*3 - 1
+
+// ParseLDAPFilterValue parses the RFC 4515 escaped form that LDAP filters use and that
+// LDAPFilterValue writes: every one of the 16 wire-order bytes as a backslash and two hex digits
+// in any case (\22\44\e7\8b…, 48 characters). Only the value is accepted, not the whole
+// "(objectGUID=…)" filter, and every byte must be escaped.
+func ParseLDAPFilterValue(s string) (ObjectGUID, error) {
+	const fn = "ParseLDAPFilterValue"
+	if len(s) != 48 {
 		if len(s) == 0 {
 			return ObjectGUID{}, perr(fn, s, ErrEmpty, "")
 		}
-		return ObjectGUID{}, lengthErr(fn, s, "32 hex digits")
+		if len(s) > 0 && s[0] == '(' {
+			return ObjectGUID{}, perr(fn, s, ErrSyntax, "a whole filter; give only the escaped value after '='")
+		}
+		return ObjectGUID{}, lengthErr(fn, s, "48: a backslash and two hex digits for each of 16 bytes")
 	}
 	var g ObjectGUID
-	if !decodeHex16(&g.b, s) {
-		i := decodeHex(g.b[:], s)
-		return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
+	h := &hexvalue
+	var bad byte
+	for i := range g.b {
+		j := 3 * i
+		if s[j] != '\\' {
+			return ObjectGUID{}, perr(fn, s, ErrSyntax, "want '\\' at offset "+strconv.Itoa(j)+", found "+quoteByte(s[j]))
+		}
+		hi, lo := h[s[j+1]], h[s[j+2]]
+		bad |= hi | lo
+		g.b[i] = hi<<4 | lo
+	}
+	if bad > 0xf {
+		for i := 0; i < len(s); i++ {
+			if i%3 != 0 && hexvalue[s[i]] == 0xff {
+				return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
+			}
+		}
 	}
 	g.ok = true
 	return g, nil
@@ -198,6 +262,10 @@ func ParseConnectorDN(s string) (ObjectGUID, error) {
 		return ObjectGUID{}, err
 	}
 	if len(text) != 2*ImmutableIDLen {
+		if c, err := ParseCloudConnectorDN(s); err == nil {
+			return ObjectGUID{}, perr(fn, s, ErrCloudAnchor, "the DN of a cloud-sourced "+c.Type().String()+
+				" (object id "+c.ObjectID()+"), which has no AD source anchor; read it with ParseCloudConnectorDN")
+		}
 		return ObjectGUID{}, perr(fn, s, ErrLength, "the braces hold "+strconv.Itoa(len(text))+
 			" hex digits (want 48: the hex of a 24-character ImmutableID)")
 	}

@@ -152,6 +152,10 @@ func ParseConnectorDNAnchor(s string) (SourceAnchor, error) {
 	if i := decodeHex(raw, text); i >= 0 {
 		return SourceAnchor{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(text[i])+" at offset "+strconv.Itoa(i+4))
 	}
+	if c, msg := parseCloudText(string(raw)); msg == "" {
+		return SourceAnchor{}, perr(fn, s, ErrCloudAnchor, "the DN of a cloud-sourced "+c.Type().String()+
+			" (object id "+c.ObjectID()+"), which has no AD source anchor; read it with ParseCloudConnectorDN")
+	}
 	a, err := ParseSourceAnchor(string(raw))
 	if err != nil {
 		return SourceAnchor{}, perr(fn, s, ErrSyntax, "the hex spells "+strconv.Quote(string(raw))+": "+err.(*ParseError).Err.Error())

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	ldap "github.com/go-ldap/ldap/v3"
+
+	"github.com/hybridid/hybridid/internal/redact"
 )
 
 // Dial connects to an ldaps:// or ldap:// URL and binds, returning a Client.
@@ -109,7 +111,7 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 	lc := ldap.NewConn(mux, encrypted)
 	lc.Start()
 	lc.SetTimeout(timeout)
-	c := &ldapConn{c: lc, mux: mux, encrypted: encrypted, timeout: timeout}
+	c := &ldapConn{c: lc, mux: mux, encrypted: encrypted, timeout: timeout, secret: cfg.password}
 	fail := func(err error) (*ldapConn, error) {
 		lc.Close()
 		return nil, err
@@ -136,7 +138,30 @@ type ldapConn struct {
 	mux       *muxConn
 	encrypted bool
 	timeout   time.Duration
+	// secret is the bind password, scrubbed from every text the server sends back (a server or
+	// proxy may echo the bind request in its diagnostic message).
+	secret string
 }
+
+// scrub passes the server-supplied text of err through redact.Text with the bind password, so
+// that no error this connection returns can carry the password or a terminal escape sequence.
+// Context errors pass unchanged.
+func (c *ldapConn) scrub(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var re *ResultError
+	if errors.As(err, &re) {
+		return &ResultError{Code: re.Code, Message: redact.Text(re.Message, c.secret)}
+	}
+	return &scrubbedError{msg: redact.Text(err.Error(), c.secret)}
+}
+
+// scrubbedError is a transport error whose text has been through redact.Text. It does not wrap
+// the original, whose text may hold what was scrubbed.
+type scrubbedError struct{ msg string }
+
+func (e *scrubbedError) Error() string { return e.msg }
 
 func (c *ldapConn) Encrypted() bool { return c.encrypted }
 func (c *ldapConn) Close() error    { return c.c.Close() }
@@ -151,7 +176,7 @@ func (c *ldapConn) do(ctx context.Context, f func() error) error {
 	go func() { done <- f() }()
 	select {
 	case err := <-done:
-		return convert(err)
+		return c.scrub(convert(err))
 	case <-ctx.Done():
 		c.c.Close()
 		<-done
@@ -176,7 +201,8 @@ func convert(err error) error {
 
 // Search reads one page through muxConn's own decoder; go-ldap is not involved.
 func (c *ldapConn) Search(ctx context.Context, req *SearchRequest) (*SearchPage, error) {
-	return c.mux.search(ctx, req, c.timeout, func() { c.c.Close() })
+	page, err := c.mux.search(ctx, req, c.timeout, func() { c.c.Close() })
+	return page, c.scrub(err)
 }
 
 func (c *ldapConn) Add(ctx context.Context, req *AddRequest) error {

@@ -27,6 +27,14 @@
 // case-insensitively, a change of case only (SMTP: to smtp:) is not detected as a conflict, and a
 // value added concurrently to a multi-valued attribute is kept, not detected.
 //
+// Server text: every text a server sends back (diagnostic messages of results, go-ldap's error
+// texts) goes through internal/redact.Text with the bind password before it enters an error, so
+// a server or proxy that echoes the bind request cannot make the password appear in an error, a
+// log line or a terminal, and control characters are escaped. One LDAP message read from the
+// server is bounded at 8 MiB (six times the largest entry the requested attributes can make)
+// and refused before any allocation past that; the length arithmetic cannot overflow on 32-bit
+// builds.
+//
 // Client.Directory is the conversion.Directory port: users named by objectGUID through the
 // extended DN "<GUID=…>" (accepted by AD and Samba, checked by the conformance suite), the same
 // delete-old/add-new writes, a re-read before a move (LDAP cannot make modify DN conditional).

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/internal/redact"
 )
 
 // Sentinel errors. An *OpError's Err is one of these; test with errors.Is.
@@ -62,7 +63,9 @@ func (e *OpError) Error() string {
 		s += " (" + e.Code + ")"
 	}
 	if e.msg != "" {
-		s += ": " + e.msg
+		// Control characters and credentials in server text never reach a terminal or a log;
+		// the connection has already scrubbed the bind password.
+		s += ": " + redact.Text(e.msg)
 	}
 	return s
 }

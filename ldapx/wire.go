@@ -12,9 +12,13 @@ import (
 // into Entries without building go-ldap's per-element packet tree. LDAP uses definite lengths
 // and single-byte tags only (RFC 4511 §5.1), which is all this codec accepts.
 
-// maxMessage bounds one LDAP message read from the server (a safety limit, far above any entry
-// with the attributes this package requests).
-const maxMessage = 64 << 20
+// maxMessage bounds one LDAP message read from the server, and so the memory one message can make
+// this package allocate. 8 MiB is six times the largest entry the attributes this package
+// requests can make on AD: proxyAddresses is the biggest, at most 1123 values of at most 1123
+// characters (rangeUpper, docs/entra-rules.md §7), about 1.3 MB; every other requested attribute
+// is single-valued and small, and multi-valued ones beyond AD's MaxValRange come back in ranges.
+// A message past the bound is refused before anything is allocated for it.
+const maxMessage = 8 << 20
 
 // BER tags used here.
 const (
@@ -52,22 +56,25 @@ func berTLV(b []byte) (tag byte, content, rest []byte, err error) {
 	if tag&0x1f == 0x1f {
 		return 0, nil, nil, fmt.Errorf("%w: multi-byte tag", errBER)
 	}
-	n, i := int(b[1]), 2
+	// The length is accumulated in 64 bits and compared before it becomes an int, so that four
+	// length bytes cannot overflow a 32-bit int into a negative length.
+	n, i := uint64(b[1]), 2
 	if n&0x80 != 0 {
-		k := n & 0x7f
+		k := int(n & 0x7f)
 		if k == 0 || k > 4 || len(b) < 2+k {
 			return 0, nil, nil, fmt.Errorf("%w: bad length", errBER)
 		}
 		n = 0
 		for _, c := range b[2 : 2+k] {
-			n = n<<8 | int(c)
+			n = n<<8 | uint64(c)
 		}
 		i = 2 + k
 	}
-	if n > len(b)-i {
+	if n > uint64(len(b)-i) {
 		return 0, nil, nil, fmt.Errorf("%w: element of %d bytes exceeds its container", errBER, n)
 	}
-	return tag, b[i : i+n : i+n], b[i+n:], nil
+	end := i + int(n)
+	return tag, b[i:end:end], b[end:], nil
 }
 
 // berExpect is berTLV requiring the tag want.
@@ -197,26 +204,28 @@ func readHeader(r io.Reader, hdr *[6]byte) (header []byte, n int, err error) {
 	if hdr[0] != tagSequence {
 		return nil, 0, fmt.Errorf("%w: LDAP message starts with tag 0x%02x", errBER, hdr[0])
 	}
-	n = int(hdr[1])
+	// Accumulated in 64 bits and checked against the bound before it becomes an int: no
+	// overflow on 32-bit builds, no allocation past the bound.
+	u := uint64(hdr[1])
 	h := 2
-	if n&0x80 != 0 {
-		k := n & 0x7f
+	if u&0x80 != 0 {
+		k := int(u & 0x7f)
 		if k == 0 || k > 4 {
 			return nil, 0, fmt.Errorf("%w: bad LDAP message length", errBER)
 		}
 		if _, err := io.ReadFull(r, hdr[2:2+k]); err != nil {
 			return nil, 0, unexpectedEOF(err)
 		}
-		n = 0
+		u = 0
 		for _, c := range hdr[2 : 2+k] {
-			n = n<<8 | int(c)
+			u = u<<8 | uint64(c)
 		}
 		h = 2 + k
 	}
-	if n > maxMessage {
-		return nil, 0, fmt.Errorf("LDAP message of %d bytes exceeds the %d-byte limit", n, maxMessage)
+	if u > maxMessage {
+		return nil, 0, fmt.Errorf("LDAP message of %d bytes exceeds the %d-byte limit", u, maxMessage)
 	}
-	return hdr[:h], n, nil
+	return hdr[:h], int(u), nil
 }
 
 func unexpectedEOF(err error) error {

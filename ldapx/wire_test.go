@@ -312,3 +312,40 @@ func TestMuxSearchGivesUp(t *testing.T) {
 		server.Close()
 	})
 }
+
+// TestReadHeaderBounds: a message length past maxMessage, including every length that would
+// overflow a 32-bit int, is refused before anything is read or allocated for it.
+func TestReadHeaderBounds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		hdr  []byte
+		n    int
+		msg  string
+	}{
+		{"short form", []byte{0x30, 0x05}, 5, ""},
+		{"at the bound", []byte{0x30, 0x83, 0x80, 0x00, 0x00}, maxMessage, ""},
+		{"one past the bound", []byte{0x30, 0x83, 0x80, 0x00, 0x01}, 0, "LDAP message of 8388609 bytes exceeds the 8388608-byte limit"},
+		{"64 MiB", []byte{0x30, 0x84, 0x04, 0x00, 0x00, 0x00}, 0, "exceeds the 8388608-byte limit"},
+		{"sign bit of a 32-bit int", []byte{0x30, 0x84, 0x80, 0x00, 0x00, 0x00}, 0, "LDAP message of 2147483648 bytes exceeds"},
+		{"all ones", []byte{0x30, 0x84, 0xff, 0xff, 0xff, 0xff}, 0, "LDAP message of 4294967295 bytes exceeds"},
+		{"five length bytes", []byte{0x30, 0x85, 0, 0, 0, 0, 1}, 0, "bad LDAP message length"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var hdr [6]byte
+			_, n, err := readHeader(bytes.NewReader(tt.hdr), &hdr)
+			if tt.msg != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.msg)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.n, n)
+		})
+	}
+	// berTLV: an inner length with the sign bit set is "exceeds its container", never a panic.
+	_, _, _, err := berTLV([]byte{0x04, 0x84, 0x80, 0x00, 0x00, 0x00, 'x'})
+	require.ErrorIs(t, err, errBER)
+}

@@ -69,5 +69,27 @@ func ExampleReader_errors() {
 	_, err := ldif.NewReader(strings.NewReader(bad), "people.ldif").Next()
 	fmt.Println(err)
 	// Output:
-	// people.ldif:3: photo: URL values ("photo:<") are not supported; export the value inline
+	// people.ldif:3: photo: URL values ("photo:<") are not supported; export the value inline (ldapsearch -t writes values to files: run it without -t)
+}
+
+func ExampleAcceptPartialExport() {
+	// An ldapsearch export cut short: no "result:" line, so the search output did not end.
+	const cut = "# extended LDIF\n#\n# LDAPv3\n#\n\n# Ann Lee, Synced\ndn: CN=Ann Lee,OU=Synced,DC=corp\ncn: Ann Lee\n\n"
+	r := ldif.NewReader(strings.NewReader(cut), "corp.ldif")
+	for _, err := range r.All() {
+		if err != nil {
+			fmt.Println(err)
+		}
+	}
+
+	// Read anyway, as the user asked: the whole entries, and a warning.
+	r = ldif.NewReader(strings.NewReader(cut), "corp.ldif", ldif.AcceptPartialExport(),
+		ldif.WithWarnings(func(w ldif.Warning) { fmt.Println("warning:", w) }))
+	for e, err := range r.All() {
+		fmt.Println(e.DN, err)
+	}
+	// Output:
+	// corp.ldif:9: the input ends without the "# search result" / "result:" lines that ldapsearch writes last, so the search output was cut short; the last complete entry is "CN=Ann Lee,OU=Synced,DC=corp" (line 7)
+	// CN=Ann Lee,OU=Synced,DC=corp <nil>
+	// warning: corp.ldif:9: the input ends without the "# search result" / "result:" lines that ldapsearch writes last, so the search output was cut short; the last complete entry is "CN=Ann Lee,OU=Synced,DC=corp" (line 7); read as a partial export, as asked
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,21 +48,21 @@ func TestReader(t *testing.T) {
 		},
 		{
 			name: "folded lines and CRLF",
-			in:   "dn: CN=Ann Lee,OU=Sy\r\n nced,DC=corp\r\ndescription: a lo\r\n ng\r\n  value\r\n",
+			in:   "dn: CN=Ann Lee,OU=Sy\r\n nced,DC=corp\r\ndescription: a lo\r\n ng\r\n  value\r\n\r\n",
 			want: []ldif.Entry{{DN: "CN=Ann Lee,OU=Synced,DC=corp", Source: "t.ldif:1", Attrs: []ldif.Attr{
 				{Name: "description", Values: []string{"a long value"}},
 			}}},
 		},
 		{
 			name: "ldapsearch comments and referrals skipped",
-			in: "# extended LDIF\n#\n# search result\n\ndn: CN=a,DC=corp\n# inside\ncn: a\n\n" +
-				"# refldaps://corp.example.test/CN=Configuration,DC=corp\n\n# numResponses: 2\n",
-			want: []ldif.Entry{{DN: "CN=a,DC=corp", Source: "t.ldif:5", Attrs: []ldif.Attr{{Name: "cn", Values: []string{"a"}}}}},
+			in: "version: 1\n\n#\n# LDAPv3\n#\n\ndn: CN=a,DC=corp\n# inside\ncn: a\n\n" +
+				"# search reference\n# refldaps://corp.example.test/CN=Configuration,DC=corp\n\n# search result\n\n# numResponses: 2\n",
+			want: []ldif.Entry{{DN: "CN=a,DC=corp", Source: "t.ldif:7", Attrs: []ldif.Attr{{Name: "cn", Values: []string{"a"}}}}},
 		},
 		{
 			name: "multiple values, case-insensitive names, ranged names merged",
 			in: "dn: CN=g,DC=corp\nproxyAddresses;range=0-1: SMTP:g@x.test\nPROXYADDRESSES;range=2-*: smtp:h@x.test\n" +
-				"member: CN=a\nmember: CN=b\nuserCertificate;binary:: AAE=\n",
+				"member: CN=a\nmember: CN=b\nuserCertificate;binary:: AAE=\n\n",
 			want: []ldif.Entry{{DN: "CN=g,DC=corp", Source: "t.ldif:1", Attrs: []ldif.Attr{
 				{Name: "proxyAddresses", Values: []string{"SMTP:g@x.test", "smtp:h@x.test"}},
 				{Name: "member", Values: []string{"CN=a", "CN=b"}},
@@ -69,7 +71,7 @@ func TestReader(t *testing.T) {
 		},
 		{
 			name: "changetype add and base64 dn",
-			in:   "dn:: Q049Sm9zw6ksREM9Y29ycA==\nchangetype: add\ncn: x\n\n\n\ndn: CN=b\n",
+			in:   "dn:: Q049Sm9zw6ksREM9Y29ycA==\nchangetype: add\ncn: x\n\n\n\ndn: CN=b\n\n",
 			want: []ldif.Entry{
 				{DN: "CN=José,DC=corp", Source: "t.ldif:1", Attrs: []ldif.Attr{{Name: "cn", Values: []string{"x"}}}},
 				{DN: "CN=b", Source: "t.ldif:7"},
@@ -104,7 +106,7 @@ func TestReaderErrors(t *testing.T) {
 		sentinel error
 		msg      string
 	}{
-		{"url value", "dn: CN=a\nphoto:< file:///x.jpg\n", ldif.ErrUnsupported, `t.ldif:2: photo: URL values ("photo:<") are not supported; export the value inline`},
+		{"url value", "dn: CN=a\nphoto:< file:///x.jpg\n", ldif.ErrUnsupported, `t.ldif:2: photo: URL values ("photo:<") are not supported; export the value inline (ldapsearch -t writes values to files: run it without -t)`},
 		{"modify record", "version: 1\n\ndn: CN=a\nchangetype: modify\n", ldif.ErrUnsupported, `t.ldif:4: changetype "modify" (only add records are supported)`},
 		{"delete record", "dn: CN=a\nchangetype: delete\n", ldif.ErrUnsupported, `t.ldif:2: changetype "delete" (only add records are supported)`},
 		{"late changetype", "dn: CN=a\ncn: a\nchangetype: add\n", ldif.ErrSyntax, "t.ldif:3: changetype must follow the dn line"},
@@ -138,7 +140,7 @@ func TestReaderStickyError(t *testing.T) {
 	_, err2 := r.Next()
 	require.Error(t, err1)
 	assert.Equal(t, err1, err2)
-	r = ldif.NewReader(strings.NewReader("dn: a\n"), "t.ldif")
+	r = ldif.NewReader(strings.NewReader("dn: a\n\n"), "t.ldif")
 	_, err := r.Next()
 	require.NoError(t, err)
 	_, err = r.Next()
@@ -235,7 +237,7 @@ func TestMappingOnPrem(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			entries, err := readAll(t, tt.in)
+			entries, err := readAll(t, tt.in+"\n")
 			require.NoError(t, err)
 			require.Len(t, entries, 1)
 			got, ok, err := tt.m.OnPrem(&entries[0])
@@ -364,6 +366,21 @@ func FuzzReader(f *testing.F) {
 			_, _, _ = ldif.Mapping{CustomAnchor: "cn"}.OnPrem(&e)
 			first = append(first, e)
 		}
+		// Read as a partial export: never ErrIncomplete, and what the strict read returned is a
+		// prefix of what this read returns.
+		var partial []ldif.Entry
+		for e, err := range ldif.NewReader(strings.NewReader(in), "f.ldif", ldif.AcceptPartialExport()).All() {
+			if errors.Is(err, ldif.ErrIncomplete) {
+				t.Fatalf("ErrIncomplete under AcceptPartialExport: %v", err)
+			}
+			if err != nil {
+				break
+			}
+			partial = append(partial, e)
+		}
+		if len(partial) < len(first) || fmt.Sprint(partial[:len(first)]) != fmt.Sprint(first) {
+			t.Fatalf("strict read %q is not a prefix of the partial read %q", first, partial)
+		}
 		var buf bytes.Buffer
 		w := ldif.NewWriter(&buf)
 		for i := range first {
@@ -439,4 +456,138 @@ func BenchmarkReadOnPrem(b *testing.B) {
 			}
 		}
 	}
+}
+
+func TestReaderForms(t *testing.T) {
+	t.Parallel()
+	utf16le := func(s string, bom bool) string {
+		var b []byte
+		if bom {
+			b = append(b, 0xff, 0xfe)
+		}
+		for _, r := range []rune(s) {
+			if r > 0xffff {
+				r -= 0x10000
+				hi, lo := 0xd800+(r>>10), 0xdc00+(r&0x3ff)
+				b = append(b, byte(hi), byte(hi>>8), byte(lo), byte(lo>>8))
+				continue
+			}
+			b = append(b, byte(r), byte(r>>8))
+		}
+		return string(b)
+	}
+	utf16be := func(s string) string {
+		b := []byte{0xfe, 0xff}
+		for _, r := range []rune(s) {
+			b = append(b, byte(r>>8), byte(r))
+		}
+		return string(b)
+	}
+	tests := []struct {
+		name string
+		in   string
+		dns  []string
+		err  error
+		msg  string
+	}{
+		{name: "writer output is whole", in: "version: 1\n\ndn: CN=a\ncn: a\n\ndn: CN=b\ncn: b\n", dns: []string{"CN=a", "CN=b"}},
+		{name: "ldifde without a final blank line", in: "\r\ndn: CN=a\r\nchangetype: add\r\ncn: a\r\n", dns: []string{"CN=a"}},
+		{name: "utf-16le with surrogates", in: utf16le("dn: CN=😀\r\nchangetype: add\r\n", true), dns: []string{"CN=😀"}},
+		{name: "utf-16be", in: utf16be("dn: CN=é\n\n"), dns: []string{"CN=é"}},
+		{name: "utf-16 cut in a character", in: utf16le("dn: CN=a\n\n", true)[:7], err: ldif.ErrIncomplete, msg: "t.ldif:1: the input ends in the middle of a UTF-16 character"},
+		{name: "utf-16 without a mark", in: utf16le("dn: CN=a\n\n", false), err: ldif.ErrSyntax, msg: `t.ldif:1: the input looks like UTF-16 without a byte-order mark; export it with "ldifde -u"`},
+		{name: "ANSI value", in: "dn: CN=a\ncn: Jos\xe9\n\n", err: ldif.ErrSyntax, msg: "t.ldif:2: cn: the value is not UTF-8 text (was the file saved in an ANSI code page?)"},
+		{name: "Format-List output", in: "DistinguishedName : CN=a\n", err: ldif.ErrSyntax, msg: `PowerShell's Format-List output, not LDIF; export LDIF with ldifde -f`},
+		{name: "csvde header", in: "DN,objectClass,objectGUID\n", err: ldif.ErrUnsupported, msg: "t.ldif:1: this is CSV"},
+		{name: "cut in a comment", in: "version: 1\n\ndn: CN=a\n\n# numEntr", dns: []string{"CN=a"}, err: ldif.ErrIncomplete, msg: `t.ldif:5: the input ends in the middle of a line; the last complete entry is "CN=a" (line 3)`},
+		{name: "cut in a continuation line", in: "version: 1\n\ndn: CN=a\ndescription: x\n y", err: ldif.ErrIncomplete, msg: `t.ldif:4: the input ends in the middle of a line, inside the entry "CN=a" (line 3); no entry before it is complete`},
+		{
+			name: "numEntries disagrees", in: "# extended LDIF\n#\n# LDAPv3\n#\n\ndn: CN=a\n\n# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: 3\n# numEntries: 2\n",
+			dns: []string{"CN=a"}, err: ldif.ErrIncomplete, msg: "t.ldif:13: ldapsearch counted 2 entries but the input holds 1",
+		},
+		{
+			name: "last page has a cookie", in: "# extended LDIF\n#\n# LDAPv3\n#\n\ndn: CN=a\n\n# search result\nsearch: 2\nresult: 0 Success\npagedresults: estimate=2 cookie=MQA=\n",
+			dns: []string{"CN=a"}, err: ldif.ErrIncomplete, msg: `t.ldif:11: the last "pagedresults:" line carries a cookie, so more pages were to follow`,
+		},
+		{
+			name: "no closing comment", in: "# extended LDIF\n#\n# LDAPv3\n#\n\ndn: CN=a\n\n# search result\nsearch: 2\nresult: 0 Success\n\n",
+			dns: []string{"CN=a"}, err: ldif.ErrIncomplete, msg: `the input ends without the "# numResponses:" comment`,
+		},
+		{name: "bad result line", in: "search: 2\nresult: Success\n", err: ldif.ErrSyntax, msg: `t.ldif:2: result line "Success" does not start with a result code`},
+		{name: "odd line in a trailer", in: "search: 2\nresult: 0 Success\ncn: x\n", err: ldif.ErrSyntax, msg: `t.ldif:3: unexpected "cn:" line in ldapsearch's result lines`},
+		{name: "odd line in a reference", in: "ref: ldap://x/\ncn: x\n", err: ldif.ErrSyntax, msg: `t.ldif:2: a search reference holds only "ref:" lines, not "cn:"`},
+		{name: "time limit", in: "search: 2\nresult: 3 Time limit exceeded\ntext: stopped\n\n", err: ldif.ErrIncomplete, msg: "t.ldif:2: ldapsearch reports result 3 Time limit exceeded (stopped), so the search stopped before the end (the time limit"},
+		{name: "empty", in: ""},
+		{name: "version only", in: "version: 1\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := readAll(t, tt.in)
+			var dns []string
+			for _, e := range got {
+				dns = append(dns, e.DN)
+			}
+			assert.Equal(t, tt.dns, dns)
+			if tt.err == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.err)
+			assert.Contains(t, err.Error(), tt.msg)
+			var le *ldif.Error
+			require.ErrorAs(t, err, &le)
+			assert.Positive(t, le.Line)
+		})
+	}
+}
+
+func TestReaderWarningsForReferences(t *testing.T) {
+	t.Parallel()
+	in := "dn: CN=a\n\n# refldap://dc2.corp.example.test/DC=DomainDnsZones,DC=corp\n\nref: ldap://x/DC=a\nref: ldap://y/DC=b\n\n"
+	var got []string
+	r := ldif.NewReader(strings.NewReader(in), "t.ldif", ldif.WithWarnings(func(w ldif.Warning) {
+		assert.NoError(t, w.Err)
+		got = append(got, w.String())
+	}))
+	for _, err := range r.All() {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{
+		`t.ldif:3: search reference skipped: objects under "ldap://dc2.corp.example.test/DC=DomainDnsZones,DC=corp" are in another naming context or domain and are not in this export`,
+		`t.ldif:5: search reference skipped: objects under "ldap://x/DC=a" are in another naming context or domain and are not in this export`,
+		`t.ldif:6: search reference skipped: objects under "ldap://y/DC=b" are in another naming context or domain and are not in this export`,
+	}, got)
+}
+
+// FuzzReaderUTF16 checks that UTF-16 input (as "ldifde -u" writes it) reads exactly as the
+// same text in UTF-8: the same entries, or the same error at the same line.
+func FuzzReaderUTF16(f *testing.F) {
+	f.Add("dn: CN=é\r\nchangetype: add\r\n")
+	f.Add("dn: a\n\n# refldap://x\n")
+	f.Add("search: 2\nresult: 4 x\n")
+	f.Add("dn: 😀\n x")
+	f.Fuzz(func(t *testing.T, in string) {
+		if !utf8.ValidString(in) || strings.ContainsRune(in, 0) || strings.HasPrefix(in, "\ufeff") {
+			return
+		}
+		b := []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(in)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		read := func(r io.Reader) string {
+			var out strings.Builder
+			for e, err := range ldif.NewReader(r, "f.ldif").All() {
+				if err != nil {
+					fmt.Fprintf(&out, "error %v\n", err)
+					break
+				}
+				fmt.Fprintf(&out, "%q %q\n", e.DN, e.Attrs)
+			}
+			return out.String()
+		}
+		if a, b := read(strings.NewReader(in)), read(bytes.NewReader(b)); a != b {
+			t.Fatalf("UTF-8 and UTF-16 differ:\n%s\n%s", a, b)
+		}
+	})
 }

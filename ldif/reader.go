@@ -9,6 +9,7 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors; every error the package returns wraps one of them. Test with errors.Is.
@@ -21,6 +22,11 @@ var (
 	// ErrValue reports an attribute value that does not fit the attribute (an objectGUID that is
 	// not 16 bytes, a malformed objectSid, a userAccountControl that is not a number).
 	ErrValue = errors.New("ldif: invalid attribute value")
+	// ErrIncomplete reports an export that is not whole: it ends in the middle of a line or of
+	// an entry, lacks the closing lines its tool writes, or its tool reported that the search
+	// stopped early (a non-zero "result:" line). See the package documentation for what
+	// "complete" means for each tool's form. AcceptPartialExport turns it into a warning.
+	ErrIncomplete = errors.New("ldif: incomplete export")
 )
 
 // Error is a failure at one place in an LDIF input. Its message reads
@@ -30,7 +36,11 @@ type Error struct {
 	Line int    // 1-based line number; 0 when not known
 	Attr string // the attribute concerned, when there is one
 	Msg  string
-	Err  error // ErrSyntax, ErrUnsupported or ErrValue
+	Err  error // ErrSyntax, ErrUnsupported, ErrValue or ErrIncomplete
+	// LastDN and LastLine name the last complete entry read before an ErrIncomplete error (its
+	// DN and the line of its dn line); LastLine is 0 when no entry was complete.
+	LastDN   string
+	LastLine int
 }
 
 func (e *Error) Error() string {
@@ -100,24 +110,105 @@ func (e *Entry) Add(name string, values ...string) {
 	e.Attrs = append(e.Attrs, Attr{Name: name, Values: append([]string(nil), values...)})
 }
 
+// Warning is something a Reader noticed and went on past: a search reference it skipped, or,
+// under AcceptPartialExport, the sign of an incomplete export. Its String reads like an Error.
+type Warning struct {
+	Name string // the input's name as given to NewReader
+	Line int    // 1-based line number
+	Msg  string
+	// Err is ErrIncomplete for an incomplete export that AcceptPartialExport let through, and nil
+	// for a skipped search reference.
+	Err error
+}
+
+func (w Warning) String() string {
+	return w.Name + ":" + strconv.Itoa(w.Line) + ": " + w.Msg
+}
+
+// Option configures a Reader.
+type Option func(*Reader)
+
+// WithWarnings calls fn, in input order, for each Warning. Without it warnings are dropped.
+func WithWarnings(fn func(Warning)) Option { return func(r *Reader) { r.warn = fn } }
+
+// AcceptPartialExport makes the Reader read an incomplete export (ErrIncomplete) instead of
+// failing: it reports a Warning with Err set to ErrIncomplete and yields the entries that are
+// whole. An entry cut off at the end of the input is dropped, never yielded. Use it only when
+// the caller has said that a partial export is what they mean to read: objects missing from an
+// export look deleted to a match.
+func AcceptPartialExport() Option { return func(r *Reader) { r.acceptPartial = true } }
+
 // Reader reads LDIF content records one at a time. It holds one entry in memory, never the
 // whole input.
 type Reader struct {
+	src     io.Reader
 	br      *bufio.Reader
 	name    string
 	line    int    // physical lines consumed so far
 	buf     []byte // the current logical line
 	err     error  // sticky error
 	started bool   // a record (or the version line) has been seen
+	opened  bool   // the byte-order mark has been looked at
+
+	warn          func(Warning)
+	acceptPartial bool
+
+	cut bool // the last physical line read had no line end (the input ended inside it)
+
+	// What the input's tool form promises at its end (see the package documentation).
+	sawFirst     bool   // the first non-blank line has been looked at, for form detection
+	extended     bool   // ldapsearch's default form: "# extended LDIF", result trailers
+	commented    bool   // ldapsearch with comments (default or -L): "# numResponses" closes it
+	lll          bool   // ldapsearch -LLL: the first line is a dn line and no changetype
+	sawResult    bool   // a "result:" line was read
+	sawClosing   bool   // the "# numResponses:" comment was read
+	cookie       string // the cookie of the last paged-results trailer ("" = last page)
+	entries      int    // entries read
+	blankEnded   bool   // the last entry was closed by a blank line
+	lastDN       string // the last complete entry
+	lastLine     int
+	inEntryStart int // line of the dn line of the entry being read
 }
 
 // NewReader returns a Reader of r. name identifies the input in error messages (a file name).
-func NewReader(r io.Reader, name string) *Reader {
-	return &Reader{br: bufio.NewReaderSize(r, 64<<10), name: name}
+//
+// The input may start with a UTF-8 byte-order mark (skipped) or a UTF-16 one, little-endian as
+// "ldifde -u" writes it, or big-endian: UTF-16 input is decoded as it streams. Line numbers
+// count lines of the decoded text.
+func NewReader(r io.Reader, name string, opts ...Option) *Reader {
+	rd := &Reader{src: r, name: name}
+	for _, o := range opts {
+		o(rd)
+	}
+	return rd
 }
 
 func (r *Reader) errorf(line int, attr string, sentinel error, msg string) error {
 	return &Error{Name: r.name, Line: line, Attr: attr, Msg: msg, Err: sentinel}
+}
+
+// open looks at the first bytes for a byte-order mark and sets up decoding.
+func (r *Reader) open() error {
+	r.opened = true
+	raw := bufio.NewReaderSize(r.src, 64<<10)
+	b, _ := raw.Peek(3)
+	switch {
+	case len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf:
+		raw.Discard(3)
+		r.br = raw
+	case len(b) >= 2 && b[0] == 0xff && b[1] == 0xfe:
+		raw.Discard(2)
+		r.br = bufio.NewReaderSize(&utf16Reader{src: raw, little: true}, 64<<10)
+	case len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff:
+		raw.Discard(2)
+		r.br = bufio.NewReaderSize(&utf16Reader{src: raw}, 64<<10)
+	case len(b) >= 2 && b[0] != 0 && b[1] == 0:
+		return r.errorf(1, "", ErrSyntax, "the input looks like UTF-16 without a byte-order mark; "+
+			"export it with \"ldifde -u\" (which writes the mark), or save it as UTF-8")
+	default:
+		r.br = raw
+	}
+	return nil
 }
 
 // physical reads one physical line without its line ending into r.buf (appending when add is
@@ -128,6 +219,7 @@ func (r *Reader) physical(add bool) error {
 	}
 	start := len(r.buf)
 	read := false
+	r.cut = false
 	for {
 		chunk, err := r.br.ReadSlice('\n')
 		if len(chunk) > 0 {
@@ -136,6 +228,11 @@ func (r *Reader) physical(add bool) error {
 		r.buf = append(r.buf, chunk...)
 		if err == bufio.ErrBufferFull {
 			continue
+		}
+		if err == errUTF16Cut {
+			r.line++
+			r.cut = true
+			return r.incomplete(r.line, "the input ends in the middle of a UTF-16 character")
 		}
 		if err != nil && err != io.EOF {
 			return r.errorf(r.line+1, "", ErrSyntax, "read: "+err.Error())
@@ -152,6 +249,8 @@ func (r *Reader) physical(add bool) error {
 		if n := len(b); n > 0 && b[n-1] == '\r' {
 			b = b[:n-1]
 		}
+	} else {
+		r.cut = true
 	}
 	r.buf = r.buf[:start+len(b)]
 	return nil
@@ -164,7 +263,7 @@ func (r *Reader) logical() (int, error) {
 		return 0, err
 	}
 	first := r.line
-	for {
+	for !r.cut {
 		c, err := r.br.Peek(1)
 		if err != nil || c[0] != ' ' {
 			return first, nil
@@ -176,6 +275,7 @@ func (r *Reader) logical() (int, error) {
 			return first, err
 		}
 	}
+	return first, nil
 }
 
 // All returns an iterator over the entries. It yields an error once and stops.
@@ -199,6 +299,12 @@ func (r *Reader) Next() (Entry, error) {
 	if r.err != nil {
 		return Entry{}, r.err
 	}
+	if !r.opened {
+		if err := r.open(); err != nil {
+			r.err = err
+			return Entry{}, err
+		}
+	}
 	e, err := r.next()
 	if err != nil {
 		r.err = err
@@ -206,18 +312,180 @@ func (r *Reader) Next() (Entry, error) {
 	return e, err
 }
 
+// incomplete returns the ErrIncomplete error for msg at line, naming the last complete entry,
+// or, under AcceptPartialExport, reports it as a warning and returns nil.
+func (r *Reader) incomplete(line int, msg string) error {
+	if r.lastLine > 0 {
+		msg += "; the last complete entry is " + strconv.Quote(r.lastDN) + " (line " + strconv.Itoa(r.lastLine) + ")"
+	} else {
+		msg += "; no entry before it is complete"
+	}
+	if r.acceptPartial {
+		r.warnf(line, ErrIncomplete, msg+"; read as a partial export, as asked")
+		return nil
+	}
+	return &Error{Name: r.name, Line: line, Msg: msg, Err: ErrIncomplete, LastDN: r.lastDN, LastLine: r.lastLine}
+}
+
+func (r *Reader) warnf(line int, sentinel error, msg string) {
+	if r.warn != nil {
+		r.warn(Warning{Name: r.name, Line: line, Msg: msg, Err: sentinel})
+	}
+}
+
+// finish checks, at the end of the input, that the export is whole (see the package doc).
+func (r *Reader) finish() error {
+	var msg string
+	switch {
+	case r.lll && r.entries > 0 && !r.blankEnded:
+		msg = "the input ends without the blank line that ldapsearch -LLL writes after every entry, so the last entry may be cut short"
+	case r.extended && !r.sawResult:
+		msg = "the input ends without the \"# search result\" / \"result:\" lines that ldapsearch writes last, so the search output was cut short"
+	case r.cookie != "":
+		msg = "the last \"pagedresults:\" line carries a cookie, so more pages were to follow"
+	case r.commented && !r.sawClosing:
+		msg = "the input ends without the \"# numResponses:\" comment that ldapsearch writes last, so the search output was cut short"
+	}
+	if msg != "" {
+		if err := r.incomplete(r.line, msg); err != nil {
+			return err
+		}
+	}
+	return io.EOF
+}
+
+// comment handles a comment line: the header comments of ldapsearch say which form the input
+// is in, "# refldap://…" lines are search references (-L, -LL, -LLL) and the closing
+// "# numResponses" / "# numEntries" comments end ldapsearch's output.
+func (r *Reader) comment(ln int) error {
+	c := r.buf
+	switch {
+	case r.entries == 0 && bytes.Equal(c, []byte("# LDAPv3")):
+		r.commented = true
+	case bytes.HasPrefix(c, []byte("# refldap://")) || bytes.HasPrefix(c, []byte("# refldaps://")):
+		r.warnf(ln, nil, "search reference skipped: objects under "+strconv.Quote(string(c[len("# ref"):]))+
+			" are in another naming context or domain and are not in this export")
+	case bytes.HasPrefix(c, []byte("# numResponses:")):
+		r.sawClosing = true
+	case bytes.HasPrefix(c, []byte("# numEntries:")):
+		n, err := strconv.Atoi(strings.TrimSpace(string(c[len("# numEntries:"):])))
+		if err == nil && n != r.entries && r.commented {
+			return r.incomplete(ln, "ldapsearch counted "+strconv.Itoa(n)+" entries but the input holds "+strconv.Itoa(r.entries))
+		}
+	}
+	return nil
+}
+
+// trailer reads ldapsearch's result lines ("search: 2", "result: 0 Success", and "text:",
+// "matchedDN:", "control:", "pagedresults:" and "ref:" lines) up to the next blank line. A
+// result other than 0 means the search stopped early.
+func (r *Reader) trailer(ln int) error {
+	var code int
+	var text string
+	codeLine := 0
+	for {
+		if r.cut {
+			return r.incomplete(ln, "the input ends in the middle of a line")
+		}
+		name, value, err := r.attrValue(ln)
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.EqualFold(name, "result"):
+			r.sawResult = true
+			codeLine = ln
+			f, rest, _ := strings.Cut(value, " ")
+			if code, err = strconv.Atoi(f); err != nil {
+				return r.errorf(ln, "", ErrSyntax, "result line "+strconv.Quote(value)+" does not start with a result code")
+			}
+			text = rest
+		case strings.EqualFold(name, "pagedresults"):
+			r.cookie = ""
+			if _, c, ok := strings.Cut(value, "cookie="); ok {
+				r.cookie = strings.TrimSpace(c)
+			}
+		case strings.EqualFold(name, "text"):
+			text += " (" + value + ")"
+		case strings.EqualFold(name, "search"), strings.EqualFold(name, "matchedDN"),
+			strings.EqualFold(name, "control"), strings.EqualFold(name, "ref"):
+		default:
+			return r.errorf(ln, "", ErrSyntax, "unexpected "+strconv.Quote(name+":")+" line in ldapsearch's result lines")
+		}
+		if ln, err = r.logical(); err == io.EOF || (err == nil && len(r.buf) == 0) {
+			break
+		} else if err != nil {
+			return err
+		}
+		if r.buf[0] == '#' {
+			if err := r.comment(ln); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	if code != 0 {
+		return r.incomplete(codeLine, "ldapsearch reports result "+strconv.Itoa(code)+" "+text+
+			", so the search stopped before the end"+resultHint(code))
+	}
+	return nil
+}
+
+// The commands that write an export this package reads whole (named in messages).
+const (
+	ldifdeCommand = `ldifde -f corp.ldif -d "DC=corp,DC=example,DC=test" -r "(|(objectClass=user)(objectClass=group)(objectClass=contact))"`
+	// ldapsearch pages past the server's size limit (AD's MaxPageSize, 1000 by default).
+	ldapsearchCommand = `ldapsearch -LLL -H ldaps://dc1.corp.example.test -D BINDDN -W -E pr=1000/noprompt -b "DC=corp,DC=example,DC=test" "(|(objectClass=user)(objectClass=group)(objectClass=contact))" "*" objectGUID > corp.ldif`
+)
+
+func resultHint(code int) string {
+	switch code {
+	case 4, 11: // sizeLimitExceeded, adminLimitExceeded
+		return " (the server's size limit: page the search, as in: " + ldapsearchCommand + ")"
+	case 3: // timeLimitExceeded
+		return " (the time limit: run the search with a longer -l, or page it)"
+	}
+	return ""
+}
+
 func (r *Reader) next() (Entry, error) {
 	var e Entry
-	// Skip blank lines, comments (including ldapsearch's "# refldap://" referral lines) and the
-	// version line.
+	// Skip blank lines, comments, search references, result lines and the version line.
 	var ln int
 	for {
 		var err error
 		ln, err = r.logical()
+		if err == io.EOF {
+			return e, r.finish()
+		}
 		if err != nil {
 			return e, err
 		}
-		if len(r.buf) == 0 || r.buf[0] == '#' {
+		if r.cut {
+			if err := r.incomplete(ln, "the input ends in the middle of a line"); err != nil {
+				return e, err
+			}
+			return e, io.EOF
+		}
+		if len(r.buf) == 0 {
+			continue
+		}
+		if !r.sawFirst {
+			r.sawFirst = true
+			if bytes.Equal(r.buf, []byte("# extended LDIF")) {
+				r.extended, r.commented = true, true
+			}
+			if ln == 1 && hasPrefixFold(r.buf, "dn:") {
+				r.lll = true
+			}
+			if err := r.notCSV(ln); err != nil {
+				return e, err
+			}
+		}
+		if r.buf[0] == '#' {
+			if err := r.comment(ln); err != nil {
+				return e, err
+			}
 			continue
 		}
 		if !r.started && hasPrefixFold(r.buf, "version:") {
@@ -226,6 +494,20 @@ func (r *Reader) next() (Entry, error) {
 				return e, r.errorf(ln, "", ErrUnsupported, "LDIF version "+strconv.Quote(v)+" (want 1)")
 			}
 			r.started = true
+			continue
+		}
+		if hasPrefixFold(r.buf, "search:") {
+			r.started = true
+			if err := r.trailer(ln); err != nil {
+				return e, err
+			}
+			continue
+		}
+		if hasPrefixFold(r.buf, "ref:") {
+			r.started = true
+			if err := r.reference(ln); err != nil {
+				return e, err
+			}
 			continue
 		}
 		break
@@ -240,17 +522,24 @@ func (r *Reader) next() (Entry, error) {
 	}
 	e.DN = value
 	e.Source = r.name + ":" + strconv.Itoa(ln)
+	dnLine := ln
 	first := true
 	for {
 		ln, err = r.logical()
 		if err == io.EOF {
-			return e, nil
+			return r.endAtEOF(e, dnLine)
 		}
 		if err != nil {
 			return e, err
 		}
+		if r.cut {
+			if err := r.incomplete(ln, "the input ends in the middle of a line, inside the entry "+strconv.Quote(e.DN)+" (line "+strconv.Itoa(dnLine)+")"); err != nil {
+				return Entry{}, err
+			}
+			return Entry{}, io.EOF
+		}
 		if len(r.buf) == 0 {
-			return e, nil
+			return r.complete(e, dnLine, true), nil
 		}
 		if r.buf[0] == '#' {
 			continue
@@ -270,6 +559,7 @@ func (r *Reader) next() (Entry, error) {
 			if !strings.EqualFold(value, "add") {
 				return e, r.errorf(ln, "", ErrUnsupported, "changetype "+strconv.Quote(value)+" (only add records are supported)")
 			}
+			r.lll = false // ldifde's form: only a final line end is promised
 		case strings.EqualFold(name, "dn"):
 			return e, r.errorf(ln, "", ErrSyntax, "a second dn line in one record (records are separated by a blank line)")
 		case strings.EqualFold(name, "control"):
@@ -279,6 +569,71 @@ func (r *Reader) next() (Entry, error) {
 		}
 		first = false
 	}
+}
+
+// endAtEOF ends the entry e at the end of the input: whole unless the form promises a blank
+// line after every entry.
+func (r *Reader) endAtEOF(e Entry, dnLine int) (Entry, error) {
+	if r.lll {
+		msg := "the input ends without the blank line that ldapsearch -LLL writes after every entry, so the entry " +
+			strconv.Quote(e.DN) + " (line " + strconv.Itoa(dnLine) + ") may be cut short"
+		if err := r.incomplete(r.line, msg); err != nil {
+			return Entry{}, err
+		}
+		r.lll = false // reported once
+		return Entry{}, io.EOF
+	}
+	return r.complete(e, dnLine, false), nil
+}
+
+func (r *Reader) complete(e Entry, dnLine int, blank bool) Entry {
+	r.entries++
+	r.blankEnded = blank
+	r.lastDN, r.lastLine = e.DN, dnLine
+	return e
+}
+
+// reference skips a search reference record ("ref: ldap://…" lines, ldapsearch's default
+// form), warning for each.
+func (r *Reader) reference(ln int) error {
+	for {
+		if r.cut {
+			return r.incomplete(ln, "the input ends in the middle of a line")
+		}
+		name, value, err := r.attrValue(ln)
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(name, "ref") {
+			return r.errorf(ln, "", ErrSyntax, "a search reference holds only \"ref:\" lines, not "+strconv.Quote(name+":"))
+		}
+		r.warnf(ln, nil, "search reference skipped: objects under "+strconv.Quote(value)+
+			" are in another naming context or domain and are not in this export")
+		if ln, err = r.logical(); err == io.EOF || (err == nil && len(r.buf) == 0) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if r.buf[0] == '#' {
+			return r.comment(ln)
+		}
+	}
+}
+
+// notCSV refuses CSV (PowerShell's Export-Csv, csvde) with the command that writes LDIF.
+func (r *Reader) notCSV(ln int) error {
+	b := r.buf
+	if b[0] == '#' && !bytes.HasPrefix(b, []byte("#TYPE ")) {
+		return nil
+	}
+	colon := bytes.IndexByte(b, ':')
+	comma := bytes.IndexByte(b, ',')
+	if !bytes.HasPrefix(b, []byte("#TYPE ")) && b[0] != '"' && (comma < 0 || (colon >= 0 && colon < comma)) {
+		return nil
+	}
+	return r.errorf(ln, "", ErrUnsupported, "this is CSV (as Export-Csv or csvde write it), not LDIF: "+
+		"binary attributes such as objectGUID do not survive CSV. Export LDIF instead, with "+
+		ldifdeCommand+" or "+ldapsearchCommand)
 }
 
 // attrValue parses the logical line in r.buf as "name: value", "name:: base64" or
@@ -292,6 +647,9 @@ func (r *Reader) attrValue(ln int) (string, string, error) {
 	desc := line[:colon]
 	name, err := r.attrName(ln, desc)
 	if err != nil {
+		if bytes.HasSuffix(desc, []byte(" ")) {
+			err.(*Error).Msg += " (\"Name : value\" lines are PowerShell's Format-List output, not LDIF; export LDIF with " + ldifdeCommand + ")"
+		}
 		return "", "", err
 	}
 	rest := line[colon+1:]
@@ -305,9 +663,14 @@ func (r *Reader) attrValue(ln int) (string, string, error) {
 		}
 		return name, string(out[:n]), nil
 	case len(rest) > 0 && rest[0] == '<':
-		return "", "", r.errorf(ln, name, ErrUnsupported, "URL values (\""+string(desc)+":<\") are not supported; export the value inline")
+		return "", "", r.errorf(ln, name, ErrUnsupported, "URL values (\""+string(desc)+":<\") are not supported; export the value inline (ldapsearch -t writes values to files: run it without -t)")
 	default:
-		return name, string(bytes.TrimLeft(rest, " ")), nil
+		v := bytes.TrimLeft(rest, " ")
+		if !utf8.Valid(v) {
+			return "", "", r.errorf(ln, name, ErrSyntax, "the value is not UTF-8 text (was the file saved in an ANSI code page?); "+
+				"LDIF tools write non-ASCII values in Base64 (\"attr:: …\"): export again with "+ldifdeCommand)
+		}
+		return name, string(v), nil
 	}
 }
 

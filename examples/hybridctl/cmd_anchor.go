@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,21 +18,27 @@ func init() {
 	register(&command{
 		name:    "anchor",
 		summary: "convert a source anchor between GUID, ImmutableID, hex, connector DN and LDAP filter forms",
-		usage: `anchor [--from auto|guid|immutableid|hex|dn] [--json] [VALUE...]
+		usage: `anchor [--from auto|guid|immutableid|hex|dn|ldapfilter] [--json] [VALUE...]
 
 Values come from the arguments, or one per line from stdin when there are none. Text output is
 one line per value, objectGUID<TAB>immutableID; --json writes one JSON object per line with every
 form. A value that does not parse is reported (on stderr, or as {"input":…,"error":…} with --json)
 and the others are still converted; the exit status is then 1. On stdin, blank lines are skipped
 and surrounding spaces, tabs and CR are trimmed. Under --from auto, 32 hex digits are refused as
-ambiguous: say --from hex (AD wire order) or --from guid (a GUID without dashes).`,
+ambiguous: say --from hex (AD wire order) or --from guid (a GUID without dashes).
+
+hex also reads the space-separated pairs of the Attribute Editor (22 44 E7 8B …), guid reads any
+case with or without braces, and ldapfilter the escaped value of an LDAP filter (\22\44\e7…).
+A connector-space DN of a cloud-sourced object (its hex spells User_<object id>) has no AD
+anchor: it prints cloud<TAB>type<TAB>object id, or with --json
+{"input":…,"cloudAnchor":"User_…","objectType":"User","objectId":…,"dn":…}.`,
 		run: runAnchor,
 	})
 }
 
 func runAnchor(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet("anchor")
-	from := fs.String("from", "auto", "input form: auto, guid, immutableid, hex or dn")
+	from := fs.String("from", "auto", "input form: auto, guid, immutableid, hex, dn or ldapfilter")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
 	values, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -39,7 +46,7 @@ func runAnchor(ctx context.Context, e *env, args []string) int {
 	}
 	form, err := anchor.ParseForm(*from)
 	if err != nil {
-		return usageError(e, "anchor", fmt.Sprintf("--from %q: want auto, guid, immutableid, hex or dn", *from))
+		return usageError(e, "anchor", fmt.Sprintf("--from %q: want auto, guid, immutableid, hex, dn or ldapfilter", *from))
 	}
 	c := &anchorConverter{form: form, json: *asJSON, out: bufio.NewWriterSize(e.stdout, 256<<10), errw: e.stderr}
 	if len(values) > 0 {
@@ -121,9 +128,23 @@ func (c *anchorConverter) convert(v []byte, pos int) {
 	c.total++
 	// The parser does not keep its input (its errors copy it), so v's bytes may be viewed as a
 	// string without a copy for the call.
-	g, err := anchor.ParseAs(c.form, unsafe.String(unsafe.SliceData(v), len(v)))
+	s := unsafe.String(unsafe.SliceData(v), len(v))
+	if (c.form == anchor.FormAuto || c.form == anchor.FormConnectorDN) && len(s) > anchor.ConnectorDNLen &&
+		(s[0] == 'C' || s[0] == 'c') && (s[1] == 'N' || s[1] == 'n') && s[2] == '=' {
+		if ca, err := anchor.ParseCloudConnectorDN(s); err == nil {
+			c.cloud(v, ca)
+			return
+		}
+	}
+	g, err := anchor.ParseAs(c.form, s)
 	if err != nil {
-		c.lineError(v, pos, err.Error())
+		msg := err.Error()
+		if errors.Is(err, anchor.ErrAmbiguous) {
+			// The library names its functions; the command names its flags.
+			msg = strconv.Quote(s) + ": 32 hex digits are either wire-order hex or a GUID without dashes; " +
+				"say which with --from hex or --from guid"
+		}
+		c.lineError(v, pos, msg)
 		return
 	}
 	// Append straight into the writer's free buffer: no copy when it fits.
@@ -134,6 +155,31 @@ func (c *anchorConverter) convert(v []byte, pos int) {
 		b = g.AppendGUID(b)
 		b = append(b, '\t')
 		b = g.AppendImmutableID(b)
+		b = append(b, '\n')
+	}
+	c.out.Write(b)
+}
+
+// cloud writes the line of a cloud-sourced object's connector-space DN.
+func (c *anchorConverter) cloud(v []byte, ca anchor.CloudAnchor) {
+	b := c.out.AvailableBuffer()
+	if c.json {
+		b = append(b, `{"input":`...)
+		b = appendJSONString(b, v)
+		b = append(b, `,"cloudAnchor":"`...)
+		b, _ = ca.AppendText(b)
+		b = append(b, `","objectType":"`...)
+		b = append(b, ca.Type().String()...)
+		b = append(b, `","objectId":"`...)
+		b = ca.AppendObjectID(b)
+		b = append(b, `","dn":"`...)
+		b = ca.AppendConnectorDN(b)
+		b = append(b, "\"}\n"...)
+	} else {
+		b = append(b, "cloud\t"...)
+		b = append(b, ca.Type().String()...)
+		b = append(b, '\t')
+		b = ca.AppendObjectID(b)
 		b = append(b, '\n')
 	}
 	c.out.Write(b)
@@ -216,11 +262,12 @@ func (c *anchorConverter) lineError(v []byte, pos int, msg string) {
 	fmt.Fprintf(c.errw, "hybridctl anchor: %s: %s\n", where, msg)
 }
 
-// appendJSONString appends s as a JSON string. Plain printable ASCII takes a fast path; anything
-// else (quotes, control characters, invalid UTF-8) goes through encoding/json.
+// appendJSONString appends s as a JSON string. Printable ASCII takes a fast path, with '"' and
+// '\\' (escaped LDAP filter values) escaped in place; anything else (control characters, HTML
+// characters, non-ASCII, invalid UTF-8) goes through encoding/json.
 func appendJSONString(b, s []byte) []byte {
 	for _, ch := range s {
-		if ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '&' {
+		if ch < 0x20 || ch >= 0x7f || ch == '<' || ch == '>' || ch == '&' {
 			if !utf8.Valid(s) {
 				s = []byte(string([]rune(string(s)))) // replaces invalid bytes with U+FFFD
 			}
@@ -229,6 +276,11 @@ func appendJSONString(b, s []byte) []byte {
 		}
 	}
 	b = append(b, '"')
-	b = append(b, s...)
+	for _, ch := range s {
+		if ch == '"' || ch == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, ch)
+	}
 	return append(b, '"')
 }

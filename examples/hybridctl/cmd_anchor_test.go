@@ -180,3 +180,75 @@ func TestGUIDLinesReader(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "00000000-1111-4222-8333-000000000000\n00000000-1111-4222-8333-000000000001\n00000000-1111-4222-8333-000000000002\n", string(data))
 }
+
+func TestAnchorPastedForms(t *testing.T) {
+	t.Parallel()
+	const ann = "8be74422-b0d9-47ec-b861-e7de1a9cfb20\tIkTni9mw7Ee4YefeGpz7IA==\n"
+	cloudDN := "CN={557365725F37633965363637392D373432352D343064652D393434622D653037666331663930616537}"
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		wantOut  string
+		wantErr  string
+		wantCode int
+	}{
+		{name: "attribute editor hex, auto", args: []string{"anchor", "22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20"}, wantOut: ann},
+		{name: "attribute editor hex on stdin", stdin: "  22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20\r\n", args: []string{"anchor", "--from", "hex"}, wantOut: ann},
+		{name: "filter value, auto", args: []string{"anchor", `\22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20`}, wantOut: ann},
+		{name: "filter value, --from ldapfilter", args: []string{"anchor", "--from", "ldapfilter", `\22\44\E7\8B\D9\B0\EC\47\B8\61\E7\DE\1A\9C\FB\20`}, wantOut: ann},
+		{name: "guid upper case without braces", args: []string{"anchor", "8BE74422-B0D9-47EC-B861-E7DE1A9CFB20"}, wantOut: ann},
+		{name: "cloud DN, auto", args: []string{"anchor", cloudDN}, wantOut: "cloud\tUser\t7c9e6679-7425-40de-944b-e07fc1f90ae7\n"},
+		{name: "cloud DN, --from dn", args: []string{"anchor", "--from", "dn", strings.ToLower(cloudDN)}, wantOut: "cloud\tUser\t7c9e6679-7425-40de-944b-e07fc1f90ae7\n"},
+		{
+			name: "cloud DN, --json", args: []string{"anchor", "--json", cloudDN},
+			wantOut: `{"input":"` + cloudDN + `","cloudAnchor":"User_7c9e6679-7425-40de-944b-e07fc1f90ae7","objectType":"User","objectId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","dn":"` + cloudDN + `"}` + "\n",
+		},
+		{name: "cloud DN under --from hex", args: []string{"anchor", "--from", "hex", cloudDN}, wantErr: "anchor.ParseHex", wantCode: 1},
+		{name: "whole filter refused", args: []string{"anchor", "--from", "ldapfilter", `(objectGUID=\22\44)`}, wantErr: "a whole filter; give only the escaped value", wantCode: 1},
+		{name: "ambiguous names the flags", args: []string{"anchor", "2244E78BD9B0EC47B861E7DE1A9CFB20"}, wantErr: `argument 1: "2244E78BD9B0EC47B861E7DE1A9CFB20": 32 hex digits are either wire-order hex or a GUID without dashes; say which with --from hex or --from guid`, wantCode: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := run(t, tc.stdin, tc.args...)
+			assert.Equal(t, tc.wantCode, code, errOut)
+			assert.Equal(t, tc.wantOut, out)
+			if tc.wantErr != "" {
+				assert.Contains(t, errOut, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestAnchorConvertAllocations: converting a valid value of any form, in text or JSON, allocates
+// nothing (the bulk path).
+func TestAnchorConvertAllocations(t *testing.T) {
+	// Not parallel: AllocsPerRun is disturbed by other goroutines allocating.
+	inputs := []string{
+		"8be74422-b0d9-47ec-b861-e7de1a9cfb20",
+		"{8BE74422-B0D9-47EC-B861-E7DE1A9CFB20}",
+		"IkTni9mw7Ee4YefeGpz7IA==",
+		"22 44 E7 8B D9 B0 EC 47 B8 61 E7 DE 1A 9C FB 20",
+		`\22\44\e7\8b\d9\b0\ec\47\b8\61\e7\de\1a\9c\fb\20`,
+		"CN={496B546E69396D77374565345965666547707A3749413D3D}",
+		"CN={557365725F37633965363637392D373432352D343064652D393434622D653037666331663930616537}",
+	}
+	for _, asJSON := range []bool{false, true} {
+		c := &anchorConverter{json: asJSON, out: bufio.NewWriterSize(io.Discard, 256<<10), errw: io.Discard}
+		for _, in := range inputs {
+			v := []byte(in)
+			assert.Zero(t, testing.AllocsPerRun(100, func() { c.convert(v, 1) }), "%s json=%v", in, asJSON)
+		}
+		assert.Zero(t, c.failed)
+	}
+	// The escaped filter value is valid JSON with its backslashes escaped.
+	var out strings.Builder
+	c := &anchorConverter{json: true, out: bufio.NewWriter(&out), errw: io.Discard}
+	c.convert([]byte(inputs[4]), 1)
+	c.out.Flush()
+	var obj map[string]string
+	require.NoError(t, json.Unmarshal([]byte(out.String()), &obj))
+	assert.Equal(t, inputs[4], obj["input"])
+	assert.Equal(t, inputs[4], obj["ldapFilter"])
+}

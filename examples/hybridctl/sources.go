@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
+	"os"
 	"strconv"
 	"sync"
 
+	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
 	"github.com/hybridid/hybridid/snapshot"
 )
@@ -15,6 +19,9 @@ import (
 type sourceFlags struct {
 	onprem, cloud, base, endpoint, sourceAnchor string
 	scopes                                      stringList
+	// acceptPartial reads an LDIF export that is not whole (cut short, or stopped by the
+	// server) with a warning instead of failing.
+	acceptPartial bool
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -24,12 +31,16 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.sourceAnchor, "source-anchor", "mS-DS-ConsistencyGuid", "objectGUID or mS-DS-ConsistencyGuid")
 	fs.StringVar(&s.base, "base", "", "search base of a live directory")
 	fs.StringVar(&s.endpoint, "graph-endpoint", "", "Microsoft Graph base URL")
+	fs.BoolVar(&s.acceptPartial, "accept-partial-export", false, "read an LDIF export that is cut short or incomplete, with a warning")
 }
 
 // check returns a usage message for inconsistent flags, or "".
 func (s *sourceFlags) check() string {
 	if s.base != "" && !isLDAPURL(s.onprem) {
 		return "--base applies only to an ldap:// or ldaps:// --onprem source"
+	}
+	if s.acceptPartial && (s.onprem == "" || isLDAPURL(s.onprem)) {
+		return "--accept-partial-export applies only to an LDIF file given as --onprem"
 	}
 	return ""
 }
@@ -53,11 +64,21 @@ func (s *sourceFlags) read(ctx context.Context, e *env, prog *progress) ([]match
 		snapErr error
 		wg      sync.WaitGroup
 	)
+	var warnings []ldif.Warning
 	if s.onprem != "" {
-		wg.Go(func() { on, onErr = readOnPrem(ctx, e, s.onprem, s.base, prog) })
+		wg.Go(func() {
+			if isLDAPURL(s.onprem) {
+				on, onErr = readOnPrem(ctx, e, s.onprem, s.base, prog)
+				return
+			}
+			on, onErr = s.readLDIF(prog, func(w ldif.Warning) { warnings = append(warnings, w) })
+		})
 	}
 	wg.Go(func() { snap, snapErr = readCloud(ctx, e, s.cloud, s.endpoint) })
 	wg.Wait()
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "hybridctl: warning: %s\n", w)
+	}
 	if onErr != nil {
 		return nil, nil, onErr
 	}
@@ -65,4 +86,24 @@ func (s *sourceFlags) read(ctx context.Context, e *env, prog *progress) ([]match
 		return nil, nil, snapErr
 	}
 	return on, snap, nil
+}
+
+// readLDIF reads the --onprem LDIF file with the reader's warnings reported to warn. An
+// incomplete export fails, naming the flag that reads it anyway.
+func (s *sourceFlags) readLDIF(prog *progress, warn func(ldif.Warning)) ([]matching.OnPrem, error) {
+	f, err := os.Open(s.onprem)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	opts := []ldif.Option{ldif.WithWarnings(warn)}
+	if s.acceptPartial {
+		opts = append(opts, ldif.AcceptPartialExport())
+	}
+	r := ldif.NewReader(f, s.onprem, opts...)
+	on, err := collectProgress(r.OnPrem(ldif.Mapping{}), prog)
+	if errors.Is(err, ldif.ErrIncomplete) {
+		return nil, fmt.Errorf("%w; export again, or pass --accept-partial-export to read it as a partial export (objects missing from it are then predicted as deleted)", err)
+	}
+	return on, err
 }
