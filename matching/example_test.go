@@ -71,7 +71,7 @@ func ExampleEvaluate_blocked() {
 	fmt.Println(r.Reason)
 	// Output:
 	// blocked InvalidHardMatch
-	// The cloud user c1 (ann@corp.example.test) has onPremisesImmutableId IkTni9mw7Ee4YefeGpz7IA==, but blockCloudObjectTakeoverThroughHardMatchEnabled is on, so Entra refuses the takeover (reference §2.4).
+	// The cloud user c1 (ann@corp.example.test) has onPremisesImmutableId IkTni9mw7Ee4YefeGpz7IA==, but blockCloudObjectTakeoverThroughHardMatchEnabled is on, so Entra refuses the takeover.
 }
 
 // The report marshals to the `hybridctl match --json` shape.

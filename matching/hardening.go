@@ -1,0 +1,230 @@
+package matching
+
+import (
+	"strings"
+	"time"
+
+	"github.com/hybridid/hybridid/anchor"
+)
+
+// hardenFrom is when Entra's hard-match security protections took effect: a hard match onto a
+// cloud user that already has onPremisesObjectIdentifier set, or that is assigned or eligible for
+// a privileged Microsoft Entra role, is refused (docs/engine.md, "Hard-match protections").
+var hardenFrom = time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC)
+
+// roleIndex answers "which roles does this user hold" for the hard-match protections and the
+// soft-match admin block: active assignments and PIM eligibilities, direct or through a
+// role-assignable group, and which role definitions are privileged.
+type roleIndex struct {
+	t        *Tenant
+	active   map[string][]int32 // principal id -> indexes in t.Roles
+	eligible map[string][]int32 // principal id -> indexes in t.Eligibilities
+	groupsOf map[string][]string
+	defs     map[string]int32 // role definition id -> index in t.RoleDefinitions
+	asOf     bool             // t.AsOf is set
+}
+
+func newRoleIndex(t *Tenant) *roleIndex {
+	x := &roleIndex{t: t, asOf: !t.AsOf.IsZero()}
+	if len(t.Roles) > 0 {
+		x.active = make(map[string][]int32, len(t.Roles))
+		for i := range t.Roles {
+			p := t.Roles[i].PrincipalID
+			x.active[p] = append(x.active[p], int32(i))
+		}
+	}
+	if len(t.Eligibilities) > 0 {
+		x.eligible = make(map[string][]int32, len(t.Eligibilities))
+		for i := range t.Eligibilities {
+			p := t.Eligibilities[i].PrincipalID
+			x.eligible[p] = append(x.eligible[p], int32(i))
+		}
+	}
+	if len(t.GroupMembers) > 0 {
+		x.groupsOf = make(map[string][]string, len(t.GroupMembers))
+		for _, m := range t.GroupMembers {
+			x.groupsOf[m.MemberID] = append(x.groupsOf[m.MemberID], m.GroupID)
+		}
+	}
+	if len(t.RoleDefinitions) > 0 {
+		x.defs = make(map[string]int32, len(t.RoleDefinitions))
+		for i := range t.RoleDefinitions {
+			x.defs[t.RoleDefinitions[i].ID] = int32(i)
+		}
+	}
+	return x
+}
+
+// hold is one role a user holds.
+type hold struct {
+	a        *RoleAssignment
+	eligible bool   // a PIM eligibility, not an active assignment
+	group    string // the role-assignable group it is held through, or ""
+}
+
+// holds calls f for every role user id holds at AsOf (eligibilities outside their window are
+// left out; without AsOf every eligibility counts), direct ones first. f returns false to stop.
+func (x *roleIndex) holds(id string, f func(h hold) bool) {
+	principals := func(g func(p, via string) bool) {
+		if !g(id, "") {
+			return
+		}
+		for _, grp := range x.groupsOf[id] {
+			if !g(grp, grp) {
+				return
+			}
+		}
+	}
+	principals(func(p, via string) bool {
+		for _, i := range x.active[p] {
+			if !f(hold{a: &x.t.Roles[i], group: via}) {
+				return false
+			}
+		}
+		for _, i := range x.eligible[p] {
+			e := &x.t.Eligibilities[i]
+			if x.asOf && (!e.Start.IsZero() && x.t.AsOf.Before(e.Start) || !e.End.IsZero() && !x.t.AsOf.Before(e.End)) {
+				continue
+			}
+			if !f(hold{a: e, eligible: true, group: via}) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// anyActive reports whether user id holds an active role assignment, direct or through a group
+// (the soft-match admin block).
+func (x *roleIndex) anyActive(id string) (hold, bool) {
+	var found hold
+	ok := false
+	x.holds(id, func(h hold) bool {
+		if h.eligible {
+			return true
+		}
+		found, ok = h, true
+		return false
+	})
+	return found, ok
+}
+
+// anyEligible reports whether user id is eligible for a role (direct or through a group).
+func (x *roleIndex) anyEligible(id string) (hold, bool) {
+	var found hold
+	ok := false
+	x.holds(id, func(h hold) bool {
+		if !h.eligible {
+			return true
+		}
+		found, ok = h, true
+		return false
+	})
+	return found, ok
+}
+
+// privileged returns the first role user id holds (active or eligible) that counts as
+// privileged, and whether that was decided without the role definition (unknown roles count as
+// privileged: the safe side).
+func (x *roleIndex) privileged(id string) (h hold, guessed, ok bool) {
+	x.holds(id, func(c hold) bool {
+		priv, known := x.isPrivileged(c.a.RoleDefinitionID)
+		if priv {
+			h, guessed, ok = c, !known, true
+			return false
+		}
+		return true
+	})
+	return h, guessed, ok
+}
+
+// isPrivileged says whether a role definition is privileged, and whether the input said so.
+func (x *roleIndex) isPrivileged(def string) (priv, known bool) {
+	if x.t.Known&KnownRoleDefinitions != 0 {
+		if i, ok := x.defs[def]; ok {
+			return x.t.RoleDefinitions[i].IsPrivileged, true
+		}
+	}
+	return true, false
+}
+
+// roleName returns the display name of a role definition, or its id.
+func (x *roleIndex) roleName(def string) string {
+	if i, ok := x.defs[def]; ok && x.t.RoleDefinitions[i].DisplayName != "" {
+		return x.t.RoleDefinitions[i].DisplayName
+	}
+	return "role " + def
+}
+
+// describe says which role h is and how it is held, for a reason.
+func (x *roleIndex) describe(h hold) string {
+	var b strings.Builder
+	if h.eligible {
+		b.WriteString("is eligible (PIM) for ")
+	} else {
+		b.WriteString("is assigned ")
+	}
+	b.WriteString(x.roleName(h.a.RoleDefinitionID))
+	if h.eligible {
+		b.WriteString(" (eligibility ")
+	} else {
+		b.WriteString(" (assignment ")
+	}
+	b.WriteString(h.a.ID)
+	if h.group != "" {
+		b.WriteString(", through the role-assignable group ")
+		b.WriteString(h.group)
+	}
+	if h.eligible && !h.a.End.IsZero() {
+		b.WriteString(", until ")
+		b.WriteString(h.a.End.UTC().Format("2006-01-02"))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// removeFix says what to remove for hold h.
+func (x *roleIndex) removeFix(h hold) string {
+	what := "the role assignment " + h.a.ID
+	if h.eligible {
+		what = "the PIM eligibility " + h.a.ID
+	}
+	if h.group != "" {
+		return "Remove the user from the role-assignable group " + h.group + " (or remove " + what + " of " + x.roleName(h.a.RoleDefinitionID) + " from the group)"
+	}
+	return "Remove " + what + " (" + x.roleName(h.a.RoleDefinitionID) + ")"
+}
+
+// sameADObject reports whether the onPremisesObjectIdentifier id names the AD object o: the
+// identifier is the objectGUID sync read from the object, in GUID text form. ok is false when
+// that cannot be told (the identifier is not GUID text, or o has no objectGUID).
+func sameADObject(o *OnPrem, id string) (same, ok bool) {
+	g, err := anchor.ParseGUID(id)
+	if err != nil || o.ObjectGUID.IsZero() {
+		return false, false
+	}
+	return g == o.ObjectGUID, true
+}
+
+// unchecked lists the inputs of the hard-match protections the tenant did not provide, for a
+// reason ("" when all were provided).
+func (e *engine) unchecked() string {
+	var miss []string
+	k := e.t.Known
+	if k&KnownObjectIdentifier == 0 {
+		miss = append(miss, "onPremisesObjectIdentifier")
+	}
+	if k&KnownEligibilities == 0 {
+		miss = append(miss, "PIM eligibilities")
+	}
+	if k&KnownGroupMembers == 0 {
+		miss = append(miss, "members of role-assignable groups")
+	}
+	if k&KnownRoleDefinitions == 0 && (len(e.t.Roles) > 0 || len(e.t.Eligibilities) > 0) {
+		miss = append(miss, "which roles are privileged (every role is taken as privileged)")
+	}
+	if len(miss) == 0 {
+		return ""
+	}
+	return " The input does not say " + strings.Join(miss, ", ") + ", so the July 2026 hard-match protections were checked without them."
+}
