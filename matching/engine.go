@@ -13,7 +13,6 @@ import (
 // restoreWindow is how long a soft-deleted object stays in deleted items (docs/entra-rules.md §4a).
 const restoreWindow = 30 * 24 * time.Hour
 
-
 // Why an on-premises object is out of scope.
 const (
 	inScope uint8 = iota
@@ -57,7 +56,8 @@ type engine struct {
 	doms  domains
 	ri    *roleIndex
 
-	hardened  bool // the July 2026 hard-match protections are in force at AsOf
+	hardened  bool   // the July 2026 hard-match protections are in force at AsOf
+	missing   string // the protections' inputs the tenant did not provide, for reasons
 	asOfKnown bool
 
 	info                    []onInfo
@@ -66,8 +66,8 @@ type engine struct {
 
 	errDN  map[string]int // lower-cased DN -> on-premises object with read errors (nil when none)
 	target []int32        // per on-premises object: the cloud object joined, matched or refused, or -1
-	flags  []uint8 // per on-premises object
-	cflags []uint8 // per cloud object
+	flags  []uint8        // per on-premises object
+	cflags []uint8        // per cloud object
 }
 
 // Evaluate predicts what one sync cycle does with every object: for each on-premises object
@@ -81,6 +81,7 @@ func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report
 	e.asOfKnown = !tenant.AsOf.IsZero()
 	// Without AsOf the dated protections are taken to be in force: the safe side.
 	e.hardened = !e.asOfKnown || !tenant.AsOf.Before(hardenFrom)
+	e.missing = e.missingInputs()
 
 	e.info = make([]onInfo, len(onprem))
 	e.target = make([]int32, len(onprem))

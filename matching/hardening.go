@@ -206,9 +206,13 @@ func sameADObject(o *OnPrem, id string) (same, ok bool) {
 	return g == o.ObjectGUID, true
 }
 
-// unchecked lists the inputs of the hard-match protections the tenant did not provide, for a
+// unchecked is what a hard-match reason adds about the inputs of the protections the tenant did
+// not provide ("" when it provided all); computed once per Evaluate.
+func (e *engine) unchecked() string { return e.missing }
+
+// missingInputs lists the inputs of the hard-match protections the tenant did not provide, for a
 // reason ("" when all were provided).
-func (e *engine) unchecked() string {
+func (e *engine) missingInputs() string {
 	var miss []string
 	k := e.t.Known
 	if k&KnownObjectIdentifier == 0 {

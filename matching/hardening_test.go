@@ -56,7 +56,9 @@ func member(group, user string) func(*matching.Tenant) {
 	}
 }
 
-func forget(k matching.Known) func(*matching.Tenant) { return func(tn *matching.Tenant) { tn.Known &^= k } }
+func forget(k matching.Known) func(*matching.Tenant) {
+	return func(tn *matching.Tenant) { tn.Known &^= k }
+}
 
 func bypassOn(tn *matching.Tenant) { tn.Features.AllowObjectIdentifierUpdate = true }
 
@@ -236,7 +238,7 @@ func TestHardMatchProtections(t *testing.T) {
 			cloud: []matching.Cloud{smtp}, tenant: hardened(july, eligible("c1", roleGA, time.Time{}, time.Time{})),
 			outcome: matching.SoftMatchSMTP, target: "c1", check: reasonHas([]string{"eligible", "undocumented"})},
 		{name: "soft-match-smtp: the hard-match protections leave soft match alone §2.4", onprem: []matching.OnPrem{ann},
-			cloud: []matching.Cloud{func() matching.Cloud { c := smtp; c.OnPremisesObjectIdentifier = guidB.String(); return c }()},
+			cloud:  []matching.Cloud{func() matching.Cloud { c := smtp; c.OnPremisesObjectIdentifier = guidB.String(); return c }()},
 			tenant: hardened(july), outcome: matching.SoftMatchSMTP, target: "c1"},
 	})
 }
@@ -259,9 +261,11 @@ func TestCloudSync(t *testing.T) {
 			check: func(t *testing.T, r *matching.Report) { assert.NotContains(t, r.OnPrem()[0].Reason, "uncertain") }},
 		{name: "new: Cloud Sync uses mS-DS-ConsistencyGuid whatever the setting §1.6", cfg: cs, onprem: []matching.OnPrem{withCG},
 			outcome: matching.New, warning: matching.WarnAnchorSettingIgnored,
-			check: func(t *testing.T, r *matching.Report) { assert.Equal(t, anchor.AnchorOf(guidB).String(), r.OnPrem()[0].Anchor) }},
+			check: func(t *testing.T, r *matching.Report) {
+				assert.Equal(t, anchor.AnchorOf(guidB).String(), r.OnPrem()[0].Anchor)
+			}},
 		{name: "InvalidHardMatch: the protections apply under Cloud Sync too §1.6 §2.4", cfg: cs, onprem: []matching.OnPrem{ann},
-			cloud: []matching.Cloud{func() matching.Cloud { c := cloudOnly("c1", "Ann"); c.ImmutableID = idA; return c }()},
+			cloud:  []matching.Cloud{func() matching.Cloud { c := cloudOnly("c1", "Ann"); c.ImmutableID = idA; return c }()},
 			tenant: hardened(july, assigned("c1", roleGA)), outcome: matching.Blocked, code: matching.InvalidHardMatch, target: "c1"},
 	})
 }

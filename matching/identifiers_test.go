@@ -112,7 +112,7 @@ func TestUnicodeLookalikes(t *testing.T) {
 		outcome matching.Outcome
 		code    matching.Code
 	}{
-		{"Kelvin-sign UPN is refused, not a soft match onto kim §3", withUPN("\u212aim@"+domain), kim, matching.Blocked, matching.IdentityDataValidationFailed},
+		{"Kelvin-sign UPN is refused, not a soft match onto kim §3", withUPN("\u212aim@" + domain), kim, matching.Blocked, matching.IdentityDataValidationFailed},
 		{"Kelvin-sign SMTP address does not soft-match kim §2.1", withUPN("x@"+domain, "SMTP:\u212aim@"+domain), kim, matching.New, matching.NoCode},
 		{"long s SMTP address does not soft-match §2.1", withUPN("x@"+domain, "SMTP:\u017fam@"+domain),
 			func() matching.Cloud { c := kim; c.ProxyAddresses = []string{"SMTP:sam@" + domain}; return c }(), matching.New, matching.NoCode},

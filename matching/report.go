@@ -89,20 +89,20 @@ type Code uint8
 
 // Block codes (docs/outcomes.md).
 const (
-	NoCode                       Code = iota
-	InvalidHardMatch                  // hard-match takeover blocked (tenant flag, or a privileged target from 2026-07-01)
-	InvalidSoftMatch                  // soft-match candidate already has a different ImmutableID
-	ObjectTypeMismatch                // the candidate is of another object class
-	AttributeValueMustBeUnique        // a unique value is held by a synced object
-	ExistingAdminRoleConflict         // soft-match candidate holds an Entra role
-	SoftMatchBlocked                  // blockSoftMatchEnabled and only a soft match was possible
+	NoCode                     Code = iota
+	InvalidHardMatch                // hard-match takeover blocked (tenant flag, or a privileged target from 2026-07-01)
+	InvalidSoftMatch                // soft-match candidate already has a different ImmutableID
+	ObjectTypeMismatch              // the candidate is of another object class
+	AttributeValueMustBeUnique      // a unique value is held by a synced object
+	ExistingAdminRoleConflict       // soft-match candidate holds an Entra role
+	SoftMatchBlocked                // blockSoftMatchEnabled and only a soft match was possible
 	// RemapBlocked is no longer reported: Entra's own name for a refused re-map is
 	// AttributeUpdateNotAllowed. The word still parses, for reports written before.
 	RemapBlocked
-	IdentityDataValidationFailed      // invalid userPrincipalName
-	AmbiguousMatch                    // more than one candidate
-	CloudManaged                      // the target's source of authority is the cloud (isCloudManaged); not an Entra error name
-	AttributeUpdateNotAllowed         // from 2026-07-01: the hard-match target's onPremisesObjectIdentifier is already set
+	IdentityDataValidationFailed // invalid userPrincipalName
+	AmbiguousMatch               // more than one candidate
+	CloudManaged                 // the target's source of authority is the cloud (isCloudManaged); not an Entra error name
+	AttributeUpdateNotAllowed    // from 2026-07-01: the hard-match target's onPremisesObjectIdentifier is already set
 )
 
 var codeNames = [...]string{"", "InvalidHardMatch", "InvalidSoftMatch", "ObjectTypeMismatch",

@@ -165,7 +165,9 @@ func (r *RoleDefinition) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler, writing Extra back.
-func (r RoleDefinition) MarshalJSON() ([]byte, error) { return marshalExtra(definitionJSON(r), r.Extra) }
+func (r RoleDefinition) MarshalJSON() ([]byte, error) {
+	return marshalExtra(definitionJSON(r), r.Extra)
+}
 
 // UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra.
 func (m *GroupMember) UnmarshalJSON(b []byte) error {
