@@ -17,29 +17,47 @@ var hardenFrom = time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC)
 // role-assignable group, and which role definitions are privileged.
 type roleIndex struct {
 	t        *Tenant
-	active   map[string][]int32 // principal id -> indexes in t.Roles
-	eligible map[string][]int32 // principal id -> indexes in t.Eligibilities
+	active   chains // principal id -> indexes in t.Roles
+	eligible chains // principal id -> indexes in t.Eligibilities
 	groupsOf map[string][]string
 	defs     map[string]int32 // role definition id -> index in t.RoleDefinitions
 	asOf     bool             // t.AsOf is set
 }
 
+// chains maps a principal id to the indexes of its assignments: head holds the first index + 1,
+// next[i] the index after i + 1 (one map and one slice, however many principals).
+type chains struct {
+	head map[string]int32
+	next []int32
+}
+
+func newChains(n int, principal func(i int) string) chains {
+	if n == 0 {
+		return chains{}
+	}
+	c := chains{head: make(map[string]int32, n), next: make([]int32, n)}
+	for i := n - 1; i >= 0; i-- { // backwards, so that each chain is in input order
+		p := principal(i)
+		c.next[i] = c.head[p]
+		c.head[p] = int32(i + 1)
+	}
+	return c
+}
+
+// each calls f with the indexes of p's assignments, in input order, until f returns false.
+func (c chains) each(p string, f func(i int32) bool) bool {
+	for i := c.head[p]; i != 0; i = c.next[i-1] {
+		if !f(i - 1) {
+			return false
+		}
+	}
+	return true
+}
+
 func newRoleIndex(t *Tenant) *roleIndex {
 	x := &roleIndex{t: t, asOf: !t.AsOf.IsZero()}
-	if len(t.Roles) > 0 {
-		x.active = make(map[string][]int32, len(t.Roles))
-		for i := range t.Roles {
-			p := t.Roles[i].PrincipalID
-			x.active[p] = append(x.active[p], int32(i))
-		}
-	}
-	if len(t.Eligibilities) > 0 {
-		x.eligible = make(map[string][]int32, len(t.Eligibilities))
-		for i := range t.Eligibilities {
-			p := t.Eligibilities[i].PrincipalID
-			x.eligible[p] = append(x.eligible[p], int32(i))
-		}
-	}
+	x.active = newChains(len(t.Roles), func(i int) string { return t.Roles[i].PrincipalID })
+	x.eligible = newChains(len(t.Eligibilities), func(i int) string { return t.Eligibilities[i].PrincipalID })
 	if len(t.GroupMembers) > 0 {
 		x.groupsOf = make(map[string][]string, len(t.GroupMembers))
 		for _, m := range t.GroupMembers {
@@ -76,21 +94,16 @@ func (x *roleIndex) holds(id string, f func(h hold) bool) {
 		}
 	}
 	principals(func(p, via string) bool {
-		for _, i := range x.active[p] {
-			if !f(hold{a: &x.t.Roles[i], group: via}) {
-				return false
-			}
+		if !x.active.each(p, func(i int32) bool { return f(hold{a: &x.t.Roles[i], group: via}) }) {
+			return false
 		}
-		for _, i := range x.eligible[p] {
+		return x.eligible.each(p, func(i int32) bool {
 			e := &x.t.Eligibilities[i]
 			if x.asOf && (!e.Start.IsZero() && x.t.AsOf.Before(e.Start) || !e.End.IsZero() && !x.t.AsOf.Before(e.End)) {
-				continue
+				return true
 			}
-			if !f(hold{a: e, eligible: true, group: via}) {
-				return false
-			}
-		}
-		return true
+			return f(hold{a: e, eligible: true, group: via})
+		})
 	})
 }
 
