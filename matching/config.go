@@ -58,6 +58,17 @@ func (c Client) String() string {
 	return "connect-sync"
 }
 
+// ParseClient parses a sync client name: "connect-sync" or "cloud-sync" (case-insensitive).
+func ParseClient(s string) (Client, error) {
+	switch {
+	case strings.EqualFold(s, "connect-sync"):
+		return ConnectSync, nil
+	case strings.EqualFold(s, "cloud-sync"):
+		return CloudSync, nil
+	}
+	return 0, fmt.Errorf("matching: unknown sync client %q (want connect-sync or cloud-sync)", s)
+}
+
 // DefaultDeletionThreshold is Connect's default export deletion threshold (docs/entra-rules.md §4a, [DELTHR]).
 const DefaultDeletionThreshold = 500
 
