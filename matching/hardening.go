@@ -20,8 +20,9 @@ type roleIndex struct {
 	active   chains // principal id -> indexes in t.Roles
 	eligible chains // principal id -> indexes in t.Eligibilities
 	groupsOf map[string][]string
-	defs     map[string]int32 // role definition id -> index in t.RoleDefinitions
-	asOf     bool             // t.AsOf is set
+	defs     map[string]int32  // role definition id -> index in t.RoleDefinitions
+	names    map[string]string // role definition id -> name for reasons
+	asOf     bool              // t.AsOf is set
 }
 
 // chains maps a principal id to the indexes of its assignments: head holds the first index + 1,
@@ -69,6 +70,24 @@ func newRoleIndex(t *Tenant) *roleIndex {
 		for i := range t.RoleDefinitions {
 			x.defs[t.RoleDefinitions[i].ID] = int32(i)
 		}
+	}
+	// The names reasons use, built once: a few distinct roles, many holders.
+	x.names = map[string]string{}
+	name := func(def string) {
+		if _, ok := x.names[def]; ok {
+			return
+		}
+		if i, ok := x.defs[def]; ok && t.RoleDefinitions[i].DisplayName != "" {
+			x.names[def] = t.RoleDefinitions[i].DisplayName
+		} else {
+			x.names[def] = "role " + def
+		}
+	}
+	for i := range t.Roles {
+		name(t.Roles[i].RoleDefinitionID)
+	}
+	for i := range t.Eligibilities {
+		name(t.Eligibilities[i].RoleDefinitionID)
 	}
 	return x
 }
@@ -163,8 +182,8 @@ func (x *roleIndex) isPrivileged(def string) (priv, known bool) {
 
 // roleName returns the display name of a role definition, or its id.
 func (x *roleIndex) roleName(def string) string {
-	if i, ok := x.defs[def]; ok && x.t.RoleDefinitions[i].DisplayName != "" {
-		return x.t.RoleDefinitions[i].DisplayName
+	if n, ok := x.names[def]; ok {
+		return n
 	}
 	return "role " + def
 }
@@ -172,6 +191,7 @@ func (x *roleIndex) roleName(def string) string {
 // describe says which role h is and how it is held, for a reason.
 func (x *roleIndex) describe(h hold) string {
 	var b strings.Builder
+	b.Grow(64 + len(x.roleName(h.a.RoleDefinitionID)) + len(h.a.ID) + len(h.group))
 	if h.eligible {
 		b.WriteString("is eligible (PIM) for ")
 	} else {
