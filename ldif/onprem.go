@@ -21,12 +21,12 @@ type Mapping struct {
 	// mS-DS-ConsistencyGuid, which are always read).
 	CustomAnchor string
 	// CustomAnchorBinary says the custom attribute has a binary (or integer-as-bytes) syntax:
-	// its value is Base64-encoded (anchor.BinaryAnchor, reference §1.2). Otherwise it is a string
-	// attribute used as is (anchor.StringAnchor, reference §1.5).
+	// its value is Base64-encoded (anchor.BinaryAnchor, docs/entra-rules.md §1.2). Otherwise it is a string
+	// attribute used as is (anchor.StringAnchor, docs/entra-rules.md §1.5).
 	CustomAnchorBinary bool
 }
 
-// userAccountControl's ACCOUNTDISABLE flag (reference §7).
+// userAccountControl's ACCOUNTDISABLE flag (docs/entra-rules.md §7).
 const uacAccountDisable = 0x2
 
 // OnPrem maps an entry to the record the matching engine reads. ok is false for entries that

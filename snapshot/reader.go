@@ -24,7 +24,7 @@ var (
 	// ErrDuplicate reports a second object with an id already seen.
 	ErrDuplicate = errors.New("snapshot: duplicate id")
 	// ErrInvalid reports a value Graph itself would refuse (an onPremisesImmutableId with '$' or
-	// '_', reference §1.7), a missing id, or a missing takenAt.
+	// '_', docs/entra-rules.md §1.7), a missing id, or a missing takenAt.
 	ErrInvalid = errors.New("snapshot: invalid value")
 )
 
@@ -57,13 +57,13 @@ func ReadFile(path string) (*Snapshot, error) {
 	return Read(f, path)
 }
 
-// Read reads a snapshot (../shared/spec/snapshot.md) from r; name identifies the input in error
+// Read reads a snapshot (docs/snapshot.md) from r; name identifies the input in error
 // messages. It walks the top-level object token by token and decodes one array element at a
 // time, so a file of a million users is never held in memory as JSON text. Unknown members are
 // kept in the Extra maps. It fails, naming the JSON path, on a member of the wrong type, an
 // object without an id, an id seen before (users, groups, contacts and deleted users share one
 // id space, as directory objects do), an onPremisesImmutableId Graph would refuse
-// (anchor.ParseSourceAnchor; reference §1.7; "" is read as not set), and a missing takenAt (the
+// (anchor.ParseSourceAnchor; docs/entra-rules.md §1.7; "" is read as not set), and a missing takenAt (the
 // moment the prediction is for).
 func Read(r io.Reader, name string) (*Snapshot, error) {
 	d := &decoder{name: name, dec: json.NewDecoder(bufio.NewReaderSize(r, 256<<10)), ids: map[string]ref{}}

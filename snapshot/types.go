@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Snapshot is a whole tenant snapshot file (../shared/spec/snapshot.md). Every object has the
+// Snapshot is a whole tenant snapshot file (docs/snapshot.md). Every object has the
 // shape Microsoft Graph v1.0 returns. Fields the package does not know are kept in Extra and
 // written back unchanged.
 type Snapshot struct {
