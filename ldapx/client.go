@@ -97,7 +97,12 @@ func (c *Client) Objects(ctx context.Context, bases ...string) iter.Seq2[matchin
 					return
 				}
 				rec, err := c.Decode(&e)
-				if err != nil {
+				if errors.Is(err, ErrInvalid) {
+					// One undecodable value must not stop the run: the record carries it and the
+					// matching engine reports this object with the outcome error.
+					rec = matching.OnPrem{DN: e.DN, Source: c.source,
+						ReadErrors: []matching.ReadError{{Source: c.source + " " + e.DN, Message: err.Error()}}}
+				} else if err != nil {
 					yield(matching.OnPrem{}, err)
 					return
 				}

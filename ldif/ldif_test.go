@@ -210,28 +210,28 @@ func TestMappingOnPrem(t *testing.T) {
 		{
 			name:    "short objectGUID",
 			in:      "dn: CN=x\nobjectClass: user\ncn: x\nobjectGUID:: AAEC\n",
-			wantErr: "t.ldif:1: objectGUID: 3 bytes (want 16 raw bytes, written as \"objectGUID:: <base64>\")",
+			wantErr: "t.ldif:1: objectGUID: 3 bytes (want 16 raw bytes, written as \"objectGUID:: <base64>\") (value \"000102\")",
 		},
 		{
 			name:    "objectGUID as text",
 			in:      "dn: CN=x\nobjectClass: user\nmS-DS-ConsistencyGuid: " + annGUID + "\n",
-			wantErr: "t.ldif:1: mS-DS-ConsistencyGuid: holds the GUID text \"" + annGUID + "\", not its 16 raw bytes (want \"mS-DS-ConsistencyGuid:: <base64>\")",
+			wantErr: "t.ldif:1: mS-DS-ConsistencyGuid: holds the GUID text \"" + annGUID + "\", not its 16 raw bytes (want \"mS-DS-ConsistencyGuid:: <base64>\") (value \"" + annGUID + "\")",
 		},
 		{
 			name:    "bad userAccountControl",
 			in:      "dn: CN=x\nobjectClass: user\nuserAccountControl: enabled\n",
-			wantErr: "t.ldif:1: userAccountControl: \"enabled\" is not a number",
+			wantErr: "t.ldif:1: userAccountControl: not a decimal number (value \"enabled\")",
 		},
 		{
 			name:    "bad objectSid",
 			in:      "dn: CN=x\nobjectClass: user\nobjectSid:: AQUAAAAAAAUVAAAA\n",
-			wantErr: "t.ldif:1: objectSid: 12 bytes for 5 sub-authorities (want 28)",
+			wantErr: "t.ldif:1: objectSid: 12 bytes for 5 sub-authorities (want 28) (value \"010500000000000515000000\")",
 		},
 		{
 			name:    "bad string anchor",
 			in:      "dn: CN=x\nobjectClass: user\nemployeeID: a_b\n",
 			m:       ldif.Mapping{CustomAnchor: "employeeID"},
-			wantErr: "t.ldif:1: employeeID: not a valid sourceAnchor value: anchor.StringAnchor(\"a_b\"): character '_' at offset 1 is not allowed in a sourceAnchor value",
+			wantErr: "t.ldif:1: employeeID: not a valid sourceAnchor value: anchor.StringAnchor(\"a_b\"): character '_' at offset 1 is not allowed in a sourceAnchor value (value \"a_b\")",
 		},
 	}
 	for _, tt := range tests {
@@ -242,8 +242,11 @@ func TestMappingOnPrem(t *testing.T) {
 			require.Len(t, entries, 1)
 			got, ok, err := tt.m.OnPrem(&entries[0])
 			if tt.wantErr != "" {
-				assert.EqualError(t, err, tt.wantErr)
-				assert.ErrorIs(t, err, ldif.ErrValue)
+				// A bad value does not fail the entry: it is a read error on the record.
+				require.NoError(t, err)
+				require.True(t, ok)
+				require.Len(t, got.ReadErrors, 1)
+				assert.Equal(t, tt.wantErr, got.ReadErrors[0].Error())
 				return
 			}
 			require.NoError(t, err)
@@ -330,21 +333,19 @@ func TestWriterRefusesBadNames(t *testing.T) {
 	require.NoError(t, w.Write(&ldif.Entry{DN: "CN=x", Attrs: []ldif.Attr{{Name: "userCertificate;binary", Values: []string{"\x00"}}, {Name: "1.2.840.113556.1.4.1360", Values: []string{"v"}}}}))
 }
 
-func TestReadOnPremStopsOnError(t *testing.T) {
+func TestReadOnPremGoesOnAfterABadValue(t *testing.T) {
 	t.Parallel()
 	in := "dn: CN=a\nobjectClass: user\n\ndn: CN=b\nobjectClass: user\nobjectGUID:: AA==\n\ndn: CN=c\nobjectClass: user\n"
-	var n int
-	var errs []error
-	for _, err := range ldif.ReadOnPrem(strings.NewReader(in), "t.ldif", ldif.Mapping{}) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		n++
+	var recs []matching.OnPrem
+	for rec, err := range ldif.ReadOnPrem(strings.NewReader(in), "t.ldif", ldif.Mapping{}) {
+		require.NoError(t, err)
+		recs = append(recs, rec)
 	}
-	assert.Equal(t, 1, n)
-	require.Len(t, errs, 1)
-	assert.EqualError(t, errs[0], `t.ldif:4: objectGUID: 1 bytes (want 16 raw bytes, written as "objectGUID:: <base64>")`)
+	require.Len(t, recs, 3)
+	assert.Empty(t, recs[0].ReadErrors)
+	require.Len(t, recs[1].ReadErrors, 1)
+	assert.Equal(t, `t.ldif:4: objectGUID: 1 bytes (want 16 raw bytes, written as "objectGUID:: <base64>") (value "00")`, recs[1].ReadErrors[0].Error())
+	assert.Empty(t, recs[2].ReadErrors)
 }
 
 func FuzzReader(f *testing.F) {

@@ -2,10 +2,12 @@ package ldif
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"io"
 	"iter"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/hybridid/hybridid/anchor"
@@ -19,29 +21,35 @@ type Mapping struct {
 	// mS-DS-ConsistencyGuid, which are always read).
 	CustomAnchor string
 	// CustomAnchorBinary says the custom attribute has a binary (or integer-as-bytes) syntax:
-	// its value is Base64-encoded (anchor.BinaryAnchor, reference §1.2). Otherwise it is a string
-	// attribute used as is (anchor.StringAnchor, reference §1.5).
+	// its value is Base64-encoded (anchor.BinaryAnchor, docs/entra-rules.md §1.2). Otherwise it is a string
+	// attribute used as is (anchor.StringAnchor, docs/entra-rules.md §1.5).
 	CustomAnchorBinary bool
 }
 
-// userAccountControl's ACCOUNTDISABLE flag (reference §7).
+// userAccountControl's ACCOUNTDISABLE flag (docs/entra-rules.md §7).
 const uacAccountDisable = 0x2
 
-// OnPrem maps an entry to the record the matching engine reads. ok is false, with a nil error,
-// for entries that sync does not handle as users, groups or contacts: computers (which are
-// objectClass user too), organizational units, containers and everything else.
+// OnPrem maps an entry to the record the matching engine reads. ok is false for entries that
+// sync does not handle as users, groups or contacts: computers (which are objectClass user too),
+// organizational units, containers and everything else. err is always nil: a value that cannot
+// be decoded does not fail the entry (one bad object must not stop a run); it is recorded in
+// rec.ReadErrors with the attribute, the value and the entry's file:line, and the engine then
+// reports the object with the outcome error. An entry without objectClass is returned (ok true,
+// class unknown) with a read error, so that it is reported rather than silently dropped.
 //
-// The mapping (reference §7): objectClass gives the class; objectGUID and mS-DS-ConsistencyGuid
-// must be exactly 16 raw bytes (an LDIF "attr:: base64" value); objectSid is converted from its
-// binary form to S-1-5-… text; Enabled is userAccountControl & ACCOUNTDISABLE == 0 (true when the
-// attribute is absent); MailEnabled is Connect's mail-enabled test: a mail value containing "@" or
-// an "SMTP:" proxy address containing "@".
+// The mapping (docs/entra-rules.md §7): objectClass gives the class; objectGUID and
+// mS-DS-ConsistencyGuid must be exactly 16 raw bytes (an LDIF "attr:: base64" value); objectSid
+// is converted from its binary form to S-1-5-… text; Enabled is userAccountControl &
+// ACCOUNTDISABLE == 0 (true when the attribute is absent; the value must be a decimal number, as
+// AD writes it); MailEnabled is Connect's mail-enabled test: a mail value containing "@" or an
+// "SMTP:" proxy address containing "@".
 func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
 	rec.DN = e.DN
 	rec.Source = e.Source
 	rec.Enabled = true
 	var isUser, isGroup, isContact, isComputer bool
-	for _, v := range e.Values("objectClass") {
+	classes := e.Values("objectClass")
+	for _, v := range classes {
 		switch {
 		case strings.EqualFold(v, "user"):
 			isUser = true
@@ -62,12 +70,15 @@ func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
 		rec.Class = matching.ClassGroup
 	case isContact:
 		rec.Class = matching.ClassContact
+	case len(classes) == 0:
+		rec.ReadErrors = append(rec.ReadErrors, matching.ReadError{Attribute: "objectClass", Source: e.Source,
+			Message: "the entry has no objectClass, so whether sync handles it cannot be told (export objectClass with every entry)"})
+		return rec, true, nil
 	default:
 		return rec, false, nil
 	}
-	fail := func(attr, msg string) (matching.OnPrem, bool, error) {
-		name, line := splitSource(e.Source)
-		return matching.OnPrem{}, false, &Error{Name: name, Line: line, Attr: attr, Msg: msg, Err: ErrValue}
+	fail := func(attr, value, msg string) {
+		rec.ReadErrors = append(rec.ReadErrors, matching.ReadError{Attribute: attr, Value: printable(value), Source: e.Source, Message: msg})
 	}
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
@@ -78,12 +89,16 @@ func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
 		n := a.Name
 		switch {
 		case strings.EqualFold(n, "objectGUID"):
-			if rec.ObjectGUID, err = guidValue(a); err != nil {
-				return fail(n, err.Error())
+			if g, gerr := guidValue(a); gerr != nil {
+				fail(n, v, gerr.Error())
+			} else {
+				rec.ObjectGUID = g
 			}
 		case strings.EqualFold(n, "mS-DS-ConsistencyGuid"):
-			if rec.ConsistencyGUID, err = guidValue(a); err != nil {
-				return fail(n, err.Error())
+			if g, gerr := guidValue(a); gerr != nil {
+				fail(n, v, gerr.Error())
+			} else {
+				rec.ConsistencyGUID = g
 			}
 		case strings.EqualFold(n, "userPrincipalName"):
 			rec.UserPrincipalName = v
@@ -96,17 +111,17 @@ func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
 		case strings.EqualFold(n, "sAMAccountName"):
 			rec.SAMAccountName = v
 		case strings.EqualFold(n, "objectSid"):
-			sid, msg := sidText(v)
-			if msg != "" {
-				return fail(n, msg)
+			if sid, msg := sidText(v); msg != "" {
+				fail(n, v, msg)
+			} else {
+				rec.ObjectSID = sid
 			}
-			rec.ObjectSID = sid
 		case strings.EqualFold(n, "userAccountControl"):
-			uac, perr := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if perr != nil {
-				return fail(n, strconv.Quote(v)+" is not a number")
+			if uac, perr := strconv.ParseInt(strings.TrimSpace(v), 10, 64); perr != nil {
+				fail(n, v, "not a decimal number")
+			} else {
+				rec.Enabled = uac&uacAccountDisable == 0
 			}
-			rec.Enabled = uac&uacAccountDisable == 0
 		case strings.EqualFold(n, "displayName"):
 			rec.DisplayName = v
 		case strings.EqualFold(n, "givenName"):
@@ -115,12 +130,16 @@ func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
 			rec.Surname = v
 		}
 		if m.CustomAnchor != "" && strings.EqualFold(n, m.CustomAnchor) {
-			if m.CustomAnchorBinary {
+			var aerr error
+			switch {
+			case m.CustomAnchorBinary:
 				rec.CustomAnchor = anchor.BinaryAnchor([]byte(v))
-			} else if !utf8.ValidString(v) {
-				return fail(n, "not valid UTF-8 text; set CustomAnchorBinary for a binary attribute")
-			} else if rec.CustomAnchor, err = anchor.StringAnchor(v); err != nil {
-				return fail(n, "not a valid sourceAnchor value: "+err.Error())
+			case !utf8.ValidString(v):
+				fail(n, v, "not valid UTF-8 text; set CustomAnchorBinary for a binary attribute")
+			default:
+				if rec.CustomAnchor, aerr = anchor.StringAnchor(v); aerr != nil {
+					fail(n, v, "not a valid sourceAnchor value: "+aerr.Error())
+				}
 			}
 		}
 	}
@@ -131,6 +150,27 @@ func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
 		}
 	}
 	return rec, true, nil
+}
+
+// printable returns v for a message: as is when it is printable UTF-8 text, else its bytes in
+// hex; at most 64 bytes of it.
+func printable(v string) string {
+	const limit = 64
+	text := utf8.ValidString(v)
+	for _, r := range v {
+		if !unicode.IsPrint(r) {
+			text = false
+			break
+		}
+	}
+	cut := ""
+	if len(v) > limit {
+		v, cut = v[:limit], "…"
+	}
+	if text {
+		return strings.ToValidUTF8(v, "") + cut
+	}
+	return hex.EncodeToString([]byte(v)) + cut
 }
 
 func guidValue(a *Attr) (anchor.ObjectGUID, error) {
@@ -219,8 +259,9 @@ func splitSource(src string) (string, int) {
 }
 
 // ReadOnPrem reads LDIF from r (named name in messages) and yields the users, groups and
-// contacts it holds as matching records, skipping other entries (see Mapping.OnPrem). It yields
-// an error once and stops.
+// contacts it holds as matching records, skipping other entries (see Mapping.OnPrem). A value
+// that cannot be decoded is recorded in the record's ReadErrors and reading goes on; an error
+// of the LDIF itself (syntax, a read failure) is yielded once and stops the sequence.
 func ReadOnPrem(r io.Reader, name string, m Mapping) iter.Seq2[matching.OnPrem, error] {
 	return func(yield func(matching.OnPrem, error) bool) {
 		for e, err := range NewReader(r, name).All() {
@@ -228,11 +269,7 @@ func ReadOnPrem(r io.Reader, name string, m Mapping) iter.Seq2[matching.OnPrem, 
 				yield(matching.OnPrem{}, err)
 				return
 			}
-			rec, ok, err := m.OnPrem(&e)
-			if err != nil {
-				yield(matching.OnPrem{}, err)
-				return
-			}
+			rec, ok, _ := m.OnPrem(&e) // never fails: value problems are in rec.ReadErrors
 			if ok && !yield(rec, nil) {
 				return
 			}

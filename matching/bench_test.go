@@ -15,10 +15,14 @@ func benchmarkEvaluate(b *testing.B, n int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	var rep *matching.Report
+	cpu0 := cpuTime()
 	for b.Loop() {
 		rep = matching.Evaluate(d.Config, d.Tenant, d.OnPrem, d.Cloud)
 	}
 	b.StopTimer()
+	// CPU seconds used by the whole process per evaluation (all cores, garbage collector
+	// included): steadier than wall time on a shared, loaded machine.
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	if len(rep.Objects) != 2*n {
 		b.Fatalf("got %d results, want %d", len(rep.Objects), 2*n)
 	}

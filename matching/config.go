@@ -8,7 +8,7 @@ import (
 // AnchorAttribute is the on-premises attribute the sync client uses as sourceAnchor.
 type AnchorAttribute uint8
 
-// The sourceAnchor choices (reference §1.2, §1.4, §1.5).
+// The sourceAnchor choices (docs/entra-rules.md §1.2, §1.4, §1.5).
 const (
 	// AnchorConsistencyGUID (the default) is mS-DS-ConsistencyGuid, falling back to objectGUID
 	// when it is empty, as Entra Connect does (it writes objectGUID back into the empty attribute).
@@ -41,7 +41,7 @@ func ParseAnchorAttribute(s string) (AnchorAttribute, error) {
 }
 
 // Client is the sync client. Matching itself runs in the cloud service and is the same for
-// every client (reference §1.6); the clients differ in how they compute the anchor.
+// every client (docs/entra-rules.md §1.6); the clients differ in how they compute the anchor.
 type Client uint8
 
 // The sync clients.
@@ -58,7 +58,18 @@ func (c Client) String() string {
 	return "connect-sync"
 }
 
-// DefaultDeletionThreshold is Connect's default export deletion threshold (reference §4a, [DELTHR]).
+// ParseClient parses a sync client name: "connect-sync" or "cloud-sync" (case-insensitive).
+func ParseClient(s string) (Client, error) {
+	switch {
+	case strings.EqualFold(s, "connect-sync"):
+		return ConnectSync, nil
+	case strings.EqualFold(s, "cloud-sync"):
+		return CloudSync, nil
+	}
+	return 0, fmt.Errorf("matching: unknown sync client %q (want connect-sync or cloud-sync)", s)
+}
+
+// DefaultDeletionThreshold is Connect's default export deletion threshold (docs/entra-rules.md §4a, [DELTHR]).
 const DefaultDeletionThreshold = 500
 
 // Config is the sync configuration the prediction is for. The zero Config is Connect Sync with
@@ -69,7 +80,7 @@ type Config struct {
 	// around ',' and '=' are ignored). Empty means everything.
 	Scope []string
 	// SourceAnchor is the anchor attribute (Connect Sync only: Cloud Sync always uses
-	// mS-DS-ConsistencyGuid falling back to objectGUID, reference §1.6).
+	// mS-DS-ConsistencyGuid falling back to objectGUID, docs/entra-rules.md §1.6).
 	SourceAnchor AnchorAttribute
 	// Client is the sync client.
 	Client Client

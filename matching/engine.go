@@ -10,15 +10,8 @@ import (
 	"github.com/hybridid/hybridid/anchor"
 )
 
-// restoreWindow is how long a soft-deleted object stays in deleted items (reference §4a).
+// restoreWindow is how long a soft-deleted object stays in deleted items (docs/entra-rules.md §4a).
 const restoreWindow = 30 * 24 * time.Hour
-
-var (
-	// roleBlockFrom is when Entra starts refusing hard matches onto role holders (§2.4, [MC1262584]).
-	roleBlockFrom = time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)
-	// remapBlockFrom is when Entra starts refusing re-maps of synced users (§2.4, [MC1263280]).
-	remapBlockFrom = time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC)
-)
 
 // Why an on-premises object is out of scope.
 const (
@@ -28,12 +21,14 @@ const (
 	outNoSAM
 	outFilteredSAM
 	outNoAnchor
+	inError // the object's data could not be read (OnPrem.ReadErrors)
 )
 
 // Flags an on-premises evaluation raises for the warnings pass.
 const (
 	flagGuest uint8 = 1 << iota
 	flagRemap
+	flagCloudSyncUPN
 	sharedAnchor // another on-premises object may carry the same anchor
 	sharedUPN    // ... the same userPrincipalName
 	sharedSMTP   // ... the same primary SMTP address
@@ -59,18 +54,20 @@ type engine struct {
 	cl    []Cloud
 	scope scopeSet
 	doms  domains
-	roles map[string]struct{}
+	ri    *roleIndex
 
-	roleBlock, remapBlock bool
-	asOfKnown             bool
+	hardened  bool   // the July 2026 hard-match protections are in force at AsOf
+	missing   string // the protections' inputs the tenant did not provide, for reasons
+	asOfKnown bool
 
 	info                    []onInfo
 	onAnchor, onUPN, onSMTP *postings // on-premises: anchors of all objects; UPN and SMTP of in-scope ones
 	clAnchor, clUPN, clSMTP *postings // cloud: anchors of all objects; UPN and SMTP values of live ones
 
-	target []int32 // per on-premises object: the cloud object joined, matched or refused, or -1
-	flags  []uint8 // per on-premises object
-	cflags []uint8 // per cloud object
+	errDN  map[string]int // lower-cased DN -> on-premises object with read errors (nil when none)
+	target []int32        // per on-premises object: the cloud object joined, matched or refused, or -1
+	flags  []uint8        // per on-premises object
+	cflags []uint8        // per cloud object
 }
 
 // Evaluate predicts what one sync cycle does with every object: for each on-premises object
@@ -80,14 +77,11 @@ type engine struct {
 // not modify its arguments. tenant.AsOf is the moment the prediction is for.
 func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report {
 	e := &engine{cfg: cfg, t: &tenant, on: onprem, cl: cloud, scope: newScope(cfg.Scope), doms: newDomains(tenant.Domains)}
-	e.roles = make(map[string]struct{}, len(tenant.Roles))
-	for _, r := range tenant.Roles {
-		e.roles[r.PrincipalID] = struct{}{}
-	}
+	e.ri = newRoleIndex(e.t)
 	e.asOfKnown = !tenant.AsOf.IsZero()
-	// Without AsOf the dated blocks are assumed to be in force: the safe side.
-	e.roleBlock = !e.asOfKnown || !tenant.AsOf.Before(roleBlockFrom)
-	e.remapBlock = !e.asOfKnown || !tenant.AsOf.Before(remapBlockFrom)
+	// Without AsOf the dated protections are taken to be in force: the safe side.
+	e.hardened = !e.asOfKnown || !tenant.AsOf.Before(hardenFrom)
+	e.missing = e.missingInputs()
 
 	e.info = make([]onInfo, len(onprem))
 	e.target = make([]int32, len(onprem))
@@ -100,6 +94,14 @@ func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report
 		}
 	})
 	e.buildIndexes()
+	for i := range onprem {
+		if e.info[i].scope == inError {
+			if e.errDN == nil {
+				e.errDN = map[string]int{}
+			}
+			e.errDN[strings.ToLower(normDN(onprem[i].DN))] = i
+		}
+	}
 
 	rep := &Report{Objects: make([]Result, len(onprem)+len(cloud)), nOnPrem: len(onprem)}
 	parallel(len(onprem), func(lo, hi int) {
@@ -150,29 +152,40 @@ func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report
 	}
 	w := newWarner()
 	if !e.asOfKnown {
-		w.add(WarnNoAsOf, "tenant AsOf (the snapshot's takenAt) is not set: the 30-day restore window cannot be checked and the June 2026 role block and July 2026 remap block are assumed to be in force")
+		w.add(WarnNoAsOf, "tenant AsOf (the snapshot's takenAt) is not set: the 30-day restore window cannot be checked and the July 2026 hard-match protections are taken to be in force")
 	}
 	if e.doms.initial == "" && len(onprem) > 0 {
 		w.add(WarnNoInitialDomain, "the tenant lists no initial (*.onmicrosoft.com) domain: predicted UPNs that fall back to it show <initial domain>")
 	}
 	if cfg.Client == CloudSync && cfg.SourceAnchor != AnchorConsistencyGUID {
-		w.add(WarnAnchorSettingIgnored, "Cloud Sync always uses mS-DS-ConsistencyGuid falling back to objectGUID (reference §1.6): the source anchor setting "+cfg.SourceAnchor.String()+" is ignored")
+		w.add(WarnAnchorSettingIgnored, "Cloud Sync always uses mS-DS-ConsistencyGuid falling back to objectGUID: the source anchor setting "+cfg.SourceAnchor.String()+" is ignored")
 	}
 	if th := cfg.threshold(); th >= 0 && deletes > th {
 		rep.ExportStopped = true
 		w.add(WarnDeletionThreshold, strconv.Itoa(deletes)+" synced cloud objects would be deleted, more than the export deletion threshold of "+
-			strconv.Itoa(th)+": the sync client stops the whole export and nothing is changed until an administrator allows the deletes or fixes the scope (reference §4a)")
+			strconv.Itoa(th)+": the sync client stops the whole export and nothing is changed until an administrator allows the deletes or fixes the scope")
+	}
+	if n := rep.Summary[Error]; n > 0 {
+		w.add(WarnReadErrors, strconv.Itoa(n)+" on-premises objects could not be read (outcome error): what sync does with them is not predicted, and the synced cloud objects they own are not counted as deleted")
+	}
+	if e.hardened && rep.Summary[HardMatch] > 0 {
+		if miss := e.unchecked(); miss != "" {
+			w.add(WarnNotChecked, strings.TrimSpace(miss))
+		}
 	}
 	e.duplicateWarnings(w)
 	for i, f := range e.flags {
+		if f&flagCloudSyncUPN != 0 {
+			w.add(WarnCloudSync, onprem[i].DN+" would soft-match "+cloud[e.target[i]].ID+" on userPrincipalName alone, which is uncertain under Cloud Sync")
+		}
 		if f&flagGuest != 0 {
 			w.add(WarnGuestTarget, onprem[i].DN+" would soft-match the guest user "+cloud[e.target[i]].ID+
-				": whether Entra soft-matches guests is undocumented (reference §2.4, §8); the prediction assumes it does")
+				": whether Entra soft-matches guests is undocumented; the prediction assumes it does")
 		}
 		if f&flagRemap != 0 {
 			w.add(WarnRemap, onprem[i].DN+" carries the anchor of synced user "+cloud[e.target[i]].ID+
-				" but a different objectSid ("+onprem[i].ObjectSID+" vs "+cloud[e.target[i]].OnPremisesSecurityIdentifier+
-				"): the cloud user is re-mapped to another on-premises object, which Entra refuses from July 2026 (reference §2.4)")
+				" whose onPremisesObjectIdentifier ("+cloud[e.target[i]].OnPremisesObjectIdentifier+") names another AD object (objectGUID "+
+				onprem[i].ObjectGUID.String()+"): the cloud user is re-mapped, which Entra refuses since July 2026 unless the bypass flag is on")
 		}
 	}
 	rep.Warnings = w.done()
@@ -196,7 +209,7 @@ func parallel(n int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// anchorOf computes the sourceAnchor the sync client sends for o (reference §1.2, §1.4, §1.6).
+// anchorOf computes the sourceAnchor the sync client sends for o (docs/entra-rules.md §1.2, §1.4, §1.6).
 func (e *engine) anchorOf(o *OnPrem, a *arena) anchor.SourceAnchor {
 	attr := e.cfg.SourceAnchor
 	if e.cfg.Client == CloudSync {
@@ -231,7 +244,7 @@ func (e *engine) anchorOf(o *OnPrem, a *arena) anchor.SourceAnchor {
 }
 
 // filteredSAM reports whether Connect's default cloudFiltered rule drops a user by its
-// sAMAccountName (reference §5): AAD_*, MSOL_*, CAS_*…}…, SUPPORT_388945a0. Compared
+// sAMAccountName (docs/entra-rules.md §5): AAD_*, MSOL_*, CAS_*…}…, SUPPORT_388945a0. Compared
 // case-insensitively, as AD compares sAMAccountName.
 func filteredSAM(sam string) bool {
 	hasPrefix := func(p string) bool { return len(sam) >= len(p) && strings.EqualFold(sam[:len(p)], p) }
@@ -245,6 +258,15 @@ func (e *engine) prepare(i int, s *scratch) {
 	e.target[i] = -1
 	in.anchor = e.anchorOf(o, &s.arena)
 	in.smtp, in.smtpFromMail = onPremSMTP(o)
+	if len(o.ReadErrors) > 0 {
+		in.scope = inError
+		for k := range o.ReadErrors {
+			if o.ReadErrors[k].spoilsAnchor(e.cfg.SourceAnchor == AnchorCustom && e.cfg.Client != CloudSync) {
+				in.anchor = anchor.SourceAnchor{}
+			}
+		}
+		return
+	}
 	switch {
 	case o.Class == ClassUnknown || o.Class > ClassContact:
 		in.scope = outUnknownClass
@@ -375,16 +397,6 @@ func wasSynced(c *Cloud) bool {
 		return true
 	}
 	return c.Deleted && !c.CloudManaged && (c.SyncEnabled != nil || !c.OnPremisesLastSync.IsZero())
-}
-
-// sidDiffers reports whether o and c name different AD objects by objectSid (both known).
-func sidDiffers(o *OnPrem, c *Cloud) bool {
-	return o.ObjectSID != "" && c.OnPremisesSecurityIdentifier != "" && !strings.EqualFold(o.ObjectSID, c.OnPremisesSecurityIdentifier)
-}
-
-func (e *engine) holdsRole(c *Cloud) bool {
-	_, ok := e.roles[c.ID]
-	return ok
 }
 
 // scratch is per-worker reusable memory.

@@ -33,6 +33,9 @@ func (e *engine) evalOnPrem(i int, r *Result, s *scratch) int32 {
 	*r = Result{Side: SideOnPrem, Class: o.Class, DN: o.DN, UPN: o.UserPrincipalName, Anchor: in.anchor.String()}
 
 	switch in.scope {
+	case inError:
+		e.readError(o, r)
+		return -1
 	case outUnknownClass:
 		r.Outcome, r.Reason = OutOfScope, "The object is not a user, group or contact, so sync does not handle it."
 		return -1
@@ -41,11 +44,11 @@ func (e *engine) evalOnPrem(i int, r *Result, s *scratch) int32 {
 		r.Fix = "Move it into a synced OU, or add its OU to the sync scope, if it should be synced."
 		return -1
 	case outNoSAM:
-		r.Outcome, r.Reason = OutOfScope, "The user has no sAMAccountName, so Connect's default cloudFiltered rule drops it (reference §5)."
+		r.Outcome, r.Reason = OutOfScope, "The user has no sAMAccountName, so Connect's default cloudFiltered rule drops it."
 		return -1
 	case outFilteredSAM:
 		r.Outcome = OutOfScope
-		r.Reason = "The sAMAccountName " + o.SAMAccountName + " is one Connect's default cloudFiltered rule drops (AAD_, MSOL_, CAS_…}, SUPPORT_388945a0; reference §5)."
+		r.Reason = "The sAMAccountName " + o.SAMAccountName + " is one Connect's default cloudFiltered rule drops (AAD_, MSOL_, CAS_…}, SUPPORT_388945a0)."
 		return -1
 	case outNoAnchor:
 		r.Outcome = OutOfScope
@@ -54,7 +57,7 @@ func (e *engine) evalOnPrem(i int, r *Result, s *scratch) int32 {
 		return -1
 	}
 
-	// Duplicate anchors on-premises (reference §1.5: the anchor must be globally unique).
+	// Duplicate anchors on-premises (docs/entra-rules.md §1.5: the anchor must be globally unique).
 	if other, n := e.otherOnPremWithAnchor(i); n > 0 {
 		r.Outcome, r.Code = Blocked, AmbiguousMatch
 		r.Reason = "The source anchor " + in.anchor.String() + " is also carried by " + other + plural(n-1, " and %d more on-premises object") +
@@ -64,10 +67,12 @@ func (e *engine) evalOnPrem(i int, r *Result, s *scratch) int32 {
 	}
 
 	if o.Class == ClassUser {
-		if p := upnProblem(o.UserPrincipalName); p != "" {
+		if v := CheckUPN(o.UserPrincipalName); v != nil {
 			r.Outcome, r.Code = Blocked, IdentityDataValidationFailed
-			r.Reason = "The userPrincipalName " + strconv.Quote(o.UserPrincipalName) + " " + p + ", so Entra rejects the object (reference §3)."
-			r.Fix = "Correct userPrincipalName on the AD object."
+			r.Reason = "The userPrincipalName " + strconv.Quote(o.UserPrincipalName) + " " + violations(v) +
+				", which Microsoft's username policy does not allow, so Entra refuses the object (Data validation failure)."
+			r.Fix = "Correct userPrincipalName on the AD object: at most 64 characters of A-Z a-z 0-9 ' . - _ ! # ^ ~ before '@' (no '.' right before it), " +
+				"a domain of at most 48 characters after it, 113 in all."
 			return -1
 		}
 	}
@@ -80,6 +85,43 @@ func (e *engine) evalOnPrem(i int, r *Result, s *scratch) int32 {
 	}
 	e.newObject(i, r, s)
 	return -1
+}
+
+// violations joins the messages of v: "is x; is y".
+func violations(v []Violation) string {
+	var b strings.Builder
+	for k := range v {
+		if k > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(v[k].Message)
+	}
+	return b.String()
+}
+
+// readError fills r for an object whose data could not be read.
+func (e *engine) readError(o *OnPrem, r *Result) {
+	r.Outcome = Error
+	var b strings.Builder
+	b.WriteString("The object could not be read, so what sync does with it cannot be predicted: ")
+	for k := range o.ReadErrors {
+		if k > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(o.ReadErrors[k].Error())
+	}
+	b.WriteString(".")
+	r.Reason = b.String()
+	r.Fix = "Correct the value in AD (or in the export) and run the prediction again."
+}
+
+// cloudSyncUPN is what a soft match's reason adds under Cloud Sync: a match on UPN alone is
+// uncertain there (a user report says Cloud Sync matched on the primary SMTP address only).
+func (e *engine) cloudSyncUPN(kind Outcome) string {
+	if kind != SoftMatchUPN || e.cfg.Client != CloudSync {
+		return ""
+	}
+	return " Under Cloud Sync this is uncertain: a user report says Cloud Sync soft-matched on the primary SMTP address only, and created a duplicate for a user with the same UPN and no mail."
 }
 
 func plural(n int, format string) string {
@@ -114,7 +156,7 @@ func (e *engine) otherOnPremWithAnchor(i int) (string, int) {
 	return first, n
 }
 
-// hardStep looks for cloud objects whose onPremisesImmutableId equals the anchor (reference §2.1).
+// hardStep looks for cloud objects whose onPremisesImmutableId equals the anchor (docs/entra-rules.md §2.1).
 func (e *engine) hardStep(i int, r *Result, s *scratch) (int32, bool) {
 	o := &e.on[i]
 	a := e.info[i].anchor.String()
@@ -149,72 +191,170 @@ func (e *engine) hardStep(i int, r *Result, s *scratch) (int32, bool) {
 	r.Target = x.ID
 	if x.Class != o.Class {
 		r.Outcome, r.Code = Blocked, ObjectTypeMismatch
-		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + " but is a " + x.Class.String() + ", not a " + o.Class.String() + " (reference §3)."
+		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + " but is a " + x.Class.String() + ", not a " + o.Class.String() + "."
 		r.Fix = "Clear onPremisesImmutableId on the cloud object, or fix the anchor on the AD object."
 		return t, true
 	}
-	// The July 2026 block is about synced users (reference §2.4, summary 6, [MC1263280]).
-	remap := x.Class == ClassUser && wasSynced(x) && sidDiffers(o, x)
 	if x.Synced() && !x.Deleted {
-		if remap && e.remapBlock {
-			r.Outcome, r.Code = Blocked, RemapBlocked
-			r.Reason = "The synced " + describeCloud(x) + " carries anchor " + a + " but is mapped to another AD object (objectSid " + x.OnPremisesSecurityIdentifier +
-				"), and from 1 July 2026 Entra refuses to re-map a synced user (\"Hard match operation blocked due to security hardening\"; reference §2.4)."
-			r.Fix = "If this AD object really replaces the old one, clear onPremisesObjectIdentifier on the cloud user (PATCH /beta/users/{id} with null) and sync again."
-			return t, true
-		}
-		if remap {
+		if e.remaps(o, x) {
+			if e.hardened && !e.bypass() {
+				r.Outcome, r.Code = Blocked, AttributeUpdateNotAllowed
+				r.Reason = "The synced " + describeCloud(x) + " carries anchor " + a + " but its onPremisesObjectIdentifier " + x.OnPremisesObjectIdentifier +
+					" names another AD object (this one's objectGUID is " + o.ObjectGUID.String() + "); since 1 July 2026 Entra refuses to re-map it: " +
+					"\"Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.\"" + e.undated()
+				r.Fix = "If this AD object really replaces the old one, clear onPremisesObjectIdentifier on the cloud user (PATCH https://graph.microsoft.com/beta/users/" + x.ID +
+					" with {\"onPremisesObjectIdentifier\": null}, or Clear-ADSyncToolsOnPremisesAttribute from ADSyncTools 2.5.0 or later) and sync again; otherwise take this AD object out of scope."
+				return t, true
+			}
 			e.flags[i] |= flagRemap
+			r.Outcome = Joined
+			r.Reason = "The synced " + describeCloud(x) + " carries anchor " + a + " but its onPremisesObjectIdentifier " + x.OnPremisesObjectIdentifier +
+				" names another AD object: sync re-maps it to this object"
+			if e.hardened {
+				r.Reason += ", allowed only because allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled is on."
+				r.Fix = "Turn allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled off again once the re-mapping is done."
+			} else {
+				r.Reason += " (before Entra's July 2026 hard-match protections)."
+			}
+			e.exporting(i, r, t, s)
+			return t, true
 		}
 		r.Outcome = Joined
 		r.Reason = s.arena.say("The synced ", s.desc(x), " already carries anchor ", a, ": an ordinary update, no matching.")
-		if remap {
-			r.Reason = "The synced " + describeCloud(x) + " carries anchor " + a + " but was synced from another AD object (objectSid " +
-				x.OnPremisesSecurityIdentifier + "): sync re-maps it to this object before Entra's July 2026 remap block."
-		}
 		e.exporting(i, r, t, s)
 		return t, true
 	}
 	if x.CloudManaged {
 		r.Outcome, r.Code = Blocked, CloudManaged
-		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + " but its source of authority is the cloud (isCloudManaged), so sync skips it (event 6956; reference §4c)."
+		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + " but its source of authority is the cloud (isCloudManaged), so sync skips it (event 6956)."
 		r.Fix = "To let AD manage it again set isCloudManaged to false (and turn off blockCloudObjectTakeoverThroughHardMatchEnabled meanwhile); otherwise take the AD object out of scope."
+		if x.Class == ClassUser && e.hardened {
+			if h, _, ok := e.ri.privileged(x.ID); ok {
+				r.Reason += " After such a rollback the July 2026 hard-match protections also apply unless the account has writeback enabled: the user " + e.ri.describe(h) + "."
+				r.Fix += " " + e.ri.removeFix(h) + " before the rollback, and add it back afterwards."
+			}
+		}
 		return t, true
 	}
 	if e.t.Features.BlockCloudObjectTakeoverHardMatch {
 		r.Outcome, r.Code = Blocked, InvalidHardMatch
-		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + ", but blockCloudObjectTakeoverThroughHardMatchEnabled is on, so Entra refuses the takeover (reference §2.4)."
+		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + ", but blockCloudObjectTakeoverThroughHardMatchEnabled is on, so Entra refuses the takeover."
 		r.Fix = "Turn blockCloudObjectTakeoverThroughHardMatchEnabled off for the matching run and back on afterwards, or clear onPremisesImmutableId on the cloud object."
 		return t, true
 	}
-	if remap && e.remapBlock {
-		r.Outcome, r.Code = Blocked, RemapBlocked
-		r.Reason = "The deleted synced " + describeCloud(x) + " carries anchor " + a + " but was mapped to another AD object (objectSid " + x.OnPremisesSecurityIdentifier +
-			"), and from 1 July 2026 Entra refuses to re-map a synced user (reference §2.4)."
-		r.Fix = "Clear onPremisesObjectIdentifier on the cloud user (PATCH /beta/users/{id} with null) if this AD object replaces the old one."
-		return t, true
-	}
-	// The June 2026 block covers cloud-managed users only (reference §2.4, [MC1262584]); a
-	// soft-deleted synced user is still a synced object, not a cloud-managed one (§2.4, §4a).
-	if x.Class == ClassUser && e.holdsRole(x) && e.roleBlock && !(x.Deleted && wasSynced(x)) {
-		r.Outcome, r.Code = Blocked, InvalidHardMatch
-		r.Reason = "The cloud " + describeCloud(x) + " has onPremisesImmutableId " + a + " and holds a Microsoft Entra role; from 1 June 2026 Entra refuses to hard-match role holders (reference §2.4, [MC1262584])."
-		r.Fix = "Remove the role assignments from the cloud user, let sync match it, then assign the roles again (or keep admins cloud-only)."
-		return t, true
+	note := ""
+	if x.Class == ClassUser && e.hardened {
+		if done, n := e.protections(o, x, a, r); done {
+			return t, true
+		} else {
+			note = n
+		}
 	}
 	r.Outcome = HardMatch
 	if x.Deleted {
 		r.Reason = s.arena.say("The soft-deleted ", s.desc(x), ", deleted on ", x.DeletedAt.UTC().Format("2006-01-02"),
-			" and restorable for 30 days, has onPremisesImmutableId ", a, ": sync restores it and takes it over (reference §2.4).")
+			" and restorable for 30 days, has onPremisesImmutableId ", a, ": sync restores it and takes it over.", note)
 	} else {
-		r.Reason = s.arena.say("The not-synced ", s.desc(x), " has onPremisesImmutableId ", a, ": sync takes it over and overwrites its attributes with the AD values (reference §2.1).")
+		r.Reason = s.arena.say("The not-synced ", s.desc(x), " has onPremisesImmutableId ", a, ": sync takes it over and overwrites its attributes with the AD values.", note)
 	}
 	e.exporting(i, r, t, s)
 	return t, true
 }
 
+// protections applies Entra's July 2026 hard-match protections to the hard match of o onto the
+// cloud user x (live or soft-deleted): a privileged role held, active or eligible, directly or
+// through a group, refuses it with InvalidHardMatch; an onPremisesObjectIdentifier already set
+// refuses it with AttributeUpdateNotAllowed unless the bypass flag is on. done is true when r
+// now says blocked; otherwise note is what the hard-match reason should add.
+func (e *engine) protections(o *OnPrem, x *Cloud, a string, r *Result) (done bool, note string) {
+	kind := "cloud "
+	if x.Deleted {
+		kind = "soft-deleted "
+	}
+	idBlocks, idNote := e.identifierBlocks(o, x)
+	if h, guessed, ok := e.ri.privileged(x.ID); ok {
+		r.Outcome, r.Code = Blocked, InvalidHardMatch
+		r.Reason = "The " + kind + describeCloud(x) + " has onPremisesImmutableId " + a + " but " + e.ri.describe(h) +
+			"; since 1 July 2026 Entra refuses to hard-match a user that is assigned or eligible for a privileged role"
+		if x.Deleted {
+			r.Reason += ", soft-deleted ones included"
+		}
+		r.Reason += "."
+		if guessed {
+			r.Reason += " The input does not say whether " + e.ri.roleName(h.a.RoleDefinitionID) + " is privileged, so it is taken as privileged."
+		}
+		if idBlocks {
+			r.Reason += " Its onPremisesObjectIdentifier " + x.OnPremisesObjectIdentifier + " is set too, which would block the match on its own."
+		}
+		r.Reason += e.undated()
+		r.Fix = e.ri.removeFix(h)
+		if x.Deleted {
+			r.Fix = "Restore the user from deleted items, then " + strings.ToLower(r.Fix[:1]) + r.Fix[1:]
+		}
+		r.Fix += ", and any other privileged role or eligibility it holds; let sync match it; then assign the role again."
+		if idBlocks {
+			r.Fix += " Clear its onPremisesObjectIdentifier first as well (PATCH https://graph.microsoft.com/beta/users/" + x.ID + " with {\"onPremisesObjectIdentifier\": null})."
+		}
+		return true, ""
+	}
+	if idBlocks {
+		r.Outcome, r.Code = Blocked, AttributeUpdateNotAllowed
+		r.Reason = "The " + kind + describeCloud(x) + " has onPremisesImmutableId " + a + " but its onPremisesObjectIdentifier is already set (" + x.OnPremisesObjectIdentifier +
+			"); since 1 July 2026 Entra refuses such a hard match: \"Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.\"" + idNote + e.undated()
+		r.Fix = "Check that this AD object is the one the cloud user should belong to; then clear onPremisesObjectIdentifier (PATCH https://graph.microsoft.com/beta/users/" + x.ID +
+			" with {\"onPremisesObjectIdentifier\": null}, or Clear-ADSyncToolsOnPremisesAttribute from ADSyncTools 2.5.0 or later) and sync again, " +
+			"or turn allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled on for the run and off afterwards."
+		return true, ""
+	}
+	return false, idNote + e.unchecked() + e.undated()
+}
+
+// identifierBlocks says whether x's onPremisesObjectIdentifier blocks a hard match of o, and
+// what the reason should add either way.
+func (e *engine) identifierBlocks(o *OnPrem, x *Cloud) (bool, string) {
+	if e.t.Known&KnownObjectIdentifier == 0 || x.OnPremisesObjectIdentifier == "" {
+		return false, ""
+	}
+	if same, ok := sameADObject(o, x.OnPremisesObjectIdentifier); ok && same {
+		return false, " Its onPremisesObjectIdentifier is this AD object's own objectGUID: the same object coming back, which Microsoft does not document; predicted to match."
+	}
+	if e.bypass() {
+		return false, " Its onPremisesObjectIdentifier " + x.OnPremisesObjectIdentifier +
+			" names another AD object; the match goes through only because allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled is on."
+	}
+	if e.t.Known&KnownBypassFlag == 0 {
+		return true, " The input does not say whether allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled is on; it is taken as off, its default."
+	}
+	return true, ""
+}
+
+// remaps reports whether the synced cloud user x, which carries o's anchor, names another AD
+// object in its onPremisesObjectIdentifier. Without the identifier, or when it is not GUID
+// text, nothing is said.
+func (e *engine) remaps(o *OnPrem, x *Cloud) bool {
+	if x.Class != ClassUser || e.t.Known&KnownObjectIdentifier == 0 || x.OnPremisesObjectIdentifier == "" {
+		return false
+	}
+	same, ok := sameADObject(o, x.OnPremisesObjectIdentifier)
+	return ok && !same
+}
+
+// bypass reports whether the tenant's allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled is
+// known to be on.
+func (e *engine) bypass() bool {
+	return e.t.Known&KnownBypassFlag != 0 && e.t.Features.AllowObjectIdentifierUpdate
+}
+
+// undated is what a reason about a dated rule adds when the input has no date.
+func (e *engine) undated() string {
+	if e.asOfKnown {
+		return ""
+	}
+	return " The input has no date, so the July 2026 protections are taken to be in force."
+}
+
 // softStep tries the soft match: primary SMTP first, then UPN when softMatchOnUpnEnabled
-// (reference §2.1, §2.2, [KB-UPN]).
+// (docs/entra-rules.md §2.1, §2.2, [KB-UPN]).
 func (e *engine) softStep(i int, r *Result, s *scratch) (int32, bool) {
 	o := &e.on[i]
 	in := &e.info[i]
@@ -228,7 +368,7 @@ func (e *engine) softStep(i int, r *Result, s *scratch) (int32, bool) {
 			if n := len(s.cands); n > 0 && s.cands[n-1] == c {
 				continue
 			}
-			if strings.EqualFold(primarySMTP(e.cl[c].ProxyAddresses), in.smtp) {
+			if EqualFold(primarySMTP(e.cl[c].ProxyAddresses), in.smtp) {
 				s.cands = append(s.cands, c)
 			}
 		}
@@ -240,7 +380,7 @@ func (e *engine) softStep(i int, r *Result, s *scratch) (int32, bool) {
 		s.cands = s.cands[:0]
 		for q := e.clUPN.first(foldHash(o.UserPrincipalName)); q >= 0; q = e.clUPN.next[q] {
 			c := e.clUPN.obj[q]
-			if strings.EqualFold(e.cl[c].UserPrincipalName, o.UserPrincipalName) {
+			if EqualFold(e.cl[c].UserPrincipalName, o.UserPrincipalName) {
 				s.cands = append(s.cands, c)
 			}
 		}
@@ -269,25 +409,25 @@ func (e *engine) softDecide(i int, r *Result, s *scratch, kind Outcome) int32 {
 	}
 	if x.Class != o.Class {
 		r.Outcome, r.Code = Blocked, ObjectTypeMismatch
-		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + " but is a " + x.Class.String() + ", not a " + o.Class.String() + " (reference §3)."
+		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + " but is a " + x.Class.String() + ", not a " + o.Class.String() + "."
 		r.Fix = "Remove the duplicate " + attr + " from the AD object or from the cloud object."
 		return t
 	}
 	if !x.ImmutableID.IsZero() {
 		r.Outcome, r.Code = Blocked, InvalidSoftMatch
 		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + " but already has onPremisesImmutableId " + x.ImmutableID.String() +
-			", not this object's anchor " + in.anchor.String() + " (reference §2.4, §3)."
+			", not this object's anchor " + in.anchor.String() + "."
 		r.Fix = "If it is the same person, set mS-DS-ConsistencyGuid on the AD object to the cloud ImmutableID so a hard match happens; otherwise remove the duplicate value."
 		return t
 	}
 	if x.Synced() {
 		r.Outcome, r.Code = Blocked, AttributeValueMustBeUnique
-		r.Reason = "The synced " + describeCloud(x) + " already holds the " + attr + " " + value + ", and synced objects are never soft-match targets (reference §2.4, §3)."
+		r.Reason = "The synced " + describeCloud(x) + " already holds the " + attr + " " + value + ", and synced objects are never soft-match targets."
 		r.Fix = "Remove the duplicate " + attr + " from one of the AD objects."
 		return t
 	}
 	// Only now do other AD objects with the same value matter: a synced target or one with an
-	// ImmutableID refuses every newcomer on its own terms (reference §2.4, §3).
+	// ImmutableID refuses every newcomer on its own terms (docs/entra-rules.md §2.4, §3).
 	if other, n := e.competitors(i, kind); n > 0 {
 		r.Outcome, r.Code = Blocked, AmbiguousMatch
 		r.Reason = "The " + attr + " " + value + " of " + describeCloud(x) + " is also on " + other + plural(n-1, " and %d more on-premises object") +
@@ -297,24 +437,32 @@ func (e *engine) softDecide(i int, r *Result, s *scratch, kind Outcome) int32 {
 	}
 	if x.CloudManaged {
 		r.Outcome, r.Code = Blocked, CloudManaged
-		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + " but its source of authority is the cloud (isCloudManaged), so sync does not take it over (reference §4c)."
+		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + " but its source of authority is the cloud (isCloudManaged), so sync does not take it over."
 		r.Fix = "Set isCloudManaged to false if AD should manage it, or remove the duplicate value."
 		return t
 	}
 	if e.t.Features.BlockSoftMatch {
 		r.Outcome, r.Code = Blocked, SoftMatchBlocked
-		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + ", but blockSoftMatchEnabled is on, so Entra does not soft-match (reference §2.4)."
+		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + ", but blockSoftMatchEnabled is on, so Entra does not soft-match."
 		r.Fix = "Turn blockSoftMatchEnabled off during the matching run, or hard-match by setting the cloud object's onPremisesImmutableId to " + in.anchor.String() + "."
 		return t
 	}
-	if e.holdsRole(x) {
+	if h, ok := e.ri.anyActive(x.ID); ok {
 		r.Outcome, r.Code = Blocked, ExistingAdminRoleConflict
-		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + " but holds a Microsoft Entra role, and Entra never soft-matches admins (reference §2.4)."
-		r.Fix = "Remove the roles from the cloud user, hard-delete the quarantined duplicate Entra creates, sync again, then re-add the roles."
+		r.Reason = "The cloud " + describeCloud(x) + " has the same " + attr + " " + value + " but " + e.ri.describe(h) +
+			", and Entra does not soft-match a user holding an admin role (Existing Admin Role Conflict)."
+		r.Fix = e.ri.removeFix(h) + " and any other role it holds, hard-delete the quarantined duplicate Entra creates, sync again, then re-add the roles."
 		return t
+	}
+	eligible := ""
+	if h, ok := e.ri.anyEligible(x.ID); ok {
+		eligible = " The user " + e.ri.describe(h) + "; whether an eligibility alone stops a soft match is undocumented, so the match is predicted."
 	}
 	if x.UserType == "Guest" {
 		e.flags[i] |= flagGuest
+	}
+	if kind == SoftMatchUPN && e.cfg.Client == CloudSync {
+		e.flags[i] |= flagCloudSyncUPN
 	}
 	r.Outcome = kind
 	how := " has the same " + attr + " "
@@ -323,11 +471,11 @@ func (e *engine) softDecide(i int, r *Result, s *scratch, kind Outcome) int32 {
 	}
 	guest := ""
 	if x.UserType == "Guest" {
-		guest = " The target is a guest; whether Entra soft-matches guests is undocumented (reference §2.4)."
+		guest = " The target is a guest; whether Entra soft-matches guests is undocumented."
 		r.Fix = "Check that the guest really is this person; otherwise remove the address from one of them."
 	}
 	r.Reason = s.arena.say("The not-synced ", s.desc(x), how, value, " and no ImmutableID: sync takes it over and stamps anchor ",
-		in.anchor.String(), " on it (reference §2.1).", guest)
+		in.anchor.String(), " on it.", guest, eligible, e.cloudSyncUPN(kind))
 	e.exporting(i, r, t, s)
 	return t
 }
@@ -343,7 +491,7 @@ func (e *engine) competitors(i int, kind Outcome) (string, int) {
 		v := e.info[i].smtp
 		for q := e.onSMTP.first(foldHash(v)); q >= 0; q = e.onSMTP.next[q] {
 			j := int(e.onSMTP.obj[q])
-			if j != i && strings.EqualFold(e.info[j].smtp, v) {
+			if j != i && EqualFold(e.info[j].smtp, v) {
 				if n == 0 {
 					first = e.on[j].DN
 				}
@@ -354,7 +502,7 @@ func (e *engine) competitors(i int, kind Outcome) (string, int) {
 	}
 	for q := e.onUPN.first(foldHash(o.UserPrincipalName)); q >= 0; q = e.onUPN.next[q] {
 		j := int(e.onUPN.obj[q])
-		if j != i && strings.EqualFold(e.on[j].UserPrincipalName, o.UserPrincipalName) {
+		if j != i && EqualFold(e.on[j].UserPrincipalName, o.UserPrincipalName) {
 			if n == 0 {
 				first = e.on[j].DN
 			}
@@ -379,7 +527,7 @@ func (e *engine) idList(cs []int32) string {
 	return b.String()
 }
 
-// predictUPN returns the cloud UPN sync gives a user (reference §3.1, [UPN]): the on-premises UPN
+// predictUPN returns the cloud UPN sync gives a user (docs/entra-rules.md §3.1, [UPN]): the on-premises UPN
 // when its suffix is a verified domain, else mailNickname@initial domain.
 func (e *engine) predictUPN(o *OnPrem) (string, bool) {
 	if e.doms.verified(domainPart(o.UserPrincipalName)) {
@@ -388,7 +536,7 @@ func (e *engine) predictUPN(o *OnPrem) (string, bool) {
 	return mailNicknameOf(o) + "@" + e.doms.initialName(), false
 }
 
-// newObject fills r for an object that matches nothing (reference §2.1, §3.1).
+// newObject fills r for an object that matches nothing (docs/entra-rules.md §2.1, §3.1).
 func (e *engine) newObject(i int, r *Result, s *scratch) {
 	o := &e.on[i]
 	r.Outcome = New
@@ -449,12 +597,12 @@ func (e *engine) exporting(i int, r *Result, t int32, s *scratch) {
 }
 
 func (e *engine) cloudUPNHolder(upn string, self int32) int32 {
-	if self >= 0 && e.cflags[self]&cSharedUPN == 0 && strings.EqualFold(e.cl[self].UserPrincipalName, upn) {
+	if self >= 0 && e.cflags[self]&cSharedUPN == 0 && EqualFold(e.cl[self].UserPrincipalName, upn) {
 		return -1 // the target holds it and nobody else does
 	}
 	for q := e.clUPN.first(foldHash(upn)); q >= 0; q = e.clUPN.next[q] {
 		c := e.clUPN.obj[q]
-		if c != self && strings.EqualFold(e.cl[c].UserPrincipalName, upn) {
+		if c != self && EqualFold(e.cl[c].UserPrincipalName, upn) {
 			return c
 		}
 	}
@@ -467,7 +615,7 @@ func (e *engine) onPremUPNHolder(i int, upn string, own bool) int {
 	}
 	for q := e.onUPN.first(foldHash(upn)); q >= 0; q = e.onUPN.next[q] {
 		j := int(e.onUPN.obj[q])
-		if j != i && strings.EqualFold(e.on[j].UserPrincipalName, upn) {
+		if j != i && EqualFold(e.on[j].UserPrincipalName, upn) {
 			return j
 		}
 	}
@@ -476,7 +624,7 @@ func (e *engine) onPremUPNHolder(i int, upn string, own bool) int {
 
 // proxyQuarantine records the SMTP proxy addresses of object i held by cloud objects other than
 // t. A secondary smtp: address of a user that is a group's primary SMTP: is the documented gap in
-// resiliency (reference §3.1): a hard AttributeValueMustBeUnique error.
+// resiliency (docs/entra-rules.md §3.1): a hard AttributeValueMustBeUnique error.
 func (e *engine) proxyQuarantine(i int, r *Result, t int32) bool {
 	o := &e.on[i]
 	for _, p := range o.ProxyAddresses {
@@ -494,11 +642,11 @@ func (e *engine) proxyQuarantine(i int, r *Result, t int32) bool {
 				continue
 			}
 			x := &e.cl[c]
-			if o.Class == ClassUser && p[:5] != "SMTP:" && x.Class == ClassGroup && strings.EqualFold(primarySMTP(x.ProxyAddresses), a) {
+			if o.Class == ClassUser && p[:5] != "SMTP:" && x.Class == ClassGroup && EqualFold(primarySMTP(x.ProxyAddresses), a) {
 				r.Outcome, r.Code = Blocked, AttributeValueMustBeUnique
 				r.Target = x.ID
 				r.Reason = "The secondary address " + p + " is the primary SMTP address of the cloud " + describeCloud(x) +
-					"; duplicate attribute resiliency does not cover this case, so the export fails (reference §3.1)."
+					"; duplicate attribute resiliency does not cover this case, so the export fails."
 				r.Fix = "Remove " + p + " from the AD user or change the group's primary address."
 				r.Quarantined, r.Takeover, r.PredictedUPN = nil, nil, ""
 				return true
@@ -508,7 +656,7 @@ func (e *engine) proxyQuarantine(i int, r *Result, t int32) bool {
 			break
 		}
 		// Another in-scope AD object exporting the same primary SMTP address: which of the two
-		// Entra quarantines depends on export order (reference §3.1), so both list the other.
+		// Entra quarantines depends on export order (docs/entra-rules.md §3.1), so both list the other.
 		if !held && p[:5] == "SMTP:" && e.flags[i]&sharedSMTP != 0 {
 			if j := e.onPremSMTPHolder(i, a); j >= 0 {
 				r.Quarantined = append(r.Quarantined, Quarantine{Attribute: "proxyAddresses", Value: p, HeldBy: e.on[j].DN, Holder: SideOnPrem})
@@ -524,7 +672,7 @@ func (e *engine) onPremSMTPHolder(i int, addr string) int {
 	best := -1
 	for q := e.onSMTP.first(foldHash(addr)); q >= 0; q = e.onSMTP.next[q] {
 		j := int(e.onSMTP.obj[q])
-		if j != i && strings.EqualFold(e.info[j].smtp, addr) && (best < 0 || e.on[j].DN < e.on[best].DN) {
+		if j != i && EqualFold(e.info[j].smtp, addr) && (best < 0 || e.on[j].DN < e.on[best].DN) {
 			best = j
 		}
 	}
@@ -533,14 +681,14 @@ func (e *engine) onPremSMTPHolder(i int, addr string) int {
 
 func holdsSMTP(c *Cloud, addr string) bool {
 	for _, p := range c.ProxyAddresses {
-		if a := smtpAddress(p); a != "" && strings.EqualFold(a, addr) {
+		if a := smtpAddress(p); a != "" && EqualFold(a, addr) {
 			return true
 		}
 	}
 	return false
 }
 
-// takeover lists the cloud attributes sync overwrites with on-premises values (reference §2.1):
+// takeover lists the cloud attributes sync overwrites with on-premises values (docs/entra-rules.md §2.1):
 // every attribute with an on-premises value wins.
 func takeover(o *OnPrem, x *Cloud, upn string) ([]Change, []string) {
 	var ch []Change
@@ -568,7 +716,7 @@ func takeover(o *OnPrem, x *Cloud, upn string) ([]Change, []string) {
 	if len(o.ProxyAddresses) > 0 && !sameProxySet(x.ProxyAddresses, o.ProxyAddresses) {
 		ch = append(ch, Change{Attribute: "proxyAddresses", BeforeValues: x.ProxyAddresses, AfterValues: o.ProxyAddresses})
 		for _, p := range x.ProxyAddresses {
-			if strings.HasSuffix(strings.ToLower(p), ".onmicrosoft.com") || hasProxy(o.ProxyAddresses, p) {
+			if HasSuffixFold(p, ".onmicrosoft.com") || hasProxy(o.ProxyAddresses, p) {
 				continue
 			}
 			lost = append(lost, p)
@@ -600,7 +748,7 @@ func sameProxySet(a, b []string) bool {
 // a change between SMTP: and smtp: is not a loss).
 func hasProxy(list []string, p string) bool {
 	for _, q := range list {
-		if strings.EqualFold(q, p) {
+		if EqualFold(q, p) {
 			return true
 		}
 	}
@@ -645,6 +793,17 @@ func (e *engine) evalCloud(c int, link, refused int32, all []Result, r *Result, 
 	}
 }
 
+// errorByDN returns the on-premises object with read errors whose DN is dn, or -1.
+func (e *engine) errorByDN(dn string) int {
+	if e.errDN == nil {
+		return -1
+	}
+	if j, ok := e.errDN[strings.ToLower(normDN(dn))]; ok {
+		return j
+	}
+	return -1
+}
+
 // syncedOrphan decides a synced cloud object no on-premises object joined: deleted when its
 // on-premises object is absent or out of scope.
 func (e *engine) syncedOrphan(x *Cloud, r *Result) {
@@ -659,13 +818,22 @@ func (e *engine) syncedOrphan(x *Cloud, r *Result) {
 		if e.info[j].anchor.String() != a {
 			continue
 		}
-		if e.info[j].scope == inScope {
+		if e.info[j].scope == inScope || e.info[j].scope == inError {
 			if in < 0 || e.on[j].DN < e.on[in].DN {
 				in = j
 			}
 		} else if out < 0 || e.on[j].DN < e.on[out].DN {
 			out = j
 		}
+	}
+	if in < 0 && x.OnPremisesDistinguishedName != "" {
+		in = e.errorByDN(x.OnPremisesDistinguishedName)
+	}
+	if in >= 0 && e.info[in].scope == inError {
+		r.Outcome, r.MatchedBy = Untouched, e.on[in].DN
+		r.Reason = "Its on-premises object " + e.on[in].DN + " could not be read (outcome error), so what sync does with it is not predicted; it is not counted as deleted."
+		r.Fix = "Correct the unreadable value on the AD object and run the prediction again."
+		return
 	}
 	if in >= 0 {
 		r.Outcome, r.MatchedBy = Untouched, e.on[in].DN
@@ -727,14 +895,14 @@ func (e *engine) duplicateWarnings(w *warner) {
 			w.add(WarnDuplicateAnchor, "source anchor "+a+" is carried by "+dns)
 		}
 		if o.Class == ClassUser && o.UserPrincipalName != "" {
-			if dns, lead := e.group(i, e.onUPN, foldHash(o.UserPrincipalName), func(j int) bool { return strings.EqualFold(e.on[j].UserPrincipalName, o.UserPrincipalName) }); lead {
+			if dns, lead := e.group(i, e.onUPN, foldHash(o.UserPrincipalName), func(j int) bool { return EqualFold(e.on[j].UserPrincipalName, o.UserPrincipalName) }); lead {
 				w.add(WarnDuplicateUPN, "userPrincipalName "+o.UserPrincipalName+" is on "+dns)
 			}
 		}
 		if in.smtp != "" {
 			mixed := false
 			match := func(j int) bool {
-				if strings.EqualFold(e.info[j].smtp, in.smtp) {
+				if EqualFold(e.info[j].smtp, in.smtp) {
 					mixed = mixed || e.on[j].Class != o.Class
 					return true
 				}

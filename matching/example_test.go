@@ -71,7 +71,7 @@ func ExampleEvaluate_blocked() {
 	fmt.Println(r.Reason)
 	// Output:
 	// blocked InvalidHardMatch
-	// The cloud user c1 (ann@corp.example.test) has onPremisesImmutableId IkTni9mw7Ee4YefeGpz7IA==, but blockCloudObjectTakeoverThroughHardMatchEnabled is on, so Entra refuses the takeover (reference §2.4).
+	// The cloud user c1 (ann@corp.example.test) has onPremisesImmutableId IkTni9mw7Ee4YefeGpz7IA==, but blockCloudObjectTakeoverThroughHardMatchEnabled is on, so Entra refuses the takeover.
 }
 
 // The report marshals to the `hybridctl match --json` shape.
@@ -121,4 +121,21 @@ func ExampleReport_json() {
 	//  "warnings": [],
 	//  "exportStopped": false
 	// }
+}
+
+// CheckUPN applies Microsoft's username policy; EqualFold compares identifiers without letting a
+// look-alike such as the Kelvin sign equal an ASCII letter.
+func ExampleCheckUPN() {
+	for _, upn := range []string{"ann.lee@contoso.example", "ann.@contoso.example", "\u212aim@contoso.example"} {
+		for _, v := range matching.CheckUPN(upn) {
+			fmt.Printf("%+q %s\n", upn, v.Rule)
+		}
+	}
+	fmt.Println(matching.EqualFold("Ann.Lee@Contoso.Example", "ann.lee@contoso.example"))
+	fmt.Println(matching.EqualFold("\u212aim@contoso.example", "kim@contoso.example"))
+	// Output:
+	// "ann.@contoso.example" upn-dot-before-at
+	// "\u212aim@contoso.example" upn-character
+	// true
+	// false
 }

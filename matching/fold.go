@@ -5,18 +5,20 @@ import (
 	"unicode/utf8"
 )
 
-// Case-insensitive keys. Entra compares userPrincipalName and proxy addresses without regard to
-// case; the engine uses Unicode simple case folding (strings.EqualFold). The indexes hash a
-// canonical member of each rune's fold orbit, so strings.EqualFold(a, b) implies
-// foldHash(a) == foldHash(b); lookups then confirm with strings.EqualFold, so a hash collision
-// can never make two different values equal.
+// Case-insensitive keys. The indexes hash each identifier (userPrincipalName, SMTP address,
+// domain name) under the folding of EqualFold, so that EqualFold(a, b) implies
+// foldHash(a) == foldHash(b); lookups then confirm with EqualFold, so a hash collision can never
+// make two different values equal. An ASCII byte hashes as its lower case; a non-ASCII rune as
+// its simple upper-case mapping, marked so that it never hashes like an ASCII byte (EqualFold
+// never folds one onto the other: the Kelvin sign is not k); a byte that is not UTF-8 as itself,
+// marked again.
 
 const (
 	fnvOffset = 14695981039346656037
 	fnvPrime  = 1099511628211
 )
 
-// foldHash returns the FNV-1a hash of s under simple case folding.
+// foldHash returns the FNV-1a hash of s under EqualFold's folding.
 func foldHash(s string) uint64 {
 	h := uint64(fnvOffset)
 	for i := 0; i < len(s); i++ {
@@ -33,35 +35,24 @@ func foldHash(s string) uint64 {
 }
 
 func foldHashSlow(h uint64, s string) uint64 {
-	for _, r := range s {
-		r = canonRune(r)
-		if r < utf8.RuneSelf {
-			h = (h ^ uint64(r)) * fnvPrime
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			h = (h ^ uint64(foldASCII(c))) * fnvPrime
+			i++
 			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if r == utf8.RuneError && n == 1 {
+			h = (h ^ uint64(c) ^ 0x200) * fnvPrime
+			continue
+		}
+		r = unicode.ToUpper(r)
 		h = (h ^ uint64(r&0xff) ^ 0x100) * fnvPrime
 		h = (h ^ uint64(r>>8)) * fnvPrime
 	}
 	return h
-}
-
-// canonRune returns the representative of r's simple-fold orbit: the lower-case ASCII letter
-// when the orbit holds one (so that K, k and U+212A KELVIN SIGN agree), else the smallest rune.
-func canonRune(r rune) rune {
-	if r < utf8.RuneSelf {
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
-		}
-		return r
-	}
-	lowest := r
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f < utf8.RuneSelf {
-			return canonRune(f)
-		}
-		lowest = min(lowest, f)
-	}
-	return lowest
 }
 
 // exactHash is FNV-1a of the bytes of s (anchors compare byte for byte).

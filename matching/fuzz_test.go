@@ -3,32 +3,63 @@ package matching
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
-// FuzzFoldHash: values equal under simple case folding hash equally (the indexes rely on it).
+// FuzzFoldHash: values EqualFold calls equal hash equally (the indexes rely on it), EqualFold
+// is symmetric, and no non-ASCII character folds onto an ASCII one.
 func FuzzFoldHash(f *testing.F) {
-	for _, s := range [][2]string{{"Ann@Corp.Example", "ann@corp.example"}, {"K", "\u212a"}, {"ß", "ẞ"}, {"\xff", "\ufffd"}, {"Σσς", "σΣς"}} {
+	for _, s := range [][2]string{{"Ann@Corp.Example", "ann@corp.example"}, {"K", "\u212a"}, {"ß", "ẞ"}, {"\xff", "\ufffd"},
+		{"Σσς", "σΣς"}, {"ı", "I"}, {"İ", "i"}, {"ſ", "S"}, {"\xff", "\xfe"}, {"ÅB", "åb"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		if strings.EqualFold(a, b) && foldHash(a) != foldHash(b) {
+		eq := EqualFold(a, b)
+		if eq && foldHash(a) != foldHash(b) {
 			t.Fatalf("EqualFold(%q, %q) but hashes differ", a, b)
 		}
-		if foldHash(a) != foldHash(strings.ToUpper(a)) && strings.EqualFold(a, strings.ToUpper(a)) {
-			t.Fatalf("upper-casing %q changed the hash", a)
+		if eq != EqualFold(b, a) {
+			t.Fatalf("EqualFold(%q, %q) is not symmetric", a, b)
+		}
+		if eq && isASCII(a) != isASCII(b) {
+			t.Fatalf("EqualFold(%q, %q): an ASCII value equals a non-ASCII one", a, b)
+		}
+		if eq && !strings.EqualFold(a, b) && utf8.ValidString(a) && utf8.ValidString(b) {
+			t.Fatalf("EqualFold(%q, %q) is looser than Unicode simple folding", a, b)
+		}
+		u := strings.ToUpper(a)
+		if isASCII(a) && (!EqualFold(a, u) || foldHash(a) != foldHash(u)) {
+			t.Fatalf("upper-casing ASCII %q changed the value or the hash", a)
 		}
 	})
 }
 
-// FuzzUPN: the UPN check never panics and its fast path agrees with the full rules.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzUPN: the UPN check never panics, its fast path agrees with the full rules, and a value
+// it accepts is within the documented limits.
 func FuzzUPN(f *testing.F) {
-	for _, s := range []string{"ann@corp.example.test", "", "a@b", "a b@c", ".a@b", "a..b@c", "a@b..c", "a@@b", "ä@b.c", "a@b_c.d", "a.@b"} {
+	for _, s := range []string{"ann@corp.example.test", "", "a@b", "a b@c", ".a@b", "a..b@c", "a@b..c", "a@@b", "ä@b.c", "a@b_c.d", "a.@b",
+		"\u212aelvin@corp.example", "a+b@c.d", "x\xff@y"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, upn string) {
-		p := upnProblem(upn)
-		if asciiUPNOK(upn) && p != "" {
-			t.Fatalf("fast path accepts %q, full rules say %s", upn, p)
+		v := CheckUPN(upn)
+		if plainUPN(upn) && v != nil {
+			t.Fatalf("fast path accepts %q, full rules say %v", upn, v)
+		}
+		if v == nil {
+			at := strings.IndexByte(upn, '@')
+			if at <= 0 || utf8.RuneCountInString(upn) > MaxUPNLength || at > MaxUPNPrefixLength || len(upn)-at-1 > MaxUPNDomainLength || upn[at-1] == '.' {
+				t.Fatalf("CheckUPN accepts %q", upn)
+			}
 		}
 		_ = mailNicknameOf(&OnPrem{UserPrincipalName: upn, Mail: upn, ProxyAddresses: []string{upn, "smtp:" + upn}})
 	})

@@ -1,6 +1,8 @@
 package matching
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
@@ -57,6 +59,53 @@ type OnPrem struct {
 
 	// Source says where the record came from (file:line, or an LDAP URL); used in messages only.
 	Source string
+
+	// ReadErrors are the values of this object the reader could not decode. An object with any
+	// gets the outcome Error; every other object is still predicted.
+	ReadErrors []ReadError
+}
+
+// ReadError is one attribute value of an on-premises object that its reader could not decode
+// (a 36-byte mS-DS-ConsistencyGuid, a 3-byte objectSid, userAccountControl "0x200", an entry
+// without objectClass).
+type ReadError struct {
+	Attribute string // the attribute, such as "objectSid"; "" for the entry as a whole
+	Value     string // the value as read, printable (binary values in hex)
+	Source    string // where it was read: file:line, or an LDAP URL and DN
+	Message   string // what is wrong, without repeating the value
+}
+
+// Error returns "source: attribute: message (value ...)".
+func (e *ReadError) Error() string {
+	var b strings.Builder
+	if e.Source != "" {
+		b.WriteString(e.Source)
+		b.WriteString(": ")
+	}
+	if e.Attribute != "" {
+		b.WriteString(e.Attribute)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message)
+	if e.Value != "" {
+		b.WriteString(" (value ")
+		b.WriteString(strconv.Quote(e.Value))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// spoilsAnchor reports whether the error leaves the object's anchor unknown: an entry-level
+// error, an unreadable objectGUID or mS-DS-ConsistencyGuid, or, with a custom anchor attribute,
+// any attribute other than objectSid and userAccountControl.
+func (e *ReadError) spoilsAnchor(custom bool) bool {
+	switch {
+	case e.Attribute == "", EqualFold(e.Attribute, "objectGUID"), EqualFold(e.Attribute, "mS-DS-ConsistencyGuid"):
+		return true
+	case EqualFold(e.Attribute, "objectSid"), EqualFold(e.Attribute, "userAccountControl"):
+		return false
+	}
+	return custom
 }
 
 // Cloud is one Entra object (user, group, org contact, or deleted user) with the Graph v1.0

@@ -55,10 +55,14 @@ const (
 	Deleted                // "deleted" (cloud): synced object whose on-premises object is gone
 	Untouched              // "untouched" (cloud): nothing on-premises matches it
 	Matched                // "matched" (cloud): an on-premises object joins or takes it over
+	// Error ("error", on-premises) says the object's own data could not be read (OnPrem.ReadErrors):
+	// the reason names the attribute, the value and where it came from. Every other object is
+	// still predicted.
+	Error
 )
 
 var outcomeNames = [...]string{"", "joined", "hard-match", "soft-match-smtp", "soft-match-upn", "new",
-	"blocked", "out-of-scope", "deleted", "untouched", "matched"}
+	"blocked", "out-of-scope", "deleted", "untouched", "matched", "error"}
 
 // String returns the outcome word of the spec ("hard-match", "deleted", ...).
 func (o Outcome) String() string {
@@ -85,22 +89,25 @@ type Code uint8
 
 // Block codes (docs/outcomes.md).
 const (
-	NoCode                       Code = iota
-	InvalidHardMatch                  // hard-match takeover blocked (tenant flag, or role holder from 2026-06-01)
-	InvalidSoftMatch                  // soft-match candidate already has a different ImmutableID
-	ObjectTypeMismatch                // the candidate is of another object class
-	AttributeValueMustBeUnique        // a unique value is held by a synced object
-	ExistingAdminRoleConflict         // soft-match candidate holds an Entra role
-	SoftMatchBlocked                  // blockSoftMatchEnabled and only a soft match was possible
-	RemapBlocked                      // synced user already mapped to another on-premises object (from 2026-07-01)
-	IdentityDataValidationFailed      // invalid userPrincipalName
-	AmbiguousMatch                    // more than one candidate
-	CloudManaged                      // the target's source of authority is the cloud (isCloudManaged); not an Entra error name
+	NoCode                     Code = iota
+	InvalidHardMatch                // hard-match takeover blocked (tenant flag, or a privileged target from 2026-07-01)
+	InvalidSoftMatch                // soft-match candidate already has a different ImmutableID
+	ObjectTypeMismatch              // the candidate is of another object class
+	AttributeValueMustBeUnique      // a unique value is held by a synced object
+	ExistingAdminRoleConflict       // soft-match candidate holds an Entra role
+	SoftMatchBlocked                // blockSoftMatchEnabled and only a soft match was possible
+	// RemapBlocked is no longer reported: Entra's own name for a refused re-map is
+	// AttributeUpdateNotAllowed. The word still parses, for reports written before.
+	RemapBlocked
+	IdentityDataValidationFailed // invalid userPrincipalName
+	AmbiguousMatch               // more than one candidate
+	CloudManaged                 // the target's source of authority is the cloud (isCloudManaged); not an Entra error name
+	AttributeUpdateNotAllowed    // from 2026-07-01: the hard-match target's onPremisesObjectIdentifier is already set
 )
 
 var codeNames = [...]string{"", "InvalidHardMatch", "InvalidSoftMatch", "ObjectTypeMismatch",
 	"AttributeValueMustBeUnique", "ExistingAdminRoleConflict", "SoftMatchBlocked", "RemapBlocked",
-	"IdentityDataValidationFailed", "AmbiguousMatch", "CloudManaged"}
+	"IdentityDataValidationFailed", "AmbiguousMatch", "CloudManaged", "AttributeUpdateNotAllowed"}
 
 // String returns the code word ("InvalidHardMatch", ...) or "" for NoCode.
 func (c Code) String() string {
@@ -122,7 +129,7 @@ func (c *Code) UnmarshalText(b []byte) error {
 	return fmt.Errorf("matching: unknown code %q", b)
 }
 
-// Quarantine is one value duplicate attribute resiliency will quarantine (reference §3.1): the
+// Quarantine is one value duplicate attribute resiliency will quarantine (docs/entra-rules.md §3.1): the
 // attribute, the value, and the object that already holds it.
 type Quarantine struct {
 	Attribute string `json:"attribute"` // "userPrincipalName" or "proxyAddresses"
@@ -132,7 +139,7 @@ type Quarantine struct {
 }
 
 // Change is one cloud attribute sync will overwrite with the on-premises value when it joins or
-// takes over a cloud object (reference §2.1: every attribute with an on-premises value wins).
+// takes over a cloud object (docs/entra-rules.md §2.1: every attribute with an on-premises value wins).
 // Single-valued attributes use Before/After, proxyAddresses uses BeforeValues/AfterValues.
 type Change struct {
 	Attribute    string   `json:"attribute"`
@@ -192,6 +199,9 @@ const (
 	WarnGuestTarget          = "guest-target"
 	WarnRemap                = "remap"
 	WarnAnchorSettingIgnored = "anchor-setting-ignored"
+	WarnReadErrors           = "read-errors"
+	WarnNotChecked           = "not-checked"
+	WarnCloudSync            = "cloud-sync"
 	warnLimitPerCode         = 50
 )
 
@@ -204,7 +214,7 @@ type Report struct {
 	// Warnings are whole-population findings, at most 50 per code plus one line counting the rest.
 	Warnings []Warning `json:"warnings"`
 	// ExportStopped is true when the pending deletes exceed the export deletion threshold: Connect
-	// then exports nothing at all (reference §4a, [DELTHR]).
+	// then exports nothing at all (docs/entra-rules.md §4a, [DELTHR]).
 	ExportStopped bool `json:"exportStopped"`
 
 	nOnPrem int

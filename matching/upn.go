@@ -2,12 +2,10 @@ package matching
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // primarySMTP returns the address of the primary proxy address: the value with the upper-case
-// "SMTP:" prefix (reference §2.1, §7). Whether the service also treats other spellings of the
+// "SMTP:" prefix (docs/entra-rules.md §2.1, §7). Whether the service also treats other spellings of the
 // prefix as primary is UNDOCUMENTED (§8); the engine takes only "SMTP:".
 func primarySMTP(proxies []string) string {
 	for _, p := range proxies {
@@ -20,7 +18,7 @@ func primarySMTP(proxies []string) string {
 
 // smtpAddress returns the address of an SMTP proxy value of either case, or "".
 func smtpAddress(p string) string {
-	if len(p) > 5 && p[4] == ':' && strings.EqualFold(p[:4], "smtp") {
+	if len(p) > 5 && p[4] == ':' && EqualFold(p[:4], "smtp") {
 		return p[5:]
 	}
 	return ""
@@ -55,52 +53,7 @@ func onPremSMTP(o *OnPrem) (addr string, fromMail bool) {
 	return "", false
 }
 
-// upnProblem returns why upn is not a valid userPrincipalName, or "" when it is. The format
-// rules are the engine's (reference §3 only says "invalid characters / format"): exactly one
-// '@', a non-empty prefix without leading, trailing or doubled dots, a domain of letters,
-// digits, '-' and '.', and no spaces or control characters anywhere.
-func upnProblem(upn string) string {
-	if upn == "" {
-		return "is empty"
-	}
-	if asciiUPNOK(upn) {
-		return ""
-	}
-	if !utf8.ValidString(upn) {
-		return "is not valid UTF-8"
-	}
-	at := strings.IndexByte(upn, '@')
-	if at < 0 {
-		return "has no '@'"
-	}
-	if strings.IndexByte(upn[at+1:], '@') >= 0 {
-		return "has more than one '@'"
-	}
-	prefix, domain := upn[:at], upn[at+1:]
-	if prefix == "" {
-		return "has nothing before '@'"
-	}
-	for _, r := range upn {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return "contains a space or control character"
-		}
-	}
-	if prefix[0] == '.' || prefix[len(prefix)-1] == '.' || strings.Contains(prefix, "..") {
-		return "has a leading, trailing or doubled '.' before '@'"
-	}
-	if domain == "" || domain[0] == '.' || domain[len(domain)-1] == '.' || strings.Contains(domain, "..") {
-		return "has an invalid domain after '@'"
-	}
-	for i := 0; i < len(domain); i++ {
-		c := domain[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
-			return "has the character " + strings.ToValidUTF8(string(rune(c)), "?") + " in its domain"
-		}
-	}
-	return ""
-}
-
-// mailNicknameOf derives the cloud mailNickname at first sync (reference §3.1, [UPN]): the first
+// mailNicknameOf derives the cloud mailNickname at first sync (docs/entra-rules.md §3.1, [UPN]): the first
 // of on-premises mailNickname, primary SMTP prefix, mail prefix, UPN prefix, secondary smtp prefix.
 func mailNicknameOf(o *OnPrem) string {
 	if o.MailNickname != "" {
@@ -142,7 +95,7 @@ func newDomains(ds []Domain) domains {
 	}
 	if d.initial == "" {
 		for _, x := range ds {
-			if strings.HasSuffix(strings.ToLower(x.Name), ".onmicrosoft.com") {
+			if HasSuffixFold(x.Name, ".onmicrosoft.com") {
 				d.initial = x.Name
 				break
 			}
@@ -153,7 +106,7 @@ func newDomains(ds []Domain) domains {
 
 func (d domains) verified(name string) bool {
 	for _, n := range d.byHash[foldHash(name)] {
-		if strings.EqualFold(n, name) {
+		if EqualFold(n, name) {
 			return true
 		}
 	}
@@ -168,7 +121,7 @@ func (d domains) initialName() string {
 }
 
 // placeholderDigits returns the 4 digits duplicate attribute resiliency appends to a
-// quarantined UPN prefix. Entra picks them at random (reference §3.1); the engine derives them
+// quarantined UPN prefix. Entra picks them at random (docs/entra-rules.md §3.1); the engine derives them
 // from the anchor so that the same input always gives the same output.
 func placeholderDigits(anchorText string) string {
 	n := exactHash(anchorText) % 10000
@@ -178,30 +131,4 @@ func placeholderDigits(anchorText string) string {
 		n /= 10
 	}
 	return string(b[:])
-}
-
-// asciiUPNOK is the fast path of upnProblem: an all-ASCII UPN that obviously passes every rule.
-func asciiUPNOK(upn string) bool {
-	at := -1
-	prev := byte('.')
-	for i := 0; i < len(upn); i++ {
-		c := upn[i]
-		switch {
-		case c <= ' ' || c >= 0x7f:
-			return false
-		case c == '@':
-			if at >= 0 || prev == '.' {
-				return false
-			}
-			at = i
-		case c == '.':
-			if prev == '.' || prev == '@' {
-				return false
-			}
-		case at >= 0 && !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'):
-			return false
-		}
-		prev = c
-	}
-	return at > 0 && prev != '.' && prev != '@'
 }

@@ -24,6 +24,9 @@ type (
 	groupJSON        Group
 	contactJSON      Contact
 	roleJSON         RoleAssignment
+	eligibilityJSON  RoleEligibility
+	definitionJSON   RoleDefinition
+	memberJSON       GroupMember
 )
 
 // UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra.
@@ -70,11 +73,59 @@ func (s *SyncBehavior) UnmarshalJSON(b []byte) error {
 // MarshalJSON implements json.Marshaler, writing Extra back.
 func (s SyncBehavior) MarshalJSON() ([]byte, error) { return marshalExtra(behaviorJSON(s), s.Extra) }
 
-// UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra.
-func (u *User) UnmarshalJSON(b []byte) error { return unmarshalExtra(b, (*userJSON)(u), &u.Extra) }
+// UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra. An
+// onPremisesObjectIdentifier of null is read as a pointer to "" (known, not set), an absent one
+// as nil (unknown).
+func (u *User) UnmarshalJSON(b []byte) error {
+	if err := unmarshalExtra(b, (*userJSON)(u), &u.Extra); err != nil {
+		return err
+	}
+	if u.OnPremisesObjectIdentifier == nil && hasNullMember(b, "onPremisesObjectIdentifier") {
+		u.OnPremisesObjectIdentifier = new(string)
+	}
+	return nil
+}
 
-// MarshalJSON implements json.Marshaler, writing Extra back.
-func (u User) MarshalJSON() ([]byte, error) { return marshalExtra(userJSON(u), u.Extra) }
+// MarshalJSON implements json.Marshaler, writing Extra back. A pointer to "" in
+// OnPremisesObjectIdentifier is written as null.
+func (u User) MarshalJSON() ([]byte, error) {
+	nullID := u.OnPremisesObjectIdentifier != nil && *u.OnPremisesObjectIdentifier == ""
+	if nullID {
+		u.OnPremisesObjectIdentifier = nil
+		extra := make(map[string]json.RawMessage, len(u.Extra)+1)
+		for k, v := range u.Extra {
+			extra[k] = v
+		}
+		extra["onPremisesObjectIdentifier"] = null
+		u.Extra = extra
+		return marshalExtraAll(userJSON(u), u.Extra, "onPremisesObjectIdentifier")
+	}
+	return marshalExtra(userJSON(u), u.Extra)
+}
+
+// hasNullMember reports whether the valid JSON object b has a member named name (exactly, or in
+// another case as encoding/json would match it) whose value is null.
+func hasNullMember(b []byte, name string) bool {
+	found := false
+	fastObject(b, func(n string, v []byte) bool {
+		if strings.EqualFold(n, name) && string(v) == "null" {
+			found = true
+		}
+		return true
+	})
+	if !found && bytes.IndexByte(b, '\\') >= 0 {
+		// A name with escapes: decode the members generically.
+		var m map[string]json.RawMessage
+		if json.Unmarshal(b, &m) == nil {
+			for k, v := range m {
+				if strings.EqualFold(k, name) && string(bytes.TrimSpace(v)) == "null" {
+					found = true
+				}
+			}
+		}
+	}
+	return found
+}
 
 // UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra.
 func (g *Group) UnmarshalJSON(b []byte) error { return unmarshalExtra(b, (*groupJSON)(g), &g.Extra) }
@@ -98,6 +149,34 @@ func (r *RoleAssignment) UnmarshalJSON(b []byte) error {
 // MarshalJSON implements json.Marshaler, writing Extra back.
 func (r RoleAssignment) MarshalJSON() ([]byte, error) { return marshalExtra(roleJSON(r), r.Extra) }
 
+// UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra.
+func (r *RoleEligibility) UnmarshalJSON(b []byte) error {
+	return unmarshalExtra(b, (*eligibilityJSON)(r), &r.Extra)
+}
+
+// MarshalJSON implements json.Marshaler, writing Extra back.
+func (r RoleEligibility) MarshalJSON() ([]byte, error) {
+	return marshalExtra(eligibilityJSON(r), r.Extra)
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra.
+func (r *RoleDefinition) UnmarshalJSON(b []byte) error {
+	return unmarshalExtra(b, (*definitionJSON)(r), &r.Extra)
+}
+
+// MarshalJSON implements json.Marshaler, writing Extra back.
+func (r RoleDefinition) MarshalJSON() ([]byte, error) {
+	return marshalExtra(definitionJSON(r), r.Extra)
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping unknown members in Extra.
+func (m *GroupMember) UnmarshalJSON(b []byte) error {
+	return unmarshalExtra(b, (*memberJSON)(m), &m.Extra)
+}
+
+// MarshalJSON implements json.Marshaler, writing Extra back.
+func (m GroupMember) MarshalJSON() ([]byte, error) { return marshalExtra(memberJSON(m), m.Extra) }
+
 var null = []byte("null")
 
 func unmarshalExtra(b []byte, v any, extra *map[string]json.RawMessage) error {
@@ -112,6 +191,12 @@ func unmarshalExtra(b []byte, v any, extra *map[string]json.RawMessage) error {
 }
 
 func marshalExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
+	return marshalExtraAll(v, extra, "")
+}
+
+// marshalExtraAll is marshalExtra writing the Extra member named also even though it is a known
+// member name (the known field is then empty and omitted).
+func marshalExtraAll(v any, extra map[string]json.RawMessage, also string) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil || len(extra) == 0 {
 		return b, err
@@ -119,7 +204,7 @@ func marshalExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
 	known := knownKeys(reflect.TypeOf(v))
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
-		if !known.has(k) {
+		if k == also || !known.has(k) {
 			keys = append(keys, k)
 		}
 	}

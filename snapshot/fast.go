@@ -111,6 +111,28 @@ func fastString(dst *string, v []byte) bool {
 	return ok
 }
 
+// fastStringOrNull sets *dst to the string v, or to a pointer to "" for null.
+func fastStringOrNull(dst **string, v []byte) bool {
+	if string(v) == "null" {
+		*dst = new(string)
+		return true
+	}
+	var s string
+	if !fastString(&s, v) {
+		return false
+	}
+	*dst = &s
+	return true
+}
+
+func fastTimeOrNull(dst **time.Time, v []byte) bool {
+	if string(v) == "null" {
+		*dst = nil
+		return true
+	}
+	return fastTime(dst, v)
+}
+
 func fastBool(dst *bool, v []byte) bool {
 	switch string(v) {
 	case "true":
@@ -194,6 +216,9 @@ var (
 	groupKeys   = knownKeys(reflect.TypeFor[groupJSON]())
 	contactKeys = knownKeys(reflect.TypeFor[contactJSON]())
 	roleKeys    = knownKeys(reflect.TypeFor[roleJSON]())
+	eligKeys    = knownKeys(reflect.TypeFor[eligibilityJSON]())
+	defKeys     = knownKeys(reflect.TypeFor[definitionJSON]())
+	memberKeys  = knownKeys(reflect.TypeFor[memberJSON]())
 )
 
 func (u *User) decodeFast(b []byte) bool {
@@ -236,6 +261,8 @@ func (u *User) decodeFast(b []byte) bool {
 			return f.once(16) && fastString(&u.UserType, v)
 		case "deletedDateTime":
 			return f.once(17) && fastTime(&u.DeletedDateTime, v)
+		case "onPremisesObjectIdentifier":
+			return f.once(18) && fastStringOrNull(&u.OnPremisesObjectIdentifier, v)
 		case "onPremisesSyncBehavior":
 			return false
 		}
@@ -313,5 +340,56 @@ func (r *RoleAssignment) decodeFast(b []byte) bool {
 			return f.once(3) && fastString(&r.DirectoryScopeID, v)
 		}
 		return fastExtra(&r.Extra, roleKeys, name, v)
+	})
+}
+
+func (r *RoleEligibility) decodeFast(b []byte) bool {
+	var f fields
+	return fastObject(b, func(name string, v []byte) bool {
+		switch name {
+		case "id":
+			return f.once(0) && fastString(&r.ID, v)
+		case "principalId":
+			return f.once(1) && fastString(&r.PrincipalID, v)
+		case "roleDefinitionId":
+			return f.once(2) && fastString(&r.RoleDefinitionID, v)
+		case "directoryScopeId":
+			return f.once(3) && fastString(&r.DirectoryScopeID, v)
+		case "startDateTime":
+			return f.once(4) && fastTimeOrNull(&r.StartDateTime, v)
+		case "endDateTime":
+			return f.once(5) && fastTimeOrNull(&r.EndDateTime, v)
+		}
+		return fastExtra(&r.Extra, eligKeys, name, v)
+	})
+}
+
+func (r *RoleDefinition) decodeFast(b []byte) bool {
+	var f fields
+	return fastObject(b, func(name string, v []byte) bool {
+		switch name {
+		case "id":
+			return f.once(0) && fastString(&r.ID, v)
+		case "displayName":
+			return f.once(1) && fastString(&r.DisplayName, v)
+		case "isBuiltIn":
+			return f.once(2) && fastBool(&r.IsBuiltIn, v)
+		case "isPrivileged":
+			return f.once(3) && fastBool(&r.IsPrivileged, v)
+		}
+		return fastExtra(&r.Extra, defKeys, name, v)
+	})
+}
+
+func (m *GroupMember) decodeFast(b []byte) bool {
+	var f fields
+	return fastObject(b, func(name string, v []byte) bool {
+		switch name {
+		case "groupId":
+			return f.once(0) && fastString(&m.GroupID, v)
+		case "memberId":
+			return f.once(1) && fastString(&m.MemberID, v)
+		}
+		return fastExtra(&m.Extra, memberKeys, name, v)
 	})
 }

@@ -38,6 +38,9 @@ func checkAllFast(t *testing.T, b []byte) map[string]bool {
 		"group":   sameAsSlow[Group](t, b),
 		"contact": sameAsSlow[Contact](t, b),
 		"role":    sameAsSlow[RoleAssignment](t, b),
+		"elig":    sameAsSlow[RoleEligibility](t, b),
+		"def":     sameAsSlow[RoleDefinition](t, b),
+		"member":  sameAsSlow[GroupMember](t, b),
 	}
 }
 
@@ -61,6 +64,8 @@ func TestDecodeFast(t *testing.T) {
 		{"bad time", `{"id":"u","deletedDateTime":"yesterday"}`, false},
 		{"sync behavior", `{"id":"u","onPremisesSyncBehavior":{"isCloudManaged":true}}`, false},
 		{"invalid UTF-8", "{\"id\":\"u\",\"mail\":\"\xff\"}", false},
+		{"object identifier", `{"id":"u","onPremisesObjectIdentifier":"8be74422-b0d9-47ec-b861-e7de1a9cfb20"}`, true},
+		{"object identifier null", `{"id":"u","onPremisesObjectIdentifier":null}`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +83,10 @@ func FuzzDecodeFast(f *testing.F) {
 	f.Add(`{"id":"g","mailEnabled":false,"securityEnabled":true,"x":{"a":[1,2]}}`)
 	f.Add(`{"id":"r","principalId":"p","roleDefinitionId":"d","directoryScopeId":"/","appScopeId":"/"}`)
 	f.Add(`{"id":"u","ID":"v","Mail":"m","deletedDateTime":"2026-07-14T23:00:00.5+01:00"}`)
+	f.Add(`{"id":"u","onPremisesObjectIdentifier":null,"onpremisesobjectidentifier":"x"}`)
+	f.Add(`{"id":"e","principalId":"p","roleDefinitionId":"d","startDateTime":"2026-07-01T00:00:00Z","endDateTime":null}`)
+	f.Add(`{"id":"d","displayName":"Global Administrator","isBuiltIn":true,"isPrivileged":true}`)
+	f.Add(`{"groupId":"g","memberId":"m"}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		b := bytes.TrimSpace([]byte(in))
 		if !json.Valid(b) || len(b) == 0 || b[0] != '{' {

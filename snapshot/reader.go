@@ -24,7 +24,7 @@ var (
 	// ErrDuplicate reports a second object with an id already seen.
 	ErrDuplicate = errors.New("snapshot: duplicate id")
 	// ErrInvalid reports a value Graph itself would refuse (an onPremisesImmutableId with '$' or
-	// '_', reference §1.7), a missing id, or a missing takenAt.
+	// '_', docs/entra-rules.md §1.7), a missing id, or a missing takenAt.
 	ErrInvalid = errors.New("snapshot: invalid value")
 )
 
@@ -63,7 +63,7 @@ func ReadFile(path string) (*Snapshot, error) {
 // kept in the Extra maps. It fails, naming the JSON path, on a member of the wrong type, an
 // object without an id, an id seen before (users, groups, contacts and deleted users share one
 // id space, as directory objects do), an onPremisesImmutableId Graph would refuse
-// (anchor.ParseSourceAnchor; reference §1.7; "" is read as not set), and a missing takenAt (the
+// (anchor.ParseSourceAnchor; docs/entra-rules.md §1.7; "" is read as not set), and a missing takenAt (the
 // moment the prediction is for).
 func Read(r io.Reader, name string) (*Snapshot, error) {
 	d := &decoder{name: name, dec: json.NewDecoder(bufio.NewReaderSize(r, 256<<10)), ids: map[string]ref{}}
@@ -190,15 +190,24 @@ func (d *decoder) document(s *Snapshot) error {
 				return d.object(p, u.ID, u.OnPremisesImmutableID)
 			})
 		case "roleAssignments":
-			ids := map[string]int{}
-			err = array(d, key, &s.RoleAssignments, func(p ref, r *RoleAssignment) error {
-				if r.ID == "" {
-					return d.errorf(p.String()+".id", ErrInvalid, "missing")
+			err = array(d, key, &s.RoleAssignments, uniqueIDs(d, key, func(r *RoleAssignment) string { return r.ID }))
+		// The three arrays below were added on 2026-11-30: present and empty ([]) means the
+		// tenant has none, absent or null that the file does not say.
+		case "roleEligibilities":
+			s.RoleEligibilities = []RoleEligibility{}
+			err = array(d, key, &s.RoleEligibilities, uniqueIDs(d, key, func(r *RoleEligibility) string { return r.ID }))
+		case "roleDefinitions":
+			s.RoleDefinitions = []RoleDefinition{}
+			err = array(d, key, &s.RoleDefinitions, uniqueIDs(d, key, func(r *RoleDefinition) string { return r.ID }))
+		case "groupMembers":
+			s.GroupMembers = []GroupMember{}
+			err = array(d, key, &s.GroupMembers, func(p ref, m *GroupMember) error {
+				if m.GroupID == "" {
+					return d.errorf(p.String()+".groupId", ErrInvalid, "missing")
 				}
-				if first, dup := ids[r.ID]; dup {
-					return d.errorf(p.String()+".id", ErrDuplicate, "id %q already used by roleAssignments[%d]", r.ID, first)
+				if m.MemberID == "" {
+					return d.errorf(p.String()+".memberId", ErrInvalid, "missing")
 				}
-				ids[r.ID] = len(ids)
 				return nil
 			})
 		default:
@@ -257,6 +266,23 @@ func (d *decoder) organization(o *Organization) error {
 	return nil
 }
 
+// uniqueIDs returns an array check that each element of the array at key has an id not seen
+// before in that array.
+func uniqueIDs[T any](d *decoder, key string, id func(*T) string) func(ref, *T) error {
+	ids := map[string]int{}
+	return func(p ref, v *T) error {
+		x := id(v)
+		if x == "" {
+			return d.errorf(p.String()+".id", ErrInvalid, "missing")
+		}
+		if first, dup := ids[x]; dup {
+			return d.errorf(p.String()+".id", ErrDuplicate, "id %q already used by %s[%d]", x, key, first)
+		}
+		ids[x] = p.i
+		return nil
+	}
+}
+
 // array decodes the array at key one element at a time into *out, checking each with check.
 // Elements are gathered in fixed-size chunks and copied into *out once at the end, so that a
 // million-element array is not copied again at every doubling of a growing slice.
@@ -266,7 +292,8 @@ func array[T any](d *decoder, key string, out *[]T, check func(at ref, v *T) err
 		return err
 	}
 	if t == nil {
-		return nil // null: no objects
+		*out = nil // null: no objects (for the optional arrays: not said)
+		return nil
 	}
 	if t != json.Delim('[') {
 		return d.errorf(key, ErrType, "JSON %s where an array is expected", tokenWord(t))

@@ -8,8 +8,12 @@ import (
 )
 
 // Tenant returns the tenant-wide settings matching depends on: the organization id and sync
-// flag, the sync features (reference §2.2, §2.4, §6.3), the verified domains, the active role
-// assignments (reference §2.4, §6.7) and AsOf = takenAt.
+// flag, the sync features (docs/entra-rules.md §2.2, §2.4, §6.3), the verified domains, the
+// active role assignments, PIM eligibilities, role definitions and members of role-assignable
+// groups (§2.4, §6.7) and AsOf = takenAt. Known says which of the inputs added on 2026-11-30 the
+// file has: each of roleEligibilities, roleDefinitions and groupMembers when present (even
+// empty), the bypass flag when present, and onPremisesObjectIdentifier when any user or deleted
+// user has the member (null or a value).
 func (s *Snapshot) Tenant() matching.Tenant {
 	t := matching.Tenant{
 		ID:          s.Organization.ID,
@@ -27,7 +31,52 @@ func (s *Snapshot) Tenant() matching.Tenant {
 	for _, r := range s.RoleAssignments {
 		t.Roles = append(t.Roles, matching.RoleAssignment{ID: r.ID, PrincipalID: r.PrincipalID, RoleDefinitionID: r.RoleDefinitionID, DirectoryScopeID: r.DirectoryScopeID})
 	}
+	if s.RoleEligibilities != nil {
+		t.Known |= matching.KnownEligibilities
+		t.Eligibilities = make([]matching.RoleAssignment, 0, len(s.RoleEligibilities))
+		for _, r := range s.RoleEligibilities {
+			t.Eligibilities = append(t.Eligibilities, matching.RoleAssignment{ID: r.ID, PrincipalID: r.PrincipalID, RoleDefinitionID: r.RoleDefinitionID,
+				DirectoryScopeID: r.DirectoryScopeID, Start: timeOf(r.StartDateTime), End: timeOf(r.EndDateTime)})
+		}
+	}
+	if s.RoleDefinitions != nil {
+		t.Known |= matching.KnownRoleDefinitions
+		t.RoleDefinitions = make([]matching.RoleDefinition, 0, len(s.RoleDefinitions))
+		for _, r := range s.RoleDefinitions {
+			t.RoleDefinitions = append(t.RoleDefinitions, matching.RoleDefinition{ID: r.ID, DisplayName: r.DisplayName, IsBuiltIn: r.IsBuiltIn, IsPrivileged: r.IsPrivileged})
+		}
+	}
+	if s.GroupMembers != nil {
+		t.Known |= matching.KnownGroupMembers
+		t.GroupMembers = make([]matching.GroupMember, 0, len(s.GroupMembers))
+		for _, m := range s.GroupMembers {
+			t.GroupMembers = append(t.GroupMembers, matching.GroupMember{GroupID: m.GroupID, MemberID: m.MemberID})
+		}
+	}
+	if f := s.OnPremisesSynchronization.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled; f != nil {
+		t.Known |= matching.KnownBypassFlag
+		t.Features.AllowObjectIdentifierUpdate = *f
+	}
+	if s.hasObjectIdentifier() {
+		t.Known |= matching.KnownObjectIdentifier
+	}
 	return t
+}
+
+// hasObjectIdentifier reports whether any user or deleted user has onPremisesObjectIdentifier
+// (null or a value): then the snapshot's reader read the property.
+func (s *Snapshot) hasObjectIdentifier() bool {
+	for i := range s.Users {
+		if s.Users[i].OnPremisesObjectIdentifier != nil {
+			return true
+		}
+	}
+	for i := range s.DeletedUsers {
+		if s.DeletedUsers[i].OnPremisesObjectIdentifier != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Cloud returns the cloud objects as matching records, in the order users, groups, contacts,
@@ -90,6 +139,9 @@ func userRecord(u *User, at ref) (matching.Cloud, error) {
 		OnPremisesSecurityIdentifier: u.OnPremisesSecurityIdentifier,
 		OnPremisesLastSync:           timeOf(u.OnPremisesLastSyncDateTime),
 	}
+	if u.OnPremisesObjectIdentifier != nil {
+		c.OnPremisesObjectIdentifier = *u.OnPremisesObjectIdentifier
+	}
 	var err error
 	c.ImmutableID, err = immutable(u.OnPremisesImmutableID, at)
 	return c, err
@@ -139,6 +191,28 @@ func FromRecords(t matching.Tenant, cloud []matching.Cloud) *Snapshot {
 	for _, r := range t.Roles {
 		s.RoleAssignments = append(s.RoleAssignments, RoleAssignment{ID: r.ID, PrincipalID: r.PrincipalID, RoleDefinitionID: r.RoleDefinitionID, DirectoryScopeID: r.DirectoryScopeID})
 	}
+	if t.Known&matching.KnownBypassFlag != 0 {
+		s.OnPremisesSynchronization.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled = &t.Features.AllowObjectIdentifierUpdate
+	}
+	if t.Known&matching.KnownEligibilities != 0 {
+		s.RoleEligibilities = make([]RoleEligibility, 0, len(t.Eligibilities))
+		for _, r := range t.Eligibilities {
+			s.RoleEligibilities = append(s.RoleEligibilities, RoleEligibility{ID: r.ID, PrincipalID: r.PrincipalID, RoleDefinitionID: r.RoleDefinitionID,
+				DirectoryScopeID: r.DirectoryScopeID, StartDateTime: timePtr(r.Start), EndDateTime: timePtr(r.End)})
+		}
+	}
+	if t.Known&matching.KnownRoleDefinitions != 0 {
+		s.RoleDefinitions = make([]RoleDefinition, 0, len(t.RoleDefinitions))
+		for _, r := range t.RoleDefinitions {
+			s.RoleDefinitions = append(s.RoleDefinitions, RoleDefinition{ID: r.ID, DisplayName: r.DisplayName, IsBuiltIn: r.IsBuiltIn, IsPrivileged: r.IsPrivileged})
+		}
+	}
+	if t.Known&matching.KnownGroupMembers != 0 {
+		s.GroupMembers = make([]GroupMember, 0, len(t.GroupMembers))
+		for _, m := range t.GroupMembers {
+			s.GroupMembers = append(s.GroupMembers, GroupMember{GroupID: m.GroupID, MemberID: m.MemberID})
+		}
+	}
 	for i := range cloud {
 		c := &cloud[i]
 		var behavior *SyncBehavior
@@ -154,6 +228,10 @@ func FromRecords(t matching.Tenant, cloud []matching.Cloud) *Snapshot {
 				OnPremisesSamAccountName: c.OnPremisesSamAccountName, OnPremisesUserPrincipalName: c.OnPremisesUserPrincipalName,
 				OnPremisesSecurityIdentifier: c.OnPremisesSecurityIdentifier, OnPremisesLastSyncDateTime: timePtr(c.OnPremisesLastSync),
 				OnPremisesSyncBehavior: behavior, AccountEnabled: c.AccountEnabled, UserType: c.UserType,
+			}
+			if t.Known&matching.KnownObjectIdentifier != 0 {
+				id := c.OnPremisesObjectIdentifier
+				u.OnPremisesObjectIdentifier = &id
 			}
 			if c.Deleted {
 				u.DeletedDateTime = timePtr(c.DeletedAt)

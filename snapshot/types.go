@@ -163,4 +163,6 @@ type RoleDefinition struct {
 type GroupMember struct {
 	GroupID  string `json:"groupId"`
 	MemberID string `json:"memberId"`
+	// Extra keeps the members the package does not know.
+	Extra map[string]json.RawMessage `json:"-"`
 }

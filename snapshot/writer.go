@@ -10,8 +10,13 @@ import (
 	"time"
 )
 
-// sections are the top-level arrays in the order the Writer writes them.
-var sections = [...]string{"users", "groups", "contacts", "deletedUsers", "roleAssignments"}
+// sections are the top-level arrays in the order the Writer writes them. The first five are
+// always written; the others (added on 2026-11-30) only when something was written to them or
+// Include named them, so that "absent" (unknown) survives a round trip.
+var sections = [...]string{"users", "groups", "contacts", "deletedUsers", "roleAssignments",
+	"roleEligibilities", "roleDefinitions", "groupMembers"}
+
+const alwaysWritten = 5
 
 // Writer writes a snapshot file as a stream: the header (takenAt, organization,
 // onPremisesSynchronization and top-level Extra members) first, then the objects of each array
@@ -25,6 +30,7 @@ type Writer struct {
 	err     error
 	header  bool
 	closed  bool
+	include uint // bit s: optional section s is written even when empty
 }
 
 // ErrOrder reports a Writer method called out of order (an object before the header, a user
@@ -94,21 +100,48 @@ func (w *Writer) json(v any) {
 	}
 }
 
-// advance closes the open array and opens the following ones up to section s.
+// advance closes the open array and opens the following ones up to section s (optional ones
+// only when included or s itself).
 func (w *Writer) advance(s int) {
 	for w.section < s {
-		if w.section >= 0 {
-			if w.n > 0 {
-				w.bw.WriteString("\n  ")
-			}
-			w.bw.WriteByte(']')
-		}
+		w.closeOpen()
 		w.section++
 		w.n = 0
+		if w.section >= alwaysWritten && w.section != s && w.include&(1<<w.section) == 0 {
+			w.n = -1 // skipped: not opened
+			continue
+		}
 		w.bw.WriteString(",\n  \"")
 		w.bw.WriteString(sections[w.section])
 		w.bw.WriteString("\": [")
 	}
+}
+
+// closeOpen ends the open array, if any.
+func (w *Writer) closeOpen() {
+	if w.section < 0 || w.n < 0 {
+		return
+	}
+	if w.n > 0 {
+		w.bw.WriteString("\n  ")
+	}
+	w.bw.WriteByte(']')
+}
+
+// Include makes the Writer write the optional array named section ("roleEligibilities",
+// "roleDefinitions" or "groupMembers") even when no element is written to it: the file then says
+// the tenant has none, not that it was not read. It must be called before that array is reached.
+func (w *Writer) Include(section string) error {
+	for s := alwaysWritten; s < len(sections); s++ {
+		if sections[s] == section {
+			if w.closed || w.section >= s {
+				return ErrOrder
+			}
+			w.include |= 1 << s
+			return nil
+		}
+	}
+	return errors.New("snapshot: Include(" + section + "): not an optional array (want roleEligibilities, roleDefinitions or groupMembers)")
 }
 
 // open starts an element of array section s.
@@ -151,6 +184,15 @@ func (w *Writer) WriteDeletedUser(u *User) error { return w.object(3, u) }
 // WriteRoleAssignment writes one role assignment.
 func (w *Writer) WriteRoleAssignment(r *RoleAssignment) error { return w.object(4, r) }
 
+// WriteRoleEligibility writes one PIM role eligibility.
+func (w *Writer) WriteRoleEligibility(r *RoleEligibility) error { return w.object(5, r) }
+
+// WriteRoleDefinition writes one role definition.
+func (w *Writer) WriteRoleDefinition(r *RoleDefinition) error { return w.object(6, r) }
+
+// WriteGroupMember writes one member of a role-assignable group.
+func (w *Writer) WriteGroupMember(m *GroupMember) error { return w.object(7, m) }
+
 // Close writes the arrays not written yet (empty), ends the document and flushes. It does not
 // close the underlying writer.
 func (w *Writer) Close() error {
@@ -160,11 +202,15 @@ func (w *Writer) Close() error {
 	if !w.header || w.closed {
 		return ErrOrder
 	}
-	w.advance(len(sections) - 1)
-	if w.n > 0 {
-		w.bw.WriteString("\n  ")
+	last := len(sections) - 1
+	for last >= alwaysWritten && last > w.section && w.include&(1<<last) == 0 {
+		last--
 	}
-	w.bw.WriteByte(']')
+	if last > w.section {
+		w.include |= 1 << last
+		w.advance(last)
+	}
+	w.closeOpen()
 	w.closed = true
 	if w.err != nil {
 		return w.err
@@ -201,6 +247,30 @@ func Write(w io.Writer, s *Snapshot) error {
 	}
 	for i := range s.RoleAssignments {
 		if err := sw.WriteRoleAssignment(&s.RoleAssignments[i]); err != nil {
+			return err
+		}
+	}
+	if s.RoleEligibilities != nil {
+		sw.include |= 1 << 5
+	}
+	if s.RoleDefinitions != nil {
+		sw.include |= 1 << 6
+	}
+	if s.GroupMembers != nil {
+		sw.include |= 1 << 7
+	}
+	for i := range s.RoleEligibilities {
+		if err := sw.WriteRoleEligibility(&s.RoleEligibilities[i]); err != nil {
+			return err
+		}
+	}
+	for i := range s.RoleDefinitions {
+		if err := sw.WriteRoleDefinition(&s.RoleDefinitions[i]); err != nil {
+			return err
+		}
+	}
+	for i := range s.GroupMembers {
+		if err := sw.WriteGroupMember(&s.GroupMembers[i]); err != nil {
 			return err
 		}
 	}

@@ -21,7 +21,9 @@ import (
 
 // demoData is the sample directory and tenant the demo runs on: corp.example.test (an ldifde
 // export, sync scope OU=Synced) and the Contoso tenant, written so that every outcome and every
-// block code of docs/outcomes.md shows up with a reason a person can follow.
+// block code of docs/outcomes.md shows up with a reason a person can follow (the July 2026
+// hard-match protections included: Frank Ito holds Global Administrator, Kate Novak's cloud user
+// names her old, re-created AD object in onPremisesObjectIdentifier).
 //
 //go:embed demodata/corp.ldif demodata/tenant.json
 var demoData embed.FS
@@ -136,7 +138,7 @@ func writeWhatIf(w io.Writer, rep, strict *matching.Report) {
 		fmt.Fprintln(w, "  nothing would change")
 		return
 	}
-	fmt.Fprintln(w, "  Turn it off for the matching run, then on again (reference §2.4).")
+	fmt.Fprintln(w, "  Turn it off for the matching run, then on again.")
 }
 
 // The second act of the demo: the users it converts. Wave 1 goes cloud-only by source-of-authority

@@ -48,8 +48,26 @@ func TestDemoCoversEveryOutcomeAndCode(t *testing.T) {
 		assert.True(t, outcomes[o], "no object has outcome %s", o)
 	}
 	for c := matching.Code(1); c.String() != ""; c++ {
+		if c == matching.RemapBlocked {
+			continue // no longer reported: AttributeUpdateNotAllowed is Entra's name for it
+		}
 		assert.True(t, codes[c.String()], "no object is blocked with %s", c)
 	}
+	// The July 2026 hard-match protections show with their reason and fix.
+	var frank, kate matching.Result
+	for _, o := range rep.OnPrem() {
+		switch {
+		case strings.HasPrefix(o.DN, "CN=Frank Ito,"):
+			frank = o
+		case strings.HasPrefix(o.DN, "CN=Kate Novak,"):
+			kate = o
+		}
+	}
+	assert.Equal(t, matching.InvalidHardMatch, frank.Code)
+	assert.Contains(t, frank.Reason, "Global Administrator")
+	assert.Contains(t, frank.Fix, "Remove the role assignment ra-frank-ga")
+	assert.Equal(t, matching.AttributeUpdateNotAllowed, kate.Code)
+	assert.Contains(t, kate.Fix, "onPremisesObjectIdentifier")
 	// Every outcome except SoftMatchBlocked shows in the main report itself.
 	main := map[matching.Outcome]bool{}
 	for _, o := range rep.Objects {

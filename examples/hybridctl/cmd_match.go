@@ -80,7 +80,22 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 	if err := writeReport(e.stdout, *format, rep); err != nil {
 		return failure(e, name, err)
 	}
-	return 0
+	return readErrorsExit(e, name, rep)
+}
+
+// readErrorsExit says on stderr how many on-premises objects could not be read (outcome error)
+// and returns 1 when there are any; every other object was still predicted.
+func readErrorsExit(e *env, name string, rep *matching.Report) int {
+	n := rep.Summary[matching.Error]
+	if n == 0 {
+		return 0
+	}
+	what := strconv.Itoa(n) + " objects"
+	if n == 1 {
+		what = "1 object"
+	}
+	fmt.Fprintf(e.stderr, "hybridctl %s: %s could not be read (outcome error; the reason names the attribute, the value and the line); every other object was predicted\n", name, what)
+	return 1
 }
 
 // tuneGC trades memory for speed on large inputs: the garbage collector runs less often (GOGC
@@ -255,6 +270,14 @@ func writeCSV(w io.Writer, rep *matching.Report) error {
 // writeTable prints one aligned row per object (the reason last, unaligned), then the summary
 // and the warnings.
 func writeTable(w io.Writer, rep *matching.Report) error {
+	// A stopped export changes everything below, so it is said first.
+	if rep.ExportStopped {
+		for _, wa := range rep.Warnings {
+			if wa.Code == matching.WarnDeletionThreshold {
+				fmt.Fprintf(w, "EXPORT STOPPED: %s.\n\n", wa.Message)
+			}
+		}
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SIDE\tOBJECT\tOUTCOME\tCODE\tTARGET\tREASON")
 	for i := range rep.Objects {
@@ -283,9 +306,6 @@ func writeTable(w io.Writer, rep *matching.Report) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nSummary: %s\n", summaryLine(rep))
-	if rep.ExportStopped {
-		fmt.Fprintln(w, "Export stopped: the pending deletes exceed the deletion threshold.")
-	}
 	if len(rep.Warnings) > 0 {
 		fmt.Fprintln(w, "\nWarnings:")
 		for _, wa := range rep.Warnings {

@@ -1,15 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/matching"
 )
 
 // demoFiles writes the embedded demo data to a temporary directory and returns the paths.
@@ -135,7 +141,6 @@ func TestMatchUsageErrors(t *testing.T) {
 func TestMatchInputErrors(t *testing.T) {
 	t.Parallel()
 	on, cl := demoFiles(t)
-	badLDIF := writeTemp(t, "people.ldif", "version: 1\n\ndn: CN=a,DC=corp\nobjectClass: user\nobjectGUID:: AAEC\n")
 	brokenLDIF := writeTemp(t, "broken.ldif", "dn: CN=a,DC=corp\nobjectClass: user\nthis line has no colon\n")
 	badSnap := writeTemp(t, "tenant.json", `{"takenAt": "2026-11-24T10:00:00Z", "users": [{"id": "u1"}, {"id": "u1"}]}`)
 	typeSnap := writeTemp(t, "typed.json", `{"takenAt": "2026-11-24T10:00:00Z", "users": [{"id": "u1", "accountEnabled": "yes"}]}`)
@@ -146,7 +151,6 @@ func TestMatchInputErrors(t *testing.T) {
 	}{
 		{"missing LDIF file", []string{"--onprem", filepath.Join(t.TempDir(), "none.ldif"), "--cloud", cl}, "none.ldif: no such file or directory"},
 		{"missing snapshot", []string{"--onprem", on, "--cloud", filepath.Join(t.TempDir(), "none.json")}, "none.json: no such file or directory"},
-		{"bad objectGUID names file and line", []string{"--onprem", badLDIF, "--cloud", cl}, badLDIF + `:3: objectGUID: 3 bytes (want 16 raw bytes, written as "objectGUID:: <base64>")`},
 		{"LDIF syntax names file and line", []string{"--onprem", brokenLDIF, "--cloud", cl}, brokenLDIF + `:3: missing ':' in "this line has no colon"`},
 		{"duplicate id names the JSON path", []string{"--onprem", on, "--cloud", badSnap}, badSnap + `: users[1].id: id "u1" already used by users[0]`},
 		{"wrong type names the JSON path", []string{"--onprem", on, "--cloud", typeSnap}, typeSnap + `: users[0].accountEnabled: JSON string where a boolean is expected`},
@@ -175,4 +179,61 @@ func TestMatchWithoutAdapters(t *testing.T) {
 	_, errOut, code = run(t, "", "match", "--onprem", on, "--cloud", "graph")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "cannot read a live tenant")
+}
+
+// TestMatchReadErrors: one undecodable value makes that object's outcome error, with the
+// attribute, the value and the file:line; every other object is predicted; exit 1 with a count.
+func TestMatchReadErrors(t *testing.T) {
+	t.Parallel()
+	on, cl := demoFiles(t)
+	good, err := os.ReadFile(on)
+	require.NoError(t, err)
+	bad := writeTemp(t, "bad.ldif", string(good)+"\ndn: CN=Broken,OU=Synced,DC=corp,DC=example,DC=test\nobjectClass: user\nsAMAccountName: broken\n"+
+		"objectSid:: AQID\nuserAccountControl: 0x200\n")
+	out, errOut, code := run(t, "", "match", "--onprem", bad, "--cloud", cl, "--scope", demoScope, "--json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "1 object could not be read")
+	var rep matchJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, 1, rep.Summary["error"])
+	var broken string
+	for _, o := range rep.Objects {
+		if o.Outcome == "error" {
+			broken = o.Reason
+		}
+	}
+	assert.Contains(t, broken, "objectSid")
+	assert.Contains(t, broken, "010203")
+	assert.Contains(t, broken, "userAccountControl")
+	assert.Contains(t, broken, "0x200")
+	assert.Contains(t, broken, "bad.ldif:")
+	demo, _, _ := run(t, "", "demo", "--json")
+	var want matchJSON
+	require.NoError(t, json.Unmarshal([]byte(demo), &want))
+	assert.Equal(t, len(want.Objects)+1, len(rep.Objects), "every other object is still predicted")
+}
+
+// TestMatchDeletionThresholdFirst: when the export would stop, the table says so before the rows
+// and the JSON keeps it in warnings.
+func TestMatchDeletionThresholdFirst(t *testing.T) {
+	t.Parallel()
+	var on []matching.OnPrem
+	var cloud []matching.Cloud
+	yes := true
+	for i := range 3 {
+		g := anchor.MustParse(fmt.Sprintf("8be74422-b0d9-47ec-b861-e7de1a9cfb2%d", i))
+		cloud = append(cloud, matching.Cloud{ID: fmt.Sprintf("c%d", i), Class: matching.ClassUser, UserPrincipalName: fmt.Sprintf("u%d@x.test", i),
+			ImmutableID: anchor.AnchorOf(g), SyncEnabled: &yes})
+	}
+	rep := matching.Evaluate(matching.Config{DeletionThreshold: 2}, matching.Tenant{AsOf: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}, on, cloud)
+	require.True(t, rep.ExportStopped)
+	var table, js bytes.Buffer
+	require.NoError(t, writeReport(&table, "table", rep))
+	assert.True(t, strings.HasPrefix(table.String(), "EXPORT STOPPED: 3 synced cloud objects would be deleted"), table.String())
+	require.NoError(t, writeReport(&js, "json", rep))
+	var got matchJSON
+	require.NoError(t, json.Unmarshal(js.Bytes(), &got))
+	assert.True(t, got.ExportStopped)
+	require.NotEmpty(t, got.Warnings)
+	assert.Contains(t, got.Warnings[0], "export deletion threshold")
 }

@@ -20,7 +20,7 @@ const (
 	KindSoftUPN                      // soft-match-upn
 	KindInvalidSoftMatch             // blocked InvalidSoftMatch (synced cloud user, other anchor)
 	KindAdminSoft                    // blocked ExistingAdminRoleConflict
-	KindAdminHard                    // blocked InvalidHardMatch from 2026-06-01 (hard match onto a role holder)
+	KindAdminHard                    // blocked InvalidHardMatch from 2026-07-01 (hard match onto a privileged role holder)
 	KindRestore                      // hard-match onto a soft-deleted synced user
 	KindNew                          // new (some with an unverified UPN suffix)
 	KindNewQuarantine                // new with a secondary smtp held by a cloud user (quarantined)
@@ -37,7 +37,7 @@ var weights = [numKinds]int{640, 50, 50, 40, 20, 10, 10, 20, 80, 20, 20, 10, 10,
 
 // Options tune Generate.
 type Options struct {
-	// AsOf is the tenant's AsOf (default 2026-07-15, after both 2026 blocks).
+	// AsOf is the tenant's AsOf (default 2026-07-15, after the July 2026 hard-match protections).
 	AsOf time.Time
 	// Domain is the verified UPN suffix (default corp.example.test); Initial is the initial
 	// domain (default example.onmicrosoft.com).
