@@ -152,6 +152,8 @@ func anchorHolder(cloud []matching.Cloud, a anchor.SourceAnchor, self string) *m
 // match onto a user assigned or eligible for a privileged role (directly or through a
 // role-assignable group) and onto a user that still carries onPremisesObjectIdentifier; these
 // refusals name what to remove or clear, and Options.AllowRoles does not lift them.
+// The identifier check needs the AD object, so the planners make it once they know it
+// (remapsIdentifier).
 func cloudOnlyChecks(b *planBuilder, in *Input, o *Options, c *matching.Cloud) bool {
 	holds := HoldsOf(&in.Tenant, c.ID)
 	refuse := func(code, reason, fix string) bool {
@@ -172,17 +174,47 @@ func cloudOnlyChecks(b *planBuilder, in *Input, o *Options, c *matching.Cloud) b
 				"the user is assigned or eligible for a privileged Entra role: since 1 July 2026 Entra refuses to hard-match such users, whatever this tool allows",
 				"first "+removeFirst(p)+"; convert, then assign the role again")
 		}
-		if c.OnPremisesObjectIdentifier != "" && !bypassOn(&in.Tenant) {
-			return refuse(RefuseObjectIdentifier,
-				fmt.Sprintf("the user still carries onPremisesObjectIdentifier %s from an earlier sync: since 1 July 2026 Entra refuses to hard-match it to another AD object (\"Hard match operation blocked due to security hardening\")", c.OnPremisesObjectIdentifier),
-				ObjectIdentifierFix(c.ID))
-		}
 	}
 	if len(holds) > 0 && !o.AllowRoles {
 		return refuse(RefuseRoleHolder, "the user holds Entra roles ("+describeHolds(holds)+"); Microsoft advises against syncing AD accounts onto cloud admin accounts",
 			"remove the roles first, or plan again with role holders allowed if this is intended")
 	}
 	return true
+}
+
+// remapsIdentifier reports whether a hard match of c to the AD object ad (zero when the plan
+// creates it) would re-map a cloud user that still carries onPremisesObjectIdentifier to another
+// AD object. An identifier that names ad itself (the same object returning, or an SOA rollback) is
+// not a remap; whether Entra agrees is undocumented, and the matching engine makes the same
+// choice (docs/engine.md).
+func remapsIdentifier(t *matching.Tenant, c *matching.Cloud, ad anchor.ObjectGUID) bool {
+	return c.OnPremisesObjectIdentifier != "" && !bypassOn(t) && !sameADObject(c.OnPremisesObjectIdentifier, ad)
+}
+
+// adObjectGUID returns the objectGUID of the input's AD object dn, or zero.
+func adObjectGUID(in *Input, dn string) anchor.ObjectGUID {
+	for i := range in.OnPrem {
+		if in.OnPrem[i].DN == dn {
+			return in.OnPrem[i].ObjectGUID
+		}
+	}
+	return anchor.ObjectGUID{}
+}
+
+// stampedImmutableID returns the ImmutableID the changes stamp on the cloud user, or "".
+func stampedImmutableID(changes []Change) string {
+	for _, ch := range changes {
+		if ch.Action == SetImmutableID {
+			if s, ok := ch.After.Text(); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func identifierReason(id string) string {
+	return fmt.Sprintf("the user still carries onPremisesObjectIdentifier %s from an earlier sync, which names another AD object: since 1 July 2026 Entra refuses to hard-match it to a different AD object (\"Hard match operation blocked due to security hardening\")", id)
 }
 
 func bypassOn(t *matching.Tenant) bool {
@@ -251,6 +283,9 @@ func PlanHardMatch(in *Input, o *Options) *Plan {
 			continue
 		}
 		sp, code, reason, fix := planOneHardMatch(in, o, c, addrs, newDNs, newSAMs)
+		if code == "" && hardeningInForce(in.Tenant.AsOf) && remapsIdentifier(&in.Tenant, c, adObjectGUID(in, sp.dn)) {
+			code, reason, fix = RefuseObjectIdentifier, identifierReason(c.OnPremisesObjectIdentifier), ObjectIdentifierFix(c.ID)
+		}
 		if code != "" {
 			b.refuse(c.ID, c.UserPrincipalName, code, reason, fix)
 			continue

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -267,7 +268,9 @@ type guardEntry struct {
 	done  chan struct{}
 	holds []RoleHold
 	objID string // onPremisesObjectIdentifier ("" when not set or not read)
-	err   error
+	// immutableID is the user's onPremisesImmutableId when read with the identifier.
+	immutableID string
+	err         error
 }
 
 // entry reads user id's roles (and, with withUser, its onPremisesObjectIdentifier) once per run;
@@ -296,6 +299,7 @@ func (g *guard) entry(ctx context.Context, t TenantReader, id string, withUser b
 		switch {
 		case err == nil:
 			e.objID = u.OnPremisesObjectIdentifier
+			e.immutableID = u.ImmutableID.String()
 		case errors.Is(err, ErrNotFound):
 		default:
 			e.err = err
@@ -341,7 +345,7 @@ func (r *runner) check(ctx context.Context, c Change, subject string) error {
 			if p := privilegedHolds(e.holds); len(p) > 0 {
 				return &RoleError{UserID: id, Holds: p, Blocked: true, Code: "InvalidHardMatch"}
 			}
-			if e.objID != "" && !r.g.bypass {
+			if e.objID != "" && !r.g.bypass && !sameADObject(e.objID, changeADObjects(c, e.immutableID)...) {
 				return &ObjectIdentifierError{UserID: id, Identifier: e.objID}
 			}
 		}
@@ -361,4 +365,34 @@ func (r *runner) check(ctx context.Context, c Change, subject string) error {
 		}
 	}
 	return nil
+}
+
+// sameADObject reports whether the onPremisesObjectIdentifier id names one of the AD objects.
+func sameADObject(id string, ads ...anchor.ObjectGUID) bool {
+	g, err := anchor.ParseGUID(id)
+	if err != nil {
+		return false
+	}
+	for _, a := range ads {
+		if !a.IsZero() && a == g {
+			return true
+		}
+	}
+	return false
+}
+
+// changeADObjects returns the AD objects a hard match prepared by c can join the cloud user to:
+// the AD object c writes, the object whose GUID anchor c stamps, or (a rollback) the object of
+// the user's current ImmutableID.
+func changeADObjects(c Change, current string) []anchor.ObjectGUID {
+	var out []anchor.ObjectGUID
+	if c.Target.Side == SideOnPrem {
+		out = append(out, c.Target.GUID)
+	}
+	for _, s := range []string{stampedImmutableID([]Change{c}), current} {
+		if g, err := anchor.ParseImmutableID(s); err == nil {
+			out = append(out, g)
+		}
+	}
+	return out
 }

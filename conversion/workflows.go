@@ -62,6 +62,10 @@ func PlanReAnchor(in *Input, o *Options) *Plan {
 			refuse(RefuseOutOfScope, fmt.Sprintf("the AD user %s is outside the sync scope", ad.DN), "move it into a synced OU first")
 			continue
 		}
+		if hardeningInForce(in.Tenant.AsOf) && remapsIdentifier(&in.Tenant, c, ad.ObjectGUID) {
+			refuse(RefuseObjectIdentifier, identifierReason(c.OnPremisesObjectIdentifier), ObjectIdentifierFix(c.ID))
+			continue
+		}
 		cur, _ := adAnchor(&in.Config, ad)
 		if cur == c.ImmutableID {
 			refuse(RefuseAlreadyDone, "the AD user's anchor already equals the cloud ImmutableID", "")

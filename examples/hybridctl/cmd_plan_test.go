@@ -238,13 +238,13 @@ func TestPlanOutput(t *testing.T) {
 	})
 	t.Run("no flag lifts what Entra blocks", func(t *testing.T) {
 		t.Parallel()
-		// jon.reyes holds a role whose privilege the demo tenant does not say: counted as
-		// privileged, and since July 2026 Entra refuses to hard-match it.
+		// frank.ito holds Global Administrator, a privileged role: since July 2026 Entra
+		// refuses to hard-match him, and --allow-privileged does not change that.
 		args := []string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--cloud", demoTenantFile, "--scope", demoScope, "--users", "-", "--json", "--allow-privileged"}
-		_, errOut, code := run(t, "jon.reyes@contoso.example\n", args...)
+		_, errOut, code := run(t, "frank.ito@contoso.example\n", args...)
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errOut, "InvalidHardMatch")
-		assert.Contains(t, errOut, `remove assignment "ra-jon-exchange"`)
+		assert.Contains(t, errOut, `remove assignment "ra-frank-ga"`)
 	})
 	t.Run("tenant-wide needs the tenant id", func(t *testing.T) {
 		t.Parallel()
