@@ -15,6 +15,7 @@ import (
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/conversion/conversiontest"
 	"github.com/hybridid/hybridid/ldapx"
 	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
@@ -33,7 +34,9 @@ type Target struct {
 // the in-memory Directory and against a real Samba AD DC, so the fake cannot drift from AD.
 // Each run works in a fresh OU of its own. The Directory subtest runs the conversion.Directory
 // port (Client.Directory) the same way: objects addressed by "<GUID=…>", preconditions that fail
-// with conversion.ErrConflict, missing objects with conversion.ErrNotFound.
+// with conversion.ErrConflict, missing objects with conversion.ErrNotFound; the DirectoryPort
+// subtest runs conversiontest.DirectoryConformance, the port suite the in-memory
+// conversiontest.Directory passes too.
 func Conformance(t *testing.T, newTarget func(t *testing.T) Target) {
 	t.Helper()
 	tg := newTarget(t)
@@ -275,6 +278,24 @@ func Conformance(t *testing.T, newTarget func(t *testing.T) Target) {
 	})
 	t.Run("Directory", func(t *testing.T) {
 		conformDirectory(t, c, tg, root, tag)
+	})
+	t.Run("DirectoryPort", func(t *testing.T) {
+		// The port contract every conversion.Directory passes, the in-memory fake of package
+		// conversiontest included.
+		conversiontest.DirectoryConformance(t, func(t *testing.T) conversiontest.DirectorySetup {
+			t.Helper()
+			var rnd [4]byte
+			_, _ = rand.Read(rnd[:])
+			sub := "OU=port" + hex.EncodeToString(rnd[:]) + "," + root
+			for _, dn := range []string{sub, "OU=From," + sub, "OU=To," + sub} {
+				rdn, _, _ := strings.Cut(dn, ",")
+				require.NoError(t, tg.Conn.Add(t.Context(), &ldapx.AddRequest{DN: dn, Attributes: []ldapx.Attribute{
+					{Name: "objectClass", Values: [][]byte{[]byte("top"), []byte("organizationalUnit")}},
+					{Name: "ou", Values: [][]byte{[]byte(strings.TrimPrefix(rdn, "OU="))}},
+				}}), "creating %s", dn)
+			}
+			return conversiontest.DirectorySetup{Directory: c.Directory(), ParentDN: "OU=From," + sub, OtherParentDN: "OU=To," + sub}
+		})
 	})
 	t.Run("Errors", func(t *testing.T) {
 		_, err := c.Get(ctx, "CN=nobody,"+root)
