@@ -14,7 +14,9 @@
 // may call next and still fail (a lost answer). This is the project's one fault shape: every
 // fake offers a Funcs struct with a field per operation of the interface it fakes, with the same
 // signature pattern func(ctx, request…, next) (answer…, error), installed by an option (WithFuncs)
-// or on a running fake (SetFuncs). For example, a directory busy for the first modify:
+// or on a running fake (SetFuncs), and a wrapper that puts the same hooks around any
+// implementation of that interface, real ones included (Intercept, like controller-runtime's
+// interceptor.NewClient). For example, a directory busy for the first modify:
 //
 //	var calls atomic.Int32
 //	d := ldapxtest.NewDirectory(ldapxtest.WithFuncs(ldapxtest.Funcs{

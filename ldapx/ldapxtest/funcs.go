@@ -48,3 +48,41 @@ func Delay(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Intercept returns conn with the hooks of f around its operations: the same fault injection
+// for any ldapx.Conn, a connection to a real directory (Samba) included. next is conn's own
+// operation. Encrypted and Close are conn's.
+func Intercept(conn ldapx.Conn, f Funcs) ldapx.Conn { return &intercepted{Conn: conn, f: f} }
+
+type intercepted struct {
+	ldapx.Conn
+	f Funcs
+}
+
+func (c *intercepted) Search(ctx context.Context, req *ldapx.SearchRequest) (*ldapx.SearchPage, error) {
+	if c.f.Search != nil {
+		return c.f.Search(ctx, req, c.Conn.Search)
+	}
+	return c.Conn.Search(ctx, req)
+}
+
+func (c *intercepted) Add(ctx context.Context, req *ldapx.AddRequest) error {
+	if c.f.Add != nil {
+		return c.f.Add(ctx, req, c.Conn.Add)
+	}
+	return c.Conn.Add(ctx, req)
+}
+
+func (c *intercepted) Modify(ctx context.Context, req *ldapx.ModifyRequest) error {
+	if c.f.Modify != nil {
+		return c.f.Modify(ctx, req, c.Conn.Modify)
+	}
+	return c.Conn.Modify(ctx, req)
+}
+
+func (c *intercepted) ModifyDN(ctx context.Context, req *ldapx.ModifyDNRequest) error {
+	if c.f.ModifyDN != nil {
+		return c.f.ModifyDN(ctx, req, c.Conn.ModifyDN)
+	}
+	return c.Conn.ModifyDN(ctx, req)
+}

@@ -129,3 +129,28 @@ func TestFuncsDelay(t *testing.T) {
 		assert.Equal(t, "a@b.example", u.UserPrincipalName)
 	})
 }
+
+// TestIntercept: the same hooks around any ldapx.Conn.
+func TestIntercept(t *testing.T) {
+	t.Parallel()
+	d := ldapxtest.NewDirectory()
+	var adds atomic.Int32
+	conn := ldapxtest.Intercept(d, ldapxtest.Funcs{
+		Add: func(ctx context.Context, req *ldapx.AddRequest, next ldapxtest.AddFunc) error {
+			adds.Add(1)
+			return next(ctx, req)
+		},
+		Modify: func(context.Context, *ldapx.ModifyRequest, ldapxtest.ModifyFunc) error {
+			return &ldapx.ResultError{Code: ldapx.ResultBusy}
+		},
+	})
+	c, err := ldapx.New(conn)
+	require.NoError(t, err)
+	_, err = c.CreateUser(t.Context(), ldapx.NewUser{OU: "CN=Users," + ldapxtest.DefaultBaseDN, CN: "Ann", SAMAccountName: "ann"})
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, adds.Load())
+	err = c.ReplaceUPN(t.Context(), "CN=Ann,CN=Users,"+ldapxtest.DefaultBaseDN, "", "ann@b.example")
+	assert.ErrorIs(t, err, ldapx.ErrThrottled)
+	assert.ErrorIs(t, err, conversion.ErrThrottled)
+	assert.True(t, conn.Encrypted())
+}
