@@ -67,7 +67,7 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 		assert.Equal(t, matching.ClassUser, u.Class)
 		assert.False(t, u.ObjectGUID.IsZero())
 		assert.Equal(t, nu.ConsistencyGUID, u.ConsistencyGUID)
-		assert.True(t, SameDN(nu.DN(), u.DN), "DN %q, want %q", u.DN, nu.DN())
+		assert.True(t, sameDN(nu.DN(), u.DN), "DN %q, want %q", u.DN, nu.DN())
 		assert.Equal(t, nu.UPN, u.UserPrincipalName)
 		assert.Equal(t, nu.Mail, u.Mail)
 		assert.ElementsMatch(t, nu.ProxyAddresses, u.ProxyAddresses)
@@ -260,7 +260,7 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 				}
 				got, err := s.Directory.User(ctx, u.ObjectGUID)
 				require.NoError(t, err)
-				assert.True(t, SameDN(rdn+tc.parent, got.DN), "DN %q, want %q", got.DN, rdn+tc.parent)
+				assert.True(t, sameDN(rdn+tc.parent, got.DN), "DN %q, want %q", got.DN, rdn+tc.parent)
 				want := u
 				want.DN = got.DN
 				assert.Equal(t, portable(want), portable(got), "a move changes the DN only")
@@ -288,9 +288,9 @@ func portable(u matching.OnPrem) matching.OnPrem {
 	return u
 }
 
-// SameDN reports whether two DNs are equal ignoring ASCII case and spaces after RDN separators
+// sameDN reports whether two DNs are equal ignoring ASCII case and spaces after RDN separators
 // (the comparison the conformance suites make; ldapx.SameDN parses DNs fully).
-func SameDN(a, b string) bool { return normDN(a) == normDN(b) }
+func sameDN(a, b string) bool { return normDN(a) == normDN(b) }
 
 func normDN(dn string) string {
 	var b strings.Builder
