@@ -162,7 +162,7 @@ func (c *Client) search(ctx context.Context, op, base string, scope Scope, filte
 			if !ok {
 				// The prefetcher ended without a page: only when stop was closed, which cannot
 				// happen while we are here; treat as an interrupted search.
-				yield(Entry{}, &OpError{Op: op, RequestID: base, Err: ErrUnavailable, msg: "paged search ended early"})
+				yield(Entry{}, &OpError{Op: op, DN: base, Err: ErrUnavailable, Message: "paged search ended early"})
 				return
 			}
 			page, err = r.page, r.err
@@ -210,7 +210,7 @@ func (c *Client) completeRanges(ctx context.Context, op string, e *Entry) error 
 				return opError(op, e.DN, err)
 			}
 			if len(page.Entries) != 1 {
-				return &OpError{Op: op, RequestID: e.DN, Err: ErrConflict, msg: "object vanished during ranged retrieval of " + name}
+				return &OpError{Op: op, DN: e.DN, Err: ErrConflict, Message: "object vanished during ranged retrieval of " + name}
 			}
 			next := -2
 			for _, b := range page.Entries[0].Attributes {
@@ -220,10 +220,10 @@ func (c *Client) completeRanges(ctx context.Context, op string, e *Entry) error 
 				}
 			}
 			if next == -2 {
-				return &OpError{Op: op, RequestID: e.DN, Err: ErrInvalid, msg: "server returned no further range of " + name}
+				return &OpError{Op: op, DN: e.DN, Err: ErrInvalid, Message: "server returned no further range of " + name}
 			}
 			if next >= 0 && next <= hi {
-				return &OpError{Op: op, RequestID: e.DN, Err: ErrInvalid, msg: "ranged retrieval of " + name + " does not advance"}
+				return &OpError{Op: op, DN: e.DN, Err: ErrInvalid, Message: "ranged retrieval of " + name + " does not advance"}
 			}
 			hi = next
 		}
@@ -268,7 +268,7 @@ func (c *Client) Decode(e *Entry) (matching.OnPrem, error) {
 func decodeEntry(e *Entry, source, custom string) (matching.OnPrem, error) {
 	r := matching.OnPrem{DN: e.DN, Source: source}
 	bad := func(attr string, err error) (matching.OnPrem, error) {
-		return matching.OnPrem{}, &OpError{Op: "ldapx.Decode", RequestID: e.DN, Err: ErrInvalid, msg: attr + ": " + err.Error()}
+		return matching.OnPrem{}, newOpError("ldapx.Decode", e.DN, ErrInvalid, attr+": "+err.Error())
 	}
 	uac := -1
 	for i := range e.Attributes {

@@ -45,7 +45,7 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 	const op = "ldapx.Dial"
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
-		return nil, &OpError{Op: op, Err: ErrInvalid, msg: fmt.Sprintf("URL %q: want ldap://host[:port] or ldaps://host[:port]", rawURL)}
+		return nil, &OpError{Op: op, Err: ErrInvalid, Message: fmt.Sprintf("URL %q: want ldap://host[:port] or ldaps://host[:port]", rawURL)}
 	}
 	timeout := cfg.timeout
 	if timeout == 0 {
@@ -63,11 +63,11 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 	case cfg.caFile != "":
 		pem, err := os.ReadFile(cfg.caFile)
 		if err != nil {
-			return nil, &OpError{Op: op, Err: ErrInvalid, msg: "CA file: " + err.Error()}
+			return nil, newOpError(op, "", ErrInvalid, "CA file: "+err.Error())
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, &OpError{Op: op, Err: ErrInvalid, msg: fmt.Sprintf("CA file %s: no PEM certificates", cfg.caFile)}
+			return nil, &OpError{Op: op, Err: ErrInvalid, Message: fmt.Sprintf("CA file %s: no PEM certificates", cfg.caFile)}
 		}
 		tlsCfg.RootCAs = pool
 	}
@@ -76,7 +76,7 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 	d := &net.Dialer{Timeout: timeout}
 	raw, err := d.DialContext(dctx, "tcp", net.JoinHostPort(host, port))
 	if err != nil {
-		return nil, &OpError{Op: op, Err: ErrUnavailable, msg: err.Error()}
+		return nil, newOpError(op, "", ErrUnavailable, err.Error())
 	}
 	encrypted := false
 	if u.Scheme == "ldap" && !cfg.noStartTLS {
@@ -103,7 +103,7 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 		tc := tls.Client(raw, tlsCfg)
 		if err := tc.HandshakeContext(dctx); err != nil {
 			raw.Close()
-			return nil, &OpError{Op: op, Err: ErrUnavailable, msg: "TLS: " + err.Error()}
+			return nil, newOpError(op, "", ErrUnavailable, "TLS: "+err.Error())
 		}
 		raw, encrypted = tc, true
 	}
@@ -119,7 +119,7 @@ func dialConn(ctx context.Context, rawURL string, cfg *config) (*ldapConn, error
 	switch cfg.bindKind {
 	case "simple":
 		if !c.encrypted && !cfg.allowPlainBind {
-			return fail(&OpError{Op: op, Err: ErrInsecure, msg: "simple bind would send the password in clear text; use ldaps://, StartTLS, or AllowInsecurePlaintextBind"})
+			return fail(&OpError{Op: op, Err: ErrInsecure, Message: "simple bind would send the password in clear text; use ldaps://, StartTLS, or AllowInsecurePlaintextBind"})
 		}
 		if err := c.do(dctx, func() error { return lc.Bind(cfg.bindDN, cfg.password) }); err != nil {
 			return fail(opError(op, "", err))

@@ -15,10 +15,11 @@ import (
 // "<GUID=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx>" that Active Directory and Samba accept in place
 // of a DN, so a move or rename between planning and applying does not lose the object.
 //
-// Errors wrap this package's sentinels, which satisfy errors.Is for conversion's too: a failed
-// precondition is ErrConflict (conversion.ErrConflict), a missing object ErrNotFound
-// (conversion.ErrNotFound), busy/limits ErrThrottled, insufficientAccessRights ErrForbidden,
-// unwillingToPerform and referrals ErrReadOnly.
+// Errors are *OpError values, which satisfy errors.Is for this package's sentinel and for
+// conversion's of the same meaning: a failed precondition is ErrConflict (conversion.ErrConflict),
+// a missing object ErrNotFound (conversion.ErrNotFound), busy/unavailable ErrThrottled,
+// insufficientAccessRights ErrForbidden, unwillingToPerform and referrals ErrReadOnly, no answer
+// ErrUnavailable (conversion.ErrUnavailable: the write may have happened).
 type Directory struct {
 	c *Client
 }
@@ -39,7 +40,7 @@ const userFilter = "(&(objectClass=user)(!(objectClass=computer)))"
 // none (or the object is not a user). LDAP: base search of <GUID=…>.
 func (d *Directory) User(ctx context.Context, guid anchor.ObjectGUID) (matching.OnPrem, error) {
 	if guid.IsZero() {
-		return matching.OnPrem{}, &OpError{Op: "ldapx.Directory.User", Err: ErrInvalid, msg: "zero objectGUID"}
+		return matching.OnPrem{}, &OpError{Op: "ldapx.Directory.User", Err: ErrInvalid, Message: "zero objectGUID"}
 	}
 	return d.user(ctx, "ldapx.Directory.User", GUIDDN(guid))
 }
@@ -56,7 +57,7 @@ func (d *Directory) user(ctx context.Context, op, dn string) (matching.OnPrem, e
 		}
 		return d.c.Decode(&e)
 	}
-	return matching.OnPrem{}, &OpError{Op: op, RequestID: dn, Err: ErrNotFound, msg: "not a user"}
+	return matching.OnPrem{}, &OpError{Op: op, DN: dn, Err: ErrNotFound, Message: "not a user"}
 }
 
 // SetConsistencyGUID replaces mS-DS-ConsistencyGuid of the object guid from old (zero: absent)
@@ -64,7 +65,7 @@ func (d *Directory) user(ctx context.Context, op, dn string) (matching.OnPrem, e
 // modify of <GUID=…> (delete old, add new); needs write access to mS-DS-ConsistencyGuid.
 func (d *Directory) SetConsistencyGUID(ctx context.Context, guid, old, new anchor.ObjectGUID) error {
 	if guid.IsZero() {
-		return &OpError{Op: "ldapx.SetConsistencyGUID", Err: ErrInvalid, msg: "zero objectGUID"}
+		return &OpError{Op: "ldapx.SetConsistencyGUID", Err: ErrInvalid, Message: "zero objectGUID"}
 	}
 	if old == new {
 		return d.check(ctx, "ldapx.SetConsistencyGUID", guid, func(r *matching.OnPrem) bool { return r.ConsistencyGUID == old })
@@ -76,7 +77,7 @@ func (d *Directory) SetConsistencyGUID(ctx context.Context, guid, old, new ancho
 // old values, add the new ones), failing with ErrConflict when an old value is gone. LDAP: modify.
 func (d *Directory) ReplaceProxyAddresses(ctx context.Context, guid anchor.ObjectGUID, old, new []string) error {
 	if guid.IsZero() {
-		return &OpError{Op: "ldapx.ReplaceProxyAddresses", Err: ErrInvalid, msg: "zero objectGUID"}
+		return &OpError{Op: "ldapx.ReplaceProxyAddresses", Err: ErrInvalid, Message: "zero objectGUID"}
 	}
 	return d.c.ReplaceProxyAddresses(ctx, GUIDDN(guid), old, new)
 }
@@ -95,7 +96,7 @@ func (d *Directory) SetUPN(ctx context.Context, guid anchor.ObjectGUID, old, new
 
 func (d *Directory) setSingle(ctx context.Context, op string, guid anchor.ObjectGUID, attr, old, new string, get func(*matching.OnPrem) string) error {
 	if guid.IsZero() {
-		return &OpError{Op: op, Err: ErrInvalid, msg: "zero objectGUID"}
+		return &OpError{Op: op, Err: ErrInvalid, Message: "zero objectGUID"}
 	}
 	if old == new {
 		return d.check(ctx, op, guid, func(r *matching.OnPrem) bool { return get(r) == old })
@@ -110,7 +111,7 @@ func (d *Directory) check(ctx context.Context, op string, guid anchor.ObjectGUID
 		return err
 	}
 	if !holds(&r) {
-		return &OpError{Op: op, RequestID: r.DN, Err: ErrConflict, msg: "the directory no longer holds the expected value"}
+		return &OpError{Op: op, DN: r.DN, Err: ErrConflict, Message: "the directory no longer holds the expected value"}
 	}
 	return nil
 }
@@ -124,14 +125,14 @@ func (d *Directory) check(ctx context.Context, op string, guid anchor.ObjectGUID
 func (d *Directory) Move(ctx context.Context, guid anchor.ObjectGUID, oldParent, newParent string) error {
 	const op = "ldapx.Directory.Move"
 	if guid.IsZero() || newParent == "" {
-		return &OpError{Op: op, Err: ErrInvalid, msg: "zero objectGUID or empty target"}
+		return &OpError{Op: op, Err: ErrInvalid, Message: "zero objectGUID or empty target"}
 	}
 	r, err := d.c.Get(ctx, GUIDDN(guid))
 	if err != nil {
 		return err
 	}
 	if !SameDN(parentOf(r.DN), oldParent) {
-		return &OpError{Op: op, RequestID: r.DN, Err: ErrConflict, msg: "object is not in " + oldParent}
+		return newOpError(op, r.DN, ErrConflict, "object is not in "+oldParent)
 	}
 	// A missing newSuperior is noSuchObject on AD but "other" (00002095) on Samba: check first.
 	if _, err := d.c.conn.Search(ctx, &SearchRequest{BaseDN: newParent, Scope: ScopeBase, Filter: "(objectClass=*)", Attributes: []string{"1.1"}}); err != nil {
@@ -156,11 +157,12 @@ func (d *Directory) CreateUser(ctx context.Context, u conversion.NewUser) (ancho
 	}
 	r, err := d.c.Get(ctx, res.DN)
 	if err != nil {
-		// The user was created: a sentinel from the read back (busy: ErrThrottled, not replicated
+		// The user was created: the read back's own sentinel (busy: ErrThrottled, not replicated
 		// yet: ErrNotFound) would tell conversion that the add did not happen, and it would add
-		// again. Report the failure without one, so that conversion re-reads the DN.
-		return anchor.ObjectGUID{}, &OpError{Op: "ldapx.Directory.CreateUser", RequestID: res.DN, Err: ErrUnavailable,
-			msg: "the user was created, but reading it back failed: " + err.Error()}
+		// again. ErrUnavailable (conversion.ErrUnavailable) says "may have happened", so that
+		// conversion re-reads the DN.
+		return anchor.ObjectGUID{}, newOpError("ldapx.Directory.CreateUser", res.DN, ErrUnavailable,
+			"the user was created, but reading it back failed: "+err.Error())
 	}
 	return r.ObjectGUID, nil
 }

@@ -15,7 +15,8 @@ import (
 
 // TestDirectoryCreateUserReadBackFails: the add succeeded and only reading the new user back
 // failed. The error must not carry a conversion sentinel that says the add did not happen
-// (conversion would add again, or record a created user as failed); conversion re-reads the DN.
+// (conversion would add again, or record a created user as failed), only ErrUnavailable
+// ("may have happened"), so that conversion re-reads the DN.
 func TestDirectoryCreateUserReadBackFails(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -28,14 +29,18 @@ func TestDirectoryCreateUserReadBackFails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var added atomic.Bool
-			fake := ldapxtest.NewDirectory(ldapxtest.WithInterceptor(func(_ context.Context, op string, _ any) error {
-				switch {
-				case op == "add":
-					added.Store(true)
-				case op == "search" && added.Load():
-					return &ldapx.ResultError{Code: tc.code}
-				}
-				return nil
+			fake := ldapxtest.NewDirectory(ldapxtest.WithFuncs(ldapxtest.Funcs{
+				Add: func(ctx context.Context, req *ldapx.AddRequest, next ldapxtest.AddFunc) error {
+					err := next(ctx, req)
+					added.Store(err == nil)
+					return err
+				},
+				Search: func(ctx context.Context, req *ldapx.SearchRequest, next ldapxtest.SearchFunc) (*ldapx.SearchPage, error) {
+					if added.Load() {
+						return nil, &ldapx.ResultError{Code: tc.code}
+					}
+					return next(ctx, req)
+				},
 			}))
 			c, err := ldapx.New(fake)
 			require.NoError(t, err)
@@ -45,6 +50,7 @@ func TestDirectoryCreateUserReadBackFails(t *testing.T) {
 			for _, s := range []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden, conversion.ErrReadOnly} {
 				assert.NotErrorIs(t, err, s)
 			}
+			assert.ErrorIs(t, err, conversion.ErrUnavailable, "the add may have happened: re-read")
 			assert.Contains(t, err.Error(), "the user was created")
 			assert.True(t, added.Load())
 		})

@@ -38,8 +38,11 @@
 // Client.Directory is the conversion.Directory port: users named by objectGUID through the
 // extended DN "<GUID=…>" (accepted by AD and Samba, checked by the conformance suite), the same
 // delete-old/add-new writes, a re-read before a move (LDAP cannot make modify DN conditional).
-// This package's sentinels satisfy errors.Is for conversion's (ErrNotFound, ErrConflict,
-// ErrForbidden, ErrThrottled, ErrReadOnly); unwillingToPerform is ErrReadOnly. Client.Export
+// Every failure is an *OpError{Op, DN, Code, Message, Err} (Code the LDAP result code, Message
+// the server's text scrubbed, Err a sentinel of this package); errors.Is matches its sentinel and
+// conversion's of the same meaning (ErrNotFound, ErrConflict, ErrForbidden, ErrThrottled,
+// ErrReadOnly, ErrUnavailable); unwillingToPerform is ErrReadOnly. LDAP names no wait before a
+// retry, so OpError.RetryAfter always reports false. Client.Export
 // writes what Objects reads as LDIF (package ldif), which ldif.ReadOnPrem reads back unchanged.
 //
 // Reads stream as iter.Seq2[matching.OnPrem, error]: one page in memory at a time. A failure

@@ -45,7 +45,11 @@ func TestExport(t *testing.T) {
 	t.Run("error", func(t *testing.T) {
 		t.Parallel()
 		fail := errors.New("boom")
-		bad, err := ldapx.New(ldapxtest.NewDirectory(ldapxtest.WithInterceptor(func(context.Context, string, any) error { return fail })))
+		bad, err := ldapx.New(ldapxtest.NewDirectory(ldapxtest.WithFuncs(ldapxtest.Funcs{
+			Search: func(context.Context, *ldapx.SearchRequest, ldapxtest.SearchFunc) (*ldapx.SearchPage, error) {
+				return nil, fail
+			},
+		})))
 		require.NoError(t, err)
 		var buf bytes.Buffer
 		assert.Error(t, bad.Export(t.Context(), &buf, ldapxtest.DefaultBaseDN))

@@ -21,7 +21,7 @@ const (
 // unindexed attribute: reference §7) equals g, using an escaped binary filter. LDAP: search.
 func (c *Client) FindByAnchor(ctx context.Context, base string, attr AnchorAttr, g anchor.ObjectGUID) ([]matching.OnPrem, error) {
 	if g.IsZero() {
-		return nil, &OpError{Op: "ldapx.FindByAnchor", Err: ErrInvalid, msg: "zero GUID"}
+		return nil, &OpError{Op: "ldapx.FindByAnchor", Err: ErrInvalid, Message: "zero GUID"}
 	}
 	name := "objectGUID"
 	if attr == AnchorConsistencyGUID {
@@ -34,7 +34,7 @@ func (c *Client) FindByAnchor(ctx context.Context, base string, attr AnchorAttr,
 // case-insensitively). LDAP: search.
 func (c *Client) FindByUPN(ctx context.Context, base, upn string) ([]matching.OnPrem, error) {
 	if upn == "" {
-		return nil, &OpError{Op: "ldapx.FindByUPN", Err: ErrInvalid, msg: "empty UPN"}
+		return nil, &OpError{Op: "ldapx.FindByUPN", Err: ErrInvalid, Message: "empty UPN"}
 	}
 	return c.find(ctx, "ldapx.FindByUPN", base, "(userPrincipalName="+EscapeFilter(upn)+")")
 }
@@ -44,7 +44,7 @@ func (c *Client) FindByUPN(ctx context.Context, base, upn string) ([]matching.On
 // primary and secondary); without one, "smtp:" is assumed. LDAP: search.
 func (c *Client) FindByProxyAddress(ctx context.Context, base, addr string) ([]matching.OnPrem, error) {
 	if addr == "" {
-		return nil, &OpError{Op: "ldapx.FindByProxyAddress", Err: ErrInvalid, msg: "empty address"}
+		return nil, &OpError{Op: "ldapx.FindByProxyAddress", Err: ErrInvalid, Message: "empty address"}
 	}
 	if !strings.Contains(addr, ":") {
 		addr = "smtp:" + addr
@@ -76,7 +76,7 @@ func (c *Client) Get(ctx context.Context, dn string) (matching.OnPrem, error) {
 		}
 		return c.Decode(&e)
 	}
-	return matching.OnPrem{}, &OpError{Op: "ldapx.Get", RequestID: dn, Err: ErrNotFound}
+	return matching.OnPrem{}, &OpError{Op: "ldapx.Get", DN: dn, Err: ErrNotFound}
 }
 
 // DefaultNamingContext returns the domain root DN from the rootDSE. LDAP: base search of "".
@@ -86,7 +86,7 @@ func (c *Client) DefaultNamingContext(ctx context.Context) (string, error) {
 		return "", opError("ldapx.DefaultNamingContext", "", err)
 	}
 	if len(page.Entries) != 1 || page.Entries[0].First("defaultNamingContext") == "" {
-		return "", &OpError{Op: "ldapx.DefaultNamingContext", Err: ErrNotFound, msg: "rootDSE has no defaultNamingContext"}
+		return "", &OpError{Op: "ldapx.DefaultNamingContext", Err: ErrNotFound, Message: "rootDSE has no defaultNamingContext"}
 	}
 	return page.Entries[0].First("defaultNamingContext"), nil
 }

@@ -24,7 +24,7 @@ func TestBindErrorScrubsEchoedPassword(t *testing.T) {
 	assert.ErrorIs(t, err, ldapx.ErrForbidden)
 	var oe *ldapx.OpError
 	require.ErrorAs(t, err, &oe)
-	assert.Equal(t, "invalidCredentials", oe.Code)
+	assert.Equal(t, ldapx.ResultInvalidCredentials, oe.Code)
 	msg := err.Error()
 	assert.NotContains(t, msg, password)
 	assert.NotContains(t, msg, "\x1b")

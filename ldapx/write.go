@@ -42,7 +42,7 @@ type Created struct {
 func (c *Client) CreateUser(ctx context.Context, u NewUser) (Created, error) {
 	const op = "ldapx.CreateUser"
 	if u.OU == "" || u.CN == "" || u.SAMAccountName == "" {
-		return Created{}, &OpError{Op: op, Err: ErrInvalid, msg: "OU, CN and SAMAccountName are required"}
+		return Created{}, &OpError{Op: op, Err: ErrInvalid, Message: "OU, CN and SAMAccountName are required"}
 	}
 	dn := "CN=" + EscapeDNValue(u.CN) + "," + u.OU
 	attrs := []Attribute{
@@ -83,7 +83,7 @@ func (c *Client) CreateUser(ctx context.Context, u NewUser) (Created, error) {
 	}
 	if u.Password != "" {
 		if !c.conn.Encrypted() {
-			return Created{}, &OpError{Op: op, RequestID: dn, Err: ErrInsecure, msg: "a password can only be written over TLS"}
+			return Created{}, &OpError{Op: op, DN: dn, Err: ErrInsecure, Message: "a password can only be written over TLS"}
 		}
 		attrs = append(attrs,
 			Attribute{Name: "unicodePwd", Values: [][]byte{UnicodePwd(u.Password)}},
@@ -123,7 +123,7 @@ func (c *Client) HasAttribute(ctx context.Context, name string) (bool, error) {
 			return false, opError(op, "", err)
 		}
 		if len(page.Entries) != 1 || page.Entries[0].First("schemaNamingContext") == "" {
-			return false, &OpError{Op: op, Err: ErrUnsupported, msg: "rootDSE has no schemaNamingContext"}
+			return false, &OpError{Op: op, Err: ErrUnsupported, Message: "rootDSE has no schemaNamingContext"}
 		}
 		c.schemaDN = page.Entries[0].First("schemaNamingContext")
 	}
@@ -206,7 +206,7 @@ func (c *Client) Move(ctx context.Context, dn, newParent string) (string, error)
 	const op = "ldapx.Move"
 	rdn, ok := splitRDN(dn)
 	if !ok || newParent == "" {
-		return "", &OpError{Op: op, RequestID: dn, Err: ErrInvalid, msg: "cannot split DN or empty target"}
+		return "", &OpError{Op: op, DN: dn, Err: ErrInvalid, Message: "cannot split DN or empty target"}
 	}
 	err := c.conn.ModifyDN(ctx, &ModifyDNRequest{DN: dn, NewRDN: rdn, DeleteOldRDN: true, NewSuperior: newParent})
 	c.log.Debug("modify DN", "op", op, "dn", dn, "status", status(err))
@@ -254,7 +254,7 @@ func vals(s ...string) [][]byte {
 // the caller believed there was none, and another writer had set one) into ErrConflict.
 func singleValueConflict(err error) error {
 	var oe *OpError
-	if errors.As(err, &oe) && oe.Status == int(ResultConstraintViolation) {
+	if errors.As(err, &oe) && oe.Code == ResultConstraintViolation {
 		oe.Err = ErrConflict
 	}
 	return err

@@ -47,7 +47,7 @@ type Directory struct {
 	cookies   map[string][]string
 	nextRID   int
 	closed    bool
-	intercept func(ctx context.Context, op string, req any) error
+	funcs     Funcs
 }
 
 type fakeEntry struct {
@@ -74,10 +74,21 @@ func WithMaxValRange(n int) Option { return func(d *Directory) { d.maxRange = n 
 // WithMaxPageSize sets the largest page (AD's MaxPageSize, default 1000).
 func WithMaxPageSize(n int) Option { return func(d *Directory) { d.pageSize = n } }
 
-// WithInterceptor calls f before every operation ("search", "add", "modify", "modifydn") with
-// its request; a non-nil error is returned instead of performing it (fault injection).
-func WithInterceptor(f func(ctx context.Context, op string, req any) error) Option {
-	return func(d *Directory) { d.intercept = f }
+// WithFuncs installs per-operation hooks (fault injection; see Funcs).
+func WithFuncs(f Funcs) Option { return func(d *Directory) { d.funcs = f } }
+
+// SetFuncs replaces the per-operation hooks of a Directory in use (see Funcs). Operations already
+// running keep the hooks they started with.
+func (d *Directory) SetFuncs(f Funcs) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.funcs = f
+}
+
+func (d *Directory) hooks() Funcs {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.funcs
 }
 
 var knownAttrs = []string{
@@ -279,19 +290,16 @@ func (d *Directory) Encrypted() bool { return d.encrypted }
 // reuse one across clients).
 func (d *Directory) Close() error { return nil }
 
-func (d *Directory) check(ctx context.Context, op string, req any) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// Search implements ldapx.Conn: Funcs.Search when set, else the directory's own search.
+func (d *Directory) Search(ctx context.Context, req *ldapx.SearchRequest) (*ldapx.SearchPage, error) {
+	if h := d.hooks().Search; h != nil {
+		return h(ctx, req, d.search)
 	}
-	if d.intercept != nil {
-		return d.intercept(ctx, op, req)
-	}
-	return nil
+	return d.search(ctx, req)
 }
 
-// Search implements ldapx.Conn.
-func (d *Directory) Search(ctx context.Context, req *ldapx.SearchRequest) (*ldapx.SearchPage, error) {
-	if err := d.check(ctx, "search", req); err != nil {
+func (d *Directory) search(ctx context.Context, req *ldapx.SearchRequest) (*ldapx.SearchPage, error) {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
@@ -513,9 +521,16 @@ func substrMatch(v string, parts []*ber.Packet) bool {
 	return true
 }
 
-// Add implements ldapx.Conn.
+// Add implements ldapx.Conn. Funcs.Add runs instead when set.
 func (d *Directory) Add(ctx context.Context, req *ldapx.AddRequest) error {
-	if err := d.check(ctx, "add", req); err != nil {
+	if h := d.hooks().Add; h != nil {
+		return h(ctx, req, d.add)
+	}
+	return d.add(ctx, req)
+}
+
+func (d *Directory) add(ctx context.Context, req *ldapx.AddRequest) error {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -590,9 +605,16 @@ func (d *Directory) checkAttr(name string, n int) error {
 	return nil
 }
 
-// Modify implements ldapx.Conn: all changes apply, in order, or none.
+// Modify implements ldapx.Conn: all changes apply, in order, or none. Funcs.Modify runs instead when set.
 func (d *Directory) Modify(ctx context.Context, req *ldapx.ModifyRequest) error {
-	if err := d.check(ctx, "modify", req); err != nil {
+	if h := d.hooks().Modify; h != nil {
+		return h(ctx, req, d.modify)
+	}
+	return d.modify(ctx, req)
+}
+
+func (d *Directory) modify(ctx context.Context, req *ldapx.ModifyRequest) error {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -664,9 +686,16 @@ func (d *Directory) Modify(ctx context.Context, req *ldapx.ModifyRequest) error 
 	return nil
 }
 
-// ModifyDN implements ldapx.Conn (leaf entries only).
+// ModifyDN implements ldapx.Conn (leaf entries only). Funcs.ModifyDN runs instead when set.
 func (d *Directory) ModifyDN(ctx context.Context, req *ldapx.ModifyDNRequest) error {
-	if err := d.check(ctx, "modifydn", req); err != nil {
+	if h := d.hooks().ModifyDN; h != nil {
+		return h(ctx, req, d.modifyDN)
+	}
+	return d.modifyDN(ctx, req)
+}
+
+func (d *Directory) modifyDN(ctx context.Context, req *ldapx.ModifyDNRequest) error {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	d.mu.Lock()
