@@ -1,0 +1,40 @@
+package validation
+
+import "github.com/hybridid/hybridid/matching"
+
+// Collisions returns the findings the matching engine's prediction adds: every on-premises
+// value that duplicate attribute resiliency quarantines because a cloud object that will not be
+// matched already holds it (cloud-quarantine), and every object sync refuses because of a cloud
+// object (cloud-blocked, with the engine's block code, reason and fix). rep is
+// matching.Evaluate's report for on (rep.OnPrem()[i] is for on[i]). Invalid userPrincipalNames,
+// which the rules already report, and quarantines between two on-premises objects, which the
+// duplicate rules report, are left out.
+func Collisions(on []matching.OnPrem, rep *matching.Report) []Finding {
+	var out []Finding
+	res := rep.OnPrem()
+	for i := range res {
+		r := &res[i]
+		src := ""
+		if i < len(on) {
+			src = on[i].Source
+		}
+		for _, q := range r.Quarantined {
+			if q.Holder != matching.SideCloud {
+				continue
+			}
+			out = append(out, Finding{DN: r.DN, Class: r.Class, Attribute: q.Attribute, Value: q.Value, Rule: RuleCloudCollision,
+				Severity: Error, Consequence: Quarantine, Source: src,
+				Message: "The cloud object " + q.HeldBy + ", which sync will not match to this object, already has " + q.Attribute + " " + q.Value + "; sync quarantines the value."})
+		}
+		if r.Outcome != matching.Blocked || r.Code == matching.IdentityDataValidationFailed {
+			continue
+		}
+		msg := r.Code.String() + ": " + r.Reason
+		if r.Fix != "" {
+			msg += " Fix: " + r.Fix
+		}
+		out = append(out, Finding{DN: r.DN, Class: r.Class, Attribute: "", Value: r.Target, Rule: RuleCloudBlocked,
+			Severity: Error, Consequence: Block, Source: src, Message: msg})
+	}
+	return out
+}
