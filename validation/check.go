@@ -53,6 +53,9 @@ type Config struct {
 	// smtp suffixes are then checked against its verified domains (Tenant.Domains) instead of
 	// the routable-namespace test.
 	Tenant *matching.Tenant
+	// Expected is how many objects are coming, when known: the indexes of the unique attributes
+	// are sized for them at once instead of growing. 0 means unknown.
+	Expected int
 }
 
 // Validator checks objects one at a time. It remembers the values of the unique attributes it
@@ -70,6 +73,13 @@ type Validator struct {
 // New returns a Validator for cfg.
 func New(cfg Config) *Validator {
 	v := &Validator{}
+	if n := cfg.Expected; n > 0 {
+		v.dns = make([]string, 0, n)
+		v.upn.reserve(n)
+		v.mail.reserve(n)
+		v.nick.reserve(n)
+		v.proxy.reserve(2 * n)
+	}
 	if t := cfg.Tenant; t != nil {
 		v.tenant = true
 		v.verified = make(map[string]bool, len(t.Domains))

@@ -33,6 +33,20 @@ type InvalidValue struct {
 	Message   string
 }
 
+// Attributes returns the LDAP names of the attributes NewObject reads; a reader may leave the
+// others out.
+func Attributes() []string {
+	return []string{"objectClass", "objectGUID", "mS-DS-ConsistencyGuid", "userPrincipalName", "proxyAddresses",
+		"mail", "mailNickname", "sAMAccountName", "objectSid", "userAccountControl", "displayName", "givenName", "sn",
+		"cn", "targetAddress", "isCriticalSystemObject", "userCertificate", "userSMIMECertificate"}
+}
+
+// CountOnly reports whether NewObject reads only the number of values of the attribute (the
+// certificates), so that a reader may pass placeholders instead of the values.
+func CountOnly(name string) bool {
+	return strings.EqualFold(name, "userCertificate") || strings.EqualFold(name, "userSMIMECertificate")
+}
+
 // Synced reports whether sync exports objects of this kind at all: users (not computers),
 // groups and contacts.
 func (o *Object) Synced() bool { return o.Class != matching.ClassUnknown && !o.Computer }

@@ -10,15 +10,22 @@ import (
 
 // dupIndex remembers the values of one unique attribute, compared as Entra compares
 // identifiers (matching.EqualFold). A value is kept once, with the first object that had it.
+// It is an open-addressing hash table of entry numbers (linear probing, load at most 1/2)
+// whose slots head chains of the values with the same hash.
 type dupIndex struct {
-	heads map[uint64]int32 // fold hash → first entry of the chain
+	slots []dupSlot
 	e     []dupEntry
+}
+
+type dupSlot struct {
+	h    uint64 // the fold hash of the chain's values
+	head int32  // first entry of the chain + 1; 0: empty
 }
 
 type dupEntry struct {
 	value   string
 	obj     int32 // object number
-	next    int32 // next entry with the same hash, or -1
+	next    int32 // next entry with the same fingerprint + 1, or 0
 	class   matching.Class
 	primary bool // proxyAddresses: the value was the primary "SMTP:" one
 }
@@ -26,23 +33,52 @@ type dupEntry struct {
 // add records value for object obj. It returns the entry of an earlier equal value (which
 // keeps it), or nil when the value is new.
 func (d *dupIndex) add(value string, obj int32, class matching.Class, primary bool) *dupEntry {
-	if d.heads == nil {
-		d.heads = make(map[uint64]int32, 1024)
+	if 2*(len(d.e)+1) > len(d.slots) {
+		d.grow()
 	}
 	h := foldHash(value)
-	head, ok := d.heads[h]
-	if ok {
-		for i := head; i >= 0; i = d.e[i].next {
-			if matching.EqualFold(d.e[i].value, value) {
-				return &d.e[i]
-			}
+	s := d.find(h)
+	for i := s.head; i > 0; i = d.e[i-1].next {
+		if matching.EqualFold(d.e[i-1].value, value) {
+			return &d.e[i-1]
 		}
-	} else {
-		head = -1
 	}
-	d.heads[h] = int32(len(d.e))
-	d.e = append(d.e, dupEntry{value: value, obj: obj, next: head, class: class, primary: primary})
+	d.e = append(d.e, dupEntry{value: value, obj: obj, next: s.head, class: class, primary: primary})
+	s.h, s.head = h, int32(len(d.e))
 	return nil
+}
+
+// find returns the slot of hash h, or the empty slot where it belongs.
+func (d *dupIndex) find(h uint64) *dupSlot {
+	mask := len(d.slots) - 1
+	for i := int((h*0x9e3779b97f4a7c15)>>32) & mask; ; i = (i + 1) & mask {
+		s := &d.slots[i]
+		if s.head == 0 || s.h == h {
+			return s
+		}
+	}
+}
+
+// reserve sizes the index for n values.
+func (d *dupIndex) reserve(n int) {
+	size := 1024
+	for size < 2*n {
+		size *= 2
+	}
+	d.slots = make([]dupSlot, size)
+	d.e = make([]dupEntry, 0, n)
+}
+
+func (d *dupIndex) grow() {
+	n := max(1024, 2*len(d.slots))
+	old := d.slots
+	d.slots = make([]dupSlot, n)
+	for _, s := range old {
+		if s.head == 0 {
+			continue
+		}
+		*d.find(s.h) = s
+	}
 }
 
 // foldHash is FNV-1a over s with matching.EqualFold's folding, so that equal values hash
