@@ -70,6 +70,22 @@ type Validator struct {
 	upn, mail, nick, sam, target, proxy dupIndex
 }
 
+// verifiedOrChild reports whether domain is a verified domain, a subdomain of one, or an
+// onmicrosoft.com domain (which Entra owns).
+func (v *Validator) verifiedOrChild(domain string) bool {
+	d := strings.ToLower(domain)
+	for {
+		if v.verified[d] || d == "onmicrosoft.com" {
+			return true
+		}
+		dot := strings.IndexByte(d, '.')
+		if dot < 0 {
+			return false
+		}
+		d = d[dot+1:]
+	}
+}
+
 // New returns a Validator for cfg.
 func New(cfg Config) *Validator {
 	v := &Validator{}
@@ -354,7 +370,7 @@ func (c *checker) domainRule(p, addr string) {
 	}
 	domain := addr[at+1:]
 	switch {
-	case c.v.tenant && !c.v.verified[strings.ToLower(domain)] && !strings.HasSuffix(strings.ToLower(domain), ".onmicrosoft.com"):
+	case c.v.tenant && !c.v.verifiedOrChild(domain):
 		c.add(RuleProxySMTPUnverified, "proxyAddresses", p, "The domain "+domain+" is not verified in the tenant; Entra drops the address.")
 	case !c.v.tenant && !routable(domain):
 		c.add(RuleProxySMTPRoutable, "proxyAddresses", p, "The domain "+domain+" is not routable; Entra drops the address.")

@@ -27,6 +27,9 @@
 //     legacy types anyway.
 //   - The sAMAccountName rules apply to users without a userPrincipalName, not to groups,
 //     whose names AD allows to be longer.
+//   - An smtp address on a subdomain of a verified domain counts as verified (Entra verifies a
+//     subdomain through its parent when it is added); a userPrincipalName suffix must be a
+//     verified domain itself, as the engine requires.
 //   - "Routable" means two labels or more and not an internal top-level name (.local, .lan,
 //     .internal, .corp, …); with a tenant, "verified" replaces it.
 //   - Entra's total object size limit is not documented as a number; only the proxyAddresses

@@ -14,13 +14,18 @@ import (
 // and the raw attributes only the rules need.
 type Object struct {
 	matching.OnPrem
+	Extra
+}
 
+// Extra holds what the rules read beyond matching.OnPrem. A caller that keeps the matching
+// records for the engine can keep these apart, small, and join them again for Check.
+type Extra struct {
 	CN                   string // cn (the relative name); from the DN when the attribute is absent
 	TargetAddress        string // targetAddress, e.g. "SMTP:someone@example.com"
 	CriticalSystemObject bool   // isCriticalSystemObject is TRUE
+	Computer             bool   // objectClass includes computer
 	Certificates         int    // values of userCertificate
 	SMIMECertificates    int    // values of userSMIMECertificate
-	Computer             bool   // objectClass includes computer
 	// Invalid lists values the reader could not decode (an objectGUID that is not 16 bytes, a
 	// malformed objectSid or userAccountControl). Each becomes an attribute-invalid finding;
 	// the object is still checked.

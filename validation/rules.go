@@ -119,7 +119,7 @@ const (
 	RuleUPNUnverified  RuleID = "upn-unverified-domain"
 	RuleUPNDuplicate   RuleID = "upn-duplicate"
 	RuleCloudCollision RuleID = "cloud-quarantine" // a value a cloud object already holds
-	RuleCloudBlocked   RuleID = "cloud-blocked"    // the engine predicts a refusal because of a cloud object
+	RuleEngineBlocked  RuleID = "engine-blocked"   // the matching engine predicts a refusal
 )
 
 // Limits of the rules.
@@ -184,7 +184,7 @@ var rules = []Rule{
 	{RuleUPNUnverified, "userPrincipalName", Warning, Rename, "Entra", "a domain the tenant has not verified; the cloud UPN becomes mailNickname@initial domain"},
 	{RuleUPNDuplicate, "userPrincipalName", Error, Quarantine, "IdFix", "another user has the same userPrincipalName; the later one is quarantined"},
 	{RuleCloudCollision, "", Error, Quarantine, "engine", "a value a cloud object that will not be matched already holds; quarantined"},
-	{RuleCloudBlocked, "", Error, Block, "engine", "a cloud object makes sync refuse the object (the engine's block code says why)"},
+	{RuleEngineBlocked, "", Error, Block, "engine", "the matching engine predicts that sync refuses the object (its block code, reason and fix say why)"},
 }
 
 var ruleIndex = func() map[RuleID]int {

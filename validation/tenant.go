@@ -4,8 +4,8 @@ import "github.com/hybridid/hybridid/matching"
 
 // Collisions returns the findings the matching engine's prediction adds: every on-premises
 // value that duplicate attribute resiliency quarantines because a cloud object that will not be
-// matched already holds it (cloud-quarantine), and every object sync refuses because of a cloud
-// object (cloud-blocked, with the engine's block code, reason and fix). rep is
+// matched already holds it (cloud-quarantine), and every object the engine predicts sync
+// refuses (engine-blocked, with its block code, reason and fix). rep is
 // matching.Evaluate's report for on (rep.OnPrem()[i] is for on[i]). Invalid userPrincipalNames,
 // which the rules already report, and quarantines between two on-premises objects, which the
 // duplicate rules report, are left out.
@@ -33,8 +33,30 @@ func Collisions(on []matching.OnPrem, rep *matching.Report) []Finding {
 		if r.Fix != "" {
 			msg += " Fix: " + r.Fix
 		}
-		out = append(out, Finding{DN: r.DN, Class: r.Class, Attribute: "", Value: r.Target, Rule: RuleCloudBlocked,
+		out = append(out, Finding{DN: r.DN, Class: r.Class, Attribute: "", Value: r.Target, Rule: RuleEngineBlocked,
 			Severity: Error, Consequence: Block, Source: src, Message: msg})
 	}
 	return out
+}
+
+// InScope returns findings without those about objects the engine's report puts out of sync
+// scope (outside the synced OUs, or dropped by Connect's default filters): sync never exports
+// them, so their values cannot fail. findings is filtered in place.
+func InScope(findings []Finding, rep *matching.Report) []Finding {
+	out := map[string]bool{}
+	for _, r := range rep.OnPrem() {
+		if r.Outcome == matching.OutOfScope {
+			out[r.DN] = true
+		}
+	}
+	if len(out) == 0 {
+		return findings
+	}
+	kept := findings[:0]
+	for _, f := range findings {
+		if !out[f.DN] {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }

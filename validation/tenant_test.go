@@ -45,7 +45,25 @@ func TestCollisions(t *testing.T) {
 	assert.Equal(t, validation.Quarantine, fs[0].Consequence)
 	assert.Equal(t, "t.ldif:1", fs[0].Source)
 	assert.Contains(t, fs[0].Message, "c-ann")
-	assert.Equal(t, validation.RuleCloudBlocked, fs[1].Rule)
+	assert.Equal(t, validation.RuleEngineBlocked, fs[1].Rule)
 	assert.Equal(t, validation.Block, fs[1].Consequence)
 	assert.Equal(t, on[1].DN, fs[1].DN)
+}
+
+// Objects outside the sync scope are never exported, so their findings are dropped.
+func TestInScope(t *testing.T) {
+	t.Parallel()
+	on := []matching.OnPrem{
+		{DN: "CN=ann,OU=Users,DC=corp,DC=example,DC=com", Class: matching.ClassUser, ObjectGUID: anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20"),
+			UserPrincipalName: "ann@corp.local", SAMAccountName: "ann", Enabled: true},
+		{DN: "CN=bob,OU=Synced,DC=corp,DC=example,DC=com", Class: matching.ClassUser, ObjectGUID: anchor.MustParse("9be74422-b0d9-47ec-b861-e7de1a9cfb20"),
+			UserPrincipalName: "bob@corp.local", SAMAccountName: "bob", Enabled: true},
+	}
+	objs := []validation.Object{{OnPrem: on[0]}, {OnPrem: on[1]}}
+	fs := validation.Validate(validation.Config{}, objs)
+	require.Len(t, fs, 2)
+	rep := matching.Evaluate(matching.Config{Scope: []string{"OU=Synced,DC=corp,DC=example,DC=com"}}, matching.Tenant{}, on, nil)
+	kept := validation.InScope(fs, rep)
+	require.Len(t, kept, 1)
+	assert.Equal(t, on[1].DN, kept[0].DN)
 }

@@ -182,7 +182,7 @@ func TestRules(t *testing.T) {
 	}
 	// Every rule but the two that need the engine's report (TestCollisions) has a case.
 	for _, r := range validation.Rules() {
-		if r.ID == validation.RuleCloudCollision || r.ID == validation.RuleCloudBlocked {
+		if r.ID == validation.RuleCloudCollision || r.ID == validation.RuleEngineBlocked {
 			continue
 		}
 		assert.True(t, seen[r.ID], "no test case for rule %s", r.ID)

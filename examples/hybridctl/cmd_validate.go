@@ -195,7 +195,7 @@ func validateStream(objects iter.Seq2[validation.Object, error], expected int, p
 func validateWithTenant(ctx context.Context, e *env, src *sourceFlags, cfg matching.Config, objects iter.Seq2[validation.Object, error], expected int, prog *progress) ([]validation.Finding, int, error) {
 	var (
 		on      []matching.OnPrem
-		extra   []validation.Object // the objects without their OnPrem part (kept in on)
+		extra   []validation.Extra // the rest of each object
 		onErr   error
 		snap    *snapshot.Snapshot
 		snapErr error
@@ -225,27 +225,26 @@ func validateWithTenant(ctx context.Context, e *env, src *sourceFlags, cfg match
 	wg.Go(func() {
 		v := validation.New(validation.Config{Tenant: &tenant, Expected: len(on)})
 		for i := range extra {
-			o := extra[i]
-			o.OnPrem = on[i]
+			o := validation.Object{OnPrem: on[i], Extra: extra[i]}
 			out = v.Check(out, &o)
 		}
 	})
 	wg.Go(func() { rep = matching.Evaluate(cfg, tenant, on, cloud) })
 	wg.Wait()
-	out = append(out, validation.Collisions(on, rep)...)
+	out = append(validation.InScope(out, rep), validation.Collisions(on, rep)...)
 	return out, len(on), nil
 }
 
 // collectObjects gathers the records in fixed-size chunks (see collectProgress), splitting each
 // into its matching record and the rest.
-func collectObjects(seq iter.Seq2[validation.Object, error], prog *progress) ([]matching.OnPrem, []validation.Object, error) {
+func collectObjects(seq iter.Seq2[validation.Object, error], prog *progress) ([]matching.OnPrem, []validation.Extra, error) {
 	const chunkLen = 1 << 14
 	var (
-		chunksOn []([]matching.OnPrem)
-		chunksX  [][]validation.Object
+		chunksOn [][]matching.OnPrem
+		chunksX  [][]validation.Extra
 	)
 	curOn := make([]matching.OnPrem, 0, chunkLen)
-	curX := make([]validation.Object, 0, chunkLen)
+	curX := make([]validation.Extra, 0, chunkLen)
 	n := 0
 	for o, err := range seq {
 		if err != nil {
@@ -253,18 +252,17 @@ func collectObjects(seq iter.Seq2[validation.Object, error], prog *progress) ([]
 		}
 		if len(curOn) == chunkLen {
 			chunksOn, chunksX = append(chunksOn, curOn), append(chunksX, curX)
-			curOn, curX = make([]matching.OnPrem, 0, chunkLen), make([]validation.Object, 0, chunkLen)
+			curOn, curX = make([]matching.OnPrem, 0, chunkLen), make([]validation.Extra, 0, chunkLen)
 		}
 		curOn = append(curOn, o.OnPrem)
-		o.OnPrem = matching.OnPrem{}
-		curX = append(curX, o)
+		curX = append(curX, o.Extra)
 		n++
 		if n&0x3ff == 0 {
 			prog.Add(0x400)
 		}
 	}
 	on := make([]matching.OnPrem, 0, n)
-	x := make([]validation.Object, 0, n)
+	x := make([]validation.Extra, 0, n)
 	for i := range chunksOn {
 		on, x = append(on, chunksOn[i]...), append(x, chunksX[i]...)
 	}
