@@ -305,6 +305,7 @@ func (c *checker) proxyRules() {
 		c.add(RuleProxyCount, attr, "", "proxyAddresses has "+strconv.Itoa(n)+" values; above about 300 the object may exceed Entra's size limit.")
 	}
 	primaries := 0
+	var added []string // corrected values suggested so far
 	for _, p := range o.ProxyAddresses {
 		colon := strings.IndexByte(p, ':')
 		if colon <= 0 {
@@ -350,10 +351,31 @@ func (c *checker) proxyRules() {
 			}
 		}
 		if newAddr != "" && (newTyp != typ || newAddr != addr) {
+			// A corrected value the object already has (or gets from another correction) makes
+			// this one redundant: delete it instead.
+			nv := newTyp + ":" + newAddr
+			redundant := false
+			for _, q := range o.ProxyAddresses {
+				if q != p && matching.EqualFold(q, nv) {
+					redundant = true
+				}
+			}
+			for _, q := range added {
+				if matching.EqualFold(q, nv) {
+					redundant = true
+				}
+			}
 			for i := start; i < len(c.dst); i++ {
 				if r := c.dst[i].Rule; r == RuleProxyCharacter || r == RuleProxyMultiplePrimary {
-					replace(&c.dst[i], newTyp+":"+newAddr)
+					if redundant {
+						c.dst[i].Fix = Delete
+					} else {
+						replace(&c.dst[i], nv)
+					}
 				}
+			}
+			if !redundant {
+				added = append(added, nv)
 			}
 		}
 		c.proxyDuplicate(p, isSMTP, typ == "SMTP")

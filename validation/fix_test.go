@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/hybridid/hybridid/validation"
 )
@@ -60,4 +61,14 @@ func TestAppendFixLDIFDeleteWins(t *testing.T) {
 	}
 	assert.Equal(t, "version: 1\n\ndn: CN=a\nchangetype: modify\ndelete: proxyAddresses\nproxyAddresses: smtp:a b@x.com\n-\n",
 		string(validation.AppendFixLDIF(nil, fs)))
+}
+
+// A corrected proxy address the object already has is not added twice: the bad value is deleted.
+func TestRedundantCorrectionDeletes(t *testing.T) {
+	t.Parallel()
+	o := withProxies(user("ann"), "SMTP:ann@corp.example.com", "smtp:ANN @corp.example.com")
+	fs := validation.Validate(validation.Config{}, []validation.Object{o})
+	require.Len(t, fs, 1)
+	assert.Equal(t, validation.RuleProxyCharacter, fs[0].Rule)
+	assert.Equal(t, validation.Delete, fs[0].Fix)
 }
