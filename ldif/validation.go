@@ -227,10 +227,14 @@ func (s *objectScanner) line(ln int, first bool) error {
 		return nil
 	}
 	k := -1
-	for i := range s.attrs {
-		if strings.EqualFold(s.attrs[i].name, canon) {
-			k = i
-			break
+	if n := len(s.attrs); n > 0 && s.attrs[n-1].name == canon { // the usual case: values in a row
+		k = n - 1
+	} else {
+		for i := range s.attrs {
+			if strings.EqualFold(s.attrs[i].name, canon) {
+				k = i
+				break
+			}
 		}
 	}
 	if k < 0 {

@@ -185,7 +185,7 @@ func (c *checker) excluded() bool {
 	case o.CriticalSystemObject:
 		c.add(RuleExcludedCritical, "isCriticalSystemObject", "TRUE", "A critical system object; IdFix leaves it out and sync does not export it.")
 		return true
-	case strings.Contains(o.DN, "\nCNF:") || containsFold(o.DN, `\0ACNF:`) || strings.Contains(o.CN, "\nCNF:"):
+	case conflictName(o.DN) || conflictName(o.CN):
 		c.add(RuleExcludedConflict, "distinguishedName", "", "A replication conflict object (CNF: in its name); IdFix leaves it out. Delete it or rename the object it conflicts with.")
 		return true
 	}
@@ -204,13 +204,19 @@ func (c *checker) excluded() bool {
 	return false
 }
 
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
+// conflictName reports whether a DN or name holds the mark AD gives replication conflict
+// objects: a line feed (raw, or escaped as \0A in a DN) followed by "CNF:".
+func conflictName(s string) bool {
+	for {
+		i := strings.Index(s, "CNF:")
+		if i < 0 {
+			return false
+		}
+		if i >= 1 && s[i-1] == '\n' || i >= 3 && s[i-3] == '\\' && s[i-2] == '0' && (s[i-1] == 'A' || s[i-1] == 'a') {
 			return true
 		}
+		s = s[i+4:]
 	}
-	return false
 }
 
 func (c *checker) upnRules() {

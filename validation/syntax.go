@@ -11,14 +11,14 @@ import (
 // dupIndex remembers the values of one unique attribute, compared as Entra compares
 // identifiers (matching.EqualFold). A value is kept once, with the first object that had it.
 // It is an open-addressing hash table of entry numbers (linear probing, load at most 1/2)
-// whose slots head chains of the values with the same hash.
+// whose slots head chains of the values with the same 32-bit fingerprint.
 type dupIndex struct {
 	slots []dupSlot
 	e     []dupEntry
 }
 
 type dupSlot struct {
-	h    uint64 // the fold hash of the chain's values
+	fp   uint32 // the high 32 bits of the fold hash of the chain's values
 	head int32  // first entry of the chain + 1; 0: empty
 }
 
@@ -44,16 +44,18 @@ func (d *dupIndex) add(value string, obj int32, class matching.Class, primary bo
 		}
 	}
 	d.e = append(d.e, dupEntry{value: value, obj: obj, next: s.head, class: class, primary: primary})
-	s.h, s.head = h, int32(len(d.e))
+	s.fp, s.head = uint32(h>>32), int32(len(d.e))
 	return nil
 }
 
-// find returns the slot of hash h, or the empty slot where it belongs.
+// find returns the slot of the values whose hash has h's high 32 bits, or the empty slot
+// where it belongs. The position depends on those 32 bits only, so grow can re-place slots.
 func (d *dupIndex) find(h uint64) *dupSlot {
+	fp := uint32(h >> 32)
 	mask := len(d.slots) - 1
-	for i := int((h*0x9e3779b97f4a7c15)>>32) & mask; ; i = (i + 1) & mask {
+	for i := int((uint64(fp)*0x9e3779b97f4a7c15)>>32) & mask; ; i = (i + 1) & mask {
 		s := &d.slots[i]
-		if s.head == 0 || s.h == h {
+		if s.head == 0 || s.fp == fp {
 			return s
 		}
 	}
@@ -77,7 +79,7 @@ func (d *dupIndex) grow() {
 		if s.head == 0 {
 			continue
 		}
-		*d.find(s.h) = s
+		*d.find(uint64(s.fp) << 32) = s
 	}
 }
 
