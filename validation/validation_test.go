@@ -1,6 +1,8 @@
 package validation_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -244,4 +246,14 @@ func TestExcludedNotIndexed(t *testing.T) {
 	fs := validation.Validate(validation.Config{}, []validation.Object{admin, user("ann")})
 	require.Len(t, fs, 1)
 	assert.Equal(t, validation.RuleExcludedName, fs[0].Rule)
+}
+
+// docs/validation.md lists every rule.
+func TestDocsListEveryRule(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "docs", "validation.md"))
+	require.NoError(t, err)
+	for _, r := range validation.Rules() {
+		assert.Contains(t, string(b), "| `"+string(r.ID)+"` |", "docs/validation.md does not list %s", r.ID)
+	}
 }
