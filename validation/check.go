@@ -416,6 +416,19 @@ func (c *checker) proxyDuplicate(p string, isSMTP, primary bool) {
 		return
 	}
 	holder := c.v.dns[dup.obj]
+	if isSMTP && primary && !dup.primary {
+		// This object's primary address is a secondary one of the earlier object: the
+		// correction is to delete it there, so the finding is on that object.
+		f := Finding{DN: holder, Class: dup.class, Attribute: "proxyAddresses", Value: dup.value, Rule: RuleProxyDuplicate,
+			Severity: Error, Consequence: Quarantine, Fix: Delete,
+			Message: "The address is the primary SMTP address of " + o.DN + "; sync quarantines it on one of them."}
+		if dup.class == matching.ClassUser && o.Class == matching.ClassGroup {
+			f.Consequence = Block
+			f.Message = "The address is the primary SMTP address of the group " + o.DN + "; a user's secondary address that collides with a group's primary one is refused, not quarantined."
+		}
+		c.dst = append(c.dst, f)
+		return
+	}
 	f := c.add(RuleProxyDuplicate, "proxyAddresses", p, "")
 	switch {
 	case !isSMTP:

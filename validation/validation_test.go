@@ -257,3 +257,16 @@ func TestDocsListEveryRule(t *testing.T) {
 		assert.Contains(t, string(b), "| `"+string(r.ID)+"` |", "docs/validation.md does not list %s", r.ID)
 	}
 }
+
+// When a primary address is a secondary one of an earlier object, the secondary copy is the one
+// to delete, whatever order the directory returns the objects in.
+func TestProxyDuplicatePrimaryLater(t *testing.T) {
+	t.Parallel()
+	cy := withProxies(user("cy"), "SMTP:cy@corp.example.com", "smtp:ann@corp.example.com")
+	fs := validation.Validate(validation.Config{}, []validation.Object{cy, user("ann")})
+	require.Len(t, fs, 1)
+	assert.Equal(t, cy.DN, fs[0].DN)
+	assert.Equal(t, "smtp:ann@corp.example.com", fs[0].Value)
+	assert.Equal(t, validation.Delete, fs[0].Fix)
+	assert.Equal(t, validation.Quarantine, fs[0].Consequence)
+}

@@ -92,6 +92,7 @@ func TestValidateLiveSamba(t *testing.T) {
 
 	out, errOut, code = runEnv(t, vars, strings.NewReader(""), "validate", "--onprem", dc.URL, "--base", ou, "--format", "json")
 	require.Equal(t, 0, code, errOut)
+	rep = validateJSON{}
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Empty(t, rep.Findings, "the fixes leave nothing to report")
 }
