@@ -62,10 +62,12 @@ type Config struct {
 // has seen, so that a value that repeats is reported on every object after the first (the first
 // keeps it, as sync does). It is not safe for concurrent use.
 type Validator struct {
-	tenant   bool
-	verified map[string]bool // lower-case verified domain names
-	suggest  string          // the default verified domain (not the initial one), for suggestions
-	dns      []string        // object number → DN, for naming the first holder of a value
+	tenant    bool
+	verified  map[string]bool // lower-case verified domain names
+	suggest   string          // the default verified domain (not the initial one), for suggestions
+	dns       []span          // object number → DN, for naming the first holder of a value
+	strs      arena           // the DNs and values kept
+	pendingDN bool            // the current object's DN is not in strs yet
 
 	upn, mail, nick, sam, target, proxy dupIndex
 }
@@ -90,7 +92,7 @@ func (v *Validator) verifiedOrChild(domain string) bool {
 func New(cfg Config) *Validator {
 	v := &Validator{}
 	if n := cfg.Expected; n > 0 {
-		v.dns = make([]string, 0, n)
+		v.dns = make([]span, 0, n)
 		v.upn.reserve(n)
 		v.mail.reserve(n)
 		v.nick.reserve(n)
@@ -126,7 +128,9 @@ func (v *Validator) Check(dst []Finding, o *Object) []Finding {
 		return dst
 	}
 	c := checker{v: v, o: o, dst: dst, id: int32(len(v.dns))}
-	v.dns = append(v.dns, o.DN)
+	// The DN is kept only when the object holds a unique value (see dn).
+	v.dns = append(v.dns, span{})
+	v.pendingDN = true
 	if c.excluded() {
 		return c.dst
 	}
@@ -160,6 +164,19 @@ type checker struct {
 }
 
 // add appends a finding of rule with the rule's severity and consequence and no fix.
+// index records value in d for this object and returns the entry of an earlier equal value,
+// or nil.
+func (c *checker) index(d *dupIndex, value string, primary bool) *dupEntry {
+	if c.v.pendingDN {
+		c.v.dns[c.id] = c.v.strs.add(c.o.DN)
+		c.v.pendingDN = false
+	}
+	return d.add(&c.v.strs, value, c.id, c.o.Class, primary)
+}
+
+// holder returns the DN of object obj.
+func (c *checker) holder(obj int32) string { return strings.Clone(c.v.strs.str(c.v.dns[obj])) }
+
 func (c *checker) add(rule RuleID, attr, value, msg string) *Finding {
 	r := rules[ruleIndex[rule]]
 	c.dst = append(c.dst, Finding{DN: c.o.DN, Class: c.o.Class, Attribute: attr, Value: value, Rule: rule,
@@ -262,8 +279,8 @@ func (c *checker) upnRules() {
 			}
 		}
 	}
-	if dup := c.v.upn.add(upn, c.id, o.Class, false); dup != nil {
-		c.add(RuleUPNDuplicate, attr, upn, "userPrincipalName is also on "+c.v.dns[dup.obj]+"; sync quarantines it on this user.")
+	if dup := c.index(&c.v.upn, upn, false); dup != nil {
+		c.add(RuleUPNDuplicate, attr, upn, "userPrincipalName is also on "+c.holder(dup.obj)+"; sync quarantines it on this user.")
 	}
 }
 
@@ -280,8 +297,8 @@ func (c *checker) samRules() {
 	if utf8.RuneCountInString(sam) > MaxSAMLength {
 		replace(c.add(RuleSAMLength, attr, sam, "The user has no userPrincipalName and its sAMAccountName is longer than 20 characters."), sugg)
 	}
-	if dup := c.v.sam.add(sam, c.id, c.o.Class, false); dup != nil {
-		c.add(RuleSAMDuplicate, attr, sam, "sAMAccountName is also on "+c.v.dns[dup.obj]+".")
+	if dup := c.index(&c.v.sam, sam, false); dup != nil {
+		c.add(RuleSAMDuplicate, attr, sam, "sAMAccountName is also on "+c.holder(dup.obj)+".")
 	}
 }
 
@@ -290,16 +307,16 @@ const samInvalid = "[]\\\"|,/:<>+=;?*"
 func (c *checker) mailRules() {
 	o := c.o
 	if o.Mail != "" {
-		if dup := c.v.mail.add(o.Mail, c.id, o.Class, false); dup != nil {
-			c.add(RuleMailDuplicate, "mail", o.Mail, "mail is also on "+c.v.dns[dup.obj]+"; only the first object with it is synced.")
+		if dup := c.index(&c.v.mail, o.Mail, false); dup != nil {
+			c.add(RuleMailDuplicate, "mail", o.Mail, "mail is also on "+c.holder(dup.obj)+"; only the first object with it is synced.")
 		}
 	}
 	if n := o.MailNickname; n != "" {
 		if n[0] == '.' {
 			replace(c.add(RuleMailNicknameLeadingPeriod, "mailNickname", n, "mailNickname begins with '.'."), strings.TrimLeft(n, "."))
 		}
-		if dup := c.v.nick.add(n, c.id, o.Class, false); dup != nil {
-			c.add(RuleMailNicknameDuplicate, "mailNickname", n, "mailNickname is also on "+c.v.dns[dup.obj]+".")
+		if dup := c.index(&c.v.nick, n, false); dup != nil {
+			c.add(RuleMailNicknameDuplicate, "mailNickname", n, "mailNickname is also on "+c.holder(dup.obj)+".")
 		}
 	}
 }
@@ -407,7 +424,7 @@ func (c *checker) domainRule(p, addr string) {
 
 func (c *checker) proxyDuplicate(p string, isSMTP, primary bool) {
 	o := c.o
-	dup := c.v.proxy.add(p, c.id, o.Class, primary)
+	dup := c.index(&c.v.proxy, p, primary)
 	if dup == nil {
 		return
 	}
@@ -415,11 +432,11 @@ func (c *checker) proxyDuplicate(p string, isSMTP, primary bool) {
 		c.add(RuleProxyDuplicate, "proxyAddresses", p, "The value appears twice on this object.")
 		return
 	}
-	holder := c.v.dns[dup.obj]
+	holder := c.holder(dup.obj)
 	if isSMTP && primary && !dup.primary {
 		// This object's primary address is a secondary one of the earlier object: the
 		// correction is to delete it there, so the finding is on that object.
-		f := Finding{DN: holder, Class: dup.class, Attribute: "proxyAddresses", Value: dup.value, Rule: RuleProxyDuplicate,
+		f := Finding{DN: holder, Class: dup.class, Attribute: "proxyAddresses", Value: strings.Clone(c.v.strs.str(dup.value)), Rule: RuleProxyDuplicate,
 			Severity: Error, Consequence: Quarantine, Fix: Delete,
 			Message: "The address is the primary SMTP address of " + o.DN + "; sync quarantines it on one of them."}
 		if dup.class == matching.ClassUser && o.Class == matching.ClassGroup {
@@ -477,8 +494,8 @@ func (c *checker) targetRules() {
 			c.add(RuleTargetFormat, attr, t, "The domain "+d+" is not routable.")
 		}
 	}
-	if dup := c.v.target.add(t, c.id, c.o.Class, false); dup != nil {
-		c.add(RuleTargetDuplicate, attr, t, "targetAddress is also on "+c.v.dns[dup.obj]+".")
+	if dup := c.index(&c.v.target, t, false); dup != nil {
+		c.add(RuleTargetDuplicate, attr, t, "targetAddress is also on "+c.holder(dup.obj)+".")
 	}
 }
 

@@ -4,9 +4,45 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/hybridid/hybridid/matching"
 )
+
+// arena holds copies of the strings a Validator keeps (the values of unique attributes and the
+// DNs of the objects that hold them) in large byte chunks without pointers, so that the garbage
+// collector has nothing to scan in them and the records they came from can be collected.
+type arena struct {
+	chunks [][]byte
+}
+
+// span locates a string in an arena.
+type span struct {
+	chunk, off, n uint32
+}
+
+const chunkSize = 1 << 20
+
+// add copies s into the arena.
+func (a *arena) add(s string) span {
+	k := len(a.chunks) - 1
+	if k < 0 || cap(a.chunks[k])-len(a.chunks[k]) < len(s) {
+		a.chunks = append(a.chunks, make([]byte, 0, max(chunkSize, len(s))))
+		k++
+	}
+	off := len(a.chunks[k])
+	a.chunks[k] = append(a.chunks[k], s...)
+	return span{uint32(k), uint32(off), uint32(len(s))}
+}
+
+// str returns the string at sp. It shares the arena's memory, which is never written again
+// once a string is added.
+func (a *arena) str(sp span) string {
+	if sp.n == 0 {
+		return ""
+	}
+	return unsafe.String(&a.chunks[sp.chunk][sp.off], int(sp.n))
+}
 
 // dupIndex remembers the values of one unique attribute, compared as Entra compares
 // identifiers (matching.EqualFold). A value is kept once, with the first object that had it.
@@ -23,27 +59,27 @@ type dupSlot struct {
 }
 
 type dupEntry struct {
-	value   string
+	value   span
 	obj     int32 // object number
 	next    int32 // next entry with the same fingerprint + 1, or 0
 	class   matching.Class
 	primary bool // proxyAddresses: the value was the primary "SMTP:" one
 }
 
-// add records value for object obj. It returns the entry of an earlier equal value (which
-// keeps it), or nil when the value is new.
-func (d *dupIndex) add(value string, obj int32, class matching.Class, primary bool) *dupEntry {
+// add records value for object obj, copying it into a. It returns the entry of an earlier equal
+// value (which keeps it), or nil when the value is new.
+func (d *dupIndex) add(a *arena, value string, obj int32, class matching.Class, primary bool) *dupEntry {
 	if 2*(len(d.e)+1) > len(d.slots) {
 		d.grow()
 	}
 	h := foldHash(value)
 	s := d.find(h)
 	for i := s.head; i > 0; i = d.e[i-1].next {
-		if matching.EqualFold(d.e[i-1].value, value) {
+		if matching.EqualFold(a.str(d.e[i-1].value), value) {
 			return &d.e[i-1]
 		}
 	}
-	d.e = append(d.e, dupEntry{value: value, obj: obj, next: s.head, class: class, primary: primary})
+	d.e = append(d.e, dupEntry{value: a.add(value), obj: obj, next: s.head, class: class, primary: primary})
 	s.fp, s.head = uint32(h>>32), int32(len(d.e))
 	return nil
 }

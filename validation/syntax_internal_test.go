@@ -15,12 +15,13 @@ import (
 func TestDupIndex(t *testing.T) {
 	t.Parallel()
 	var d dupIndex
+	var a arena
 	const n = 50000
 	for i := range n {
-		require.Nil(t, d.add("user"+strconv.Itoa(i)+"@example.com", int32(i), matching.ClassUser, false))
+		require.Nil(t, d.add(&a, "user"+strconv.Itoa(i)+"@example.com", int32(i), matching.ClassUser, false))
 	}
 	for i := range n {
-		dup := d.add("USER"+strconv.Itoa(i)+"@EXAMPLE.COM", int32(n+i), matching.ClassUser, false)
+		dup := d.add(&a, "USER"+strconv.Itoa(i)+"@EXAMPLE.COM", int32(n+i), matching.ClassUser, false)
 		require.NotNil(t, dup, "value %d", i)
 		assert.Equal(t, int32(i), dup.obj)
 	}
