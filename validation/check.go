@@ -70,6 +70,7 @@ type Validator struct {
 	pendingDN bool            // the current object's DN is not in strs yet
 
 	upn, mail, nick, sam, target, proxy dupIndex
+	anchor, sid                         dupIndex // compared byte for byte
 }
 
 // verifiedOrChild reports whether domain is a verified domain, a subdomain of one, or an
@@ -90,7 +91,7 @@ func (v *Validator) verifiedOrChild(domain string) bool {
 
 // New returns a Validator for cfg.
 func New(cfg Config) *Validator {
-	v := &Validator{}
+	v := &Validator{anchor: dupIndex{exact: true}, sid: dupIndex{exact: true}}
 	if n := cfg.Expected; n > 0 {
 		v.dns = make([]span, 0, n)
 		v.upn.reserve(n)
@@ -143,6 +144,7 @@ func (v *Validator) Check(dst []Finding, o *Object) []Finding {
 			c.samRules()
 		}
 	}
+	c.identityRules()
 	c.mailRules()
 	c.proxyRules()
 	c.targetRules()
@@ -281,6 +283,27 @@ func (c *checker) upnRules() {
 	}
 	if dup := c.index(&c.v.upn, upn, false); dup != nil {
 		c.add(RuleUPNDuplicate, attr, upn, "userPrincipalName is also on "+c.holder(dup.obj)+"; sync quarantines it on this user.")
+	}
+}
+
+// identityRules checks that the source anchor and objectSid are unique: Entra refuses a second
+// object with the same sourceAnchor or OnPremisesSecurityIdentifier.
+func (c *checker) identityRules() {
+	o := c.o
+	g, attr := o.ConsistencyGUID, "mS-DS-ConsistencyGuid"
+	if g.IsZero() {
+		g, attr = o.ObjectGUID, "objectGUID"
+	}
+	if !g.IsZero() {
+		b := g.Bytes()
+		if dup := c.index(&c.v.anchor, string(b[:]), false); dup != nil {
+			c.add(RuleAnchorDuplicate, attr, g.String(), "The source anchor ("+attr+" "+g.String()+") is also the anchor of "+c.holder(dup.obj)+"; sync exports only one object per anchor.")
+		}
+	}
+	if o.ObjectSID != "" {
+		if dup := c.index(&c.v.sid, o.ObjectSID, false); dup != nil {
+			c.add(RuleSIDDuplicate, "objectSid", o.ObjectSID, "objectSid is also on "+c.holder(dup.obj)+".")
+		}
 	}
 }
 

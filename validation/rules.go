@@ -88,6 +88,9 @@ const (
 
 	RuleAttributeInvalid RuleID = "attribute-invalid" // a value the reader could not decode
 
+	RuleAnchorDuplicate RuleID = "anchor-duplicate" // the source anchor of another object
+	RuleSIDDuplicate    RuleID = "sid-duplicate"    // the objectSid of another object
+
 	RuleMailDuplicate RuleID = "mail-duplicate"
 
 	RuleMailNicknameLeadingPeriod RuleID = "mailnickname-leading-period"
@@ -151,6 +154,8 @@ var rules = []Rule{
 	{RuleExcludedConflict, "", Info, None, "IdFix", "a replication conflict object (CNF: in the DN): not checked"},
 	{RuleExcludedCritical, "isCriticalSystemObject", Info, None, "IdFix", "a critical system object: not checked"},
 	{RuleAttributeInvalid, "", Error, Block, "Entra", "a value that does not fit its attribute (objectGUID not 16 bytes, malformed objectSid)"},
+	{RuleAnchorDuplicate, "mS-DS-ConsistencyGuid", Error, Block, "Entra", "the source anchor (mS-DS-ConsistencyGuid, else objectGUID) of another object"},
+	{RuleSIDDuplicate, "objectSid", Error, Block, "Entra", "the objectSid of another object"},
 	{RuleMailDuplicate, "mail", Error, Block, "IdFix", "another object has the same mail"},
 	{RuleMailNicknameLeadingPeriod, "mailNickname", Error, Block, "IdFix", "mailNickname begins with '.'"},
 	{RuleMailNicknameDuplicate, "mailNickname", Error, Block, "IdFix", "another object has the same mailNickname"},

@@ -51,6 +51,7 @@ func (a *arena) str(sp span) string {
 type dupIndex struct {
 	slots []dupSlot
 	e     []dupEntry
+	exact bool // compare byte for byte (binary anchors, SIDs) instead of with matching.EqualFold
 }
 
 type dupSlot struct {
@@ -72,10 +73,15 @@ func (d *dupIndex) add(a *arena, value string, obj int32, class matching.Class, 
 	if 2*(len(d.e)+1) > len(d.slots) {
 		d.grow()
 	}
-	h := foldHash(value)
+	var h uint64
+	if d.exact {
+		h = exactHash(value)
+	} else {
+		h = foldHash(value)
+	}
 	s := d.find(h)
 	for i := s.head; i > 0; i = d.e[i-1].next {
-		if matching.EqualFold(a.str(d.e[i-1].value), value) {
+		if v := a.str(d.e[i-1].value); v == value || !d.exact && matching.EqualFold(v, value) {
 			return &d.e[i-1]
 		}
 	}
@@ -140,6 +146,15 @@ func foldHash(s string) uint64 {
 		u := uint64(unicode.ToUpper(r))
 		h = (h ^ (u & 0xff) ^ 0x100) * prime
 		h = (h ^ (u >> 8)) * prime
+	}
+	return h
+}
+
+// exactHash is FNV-1a over the bytes of s.
+func exactHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
 	}
 	return h
 }

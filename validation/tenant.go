@@ -7,8 +7,8 @@ import "github.com/hybridid/hybridid/matching"
 // matched already holds it (cloud-quarantine), and every object the engine predicts sync
 // refuses (engine-blocked, with its block code, reason and fix). rep is
 // matching.Evaluate's report for on (rep.OnPrem()[i] is for on[i]). Invalid userPrincipalNames,
-// which the rules already report, and quarantines between two on-premises objects, which the
-// duplicate rules report, are left out.
+// duplicate anchors and quarantines between two on-premises objects, which the rules already
+// report, are left out.
 func Collisions(on []matching.OnPrem, rep *matching.Report) []Finding {
 	var out []Finding
 	res := rep.OnPrem()
@@ -26,7 +26,7 @@ func Collisions(on []matching.OnPrem, rep *matching.Report) []Finding {
 				Severity: Error, Consequence: Quarantine, Source: src,
 				Message: "The cloud object " + q.HeldBy + ", which sync will not match to this object, already has " + q.Attribute + " " + q.Value + "; sync quarantines the value."})
 		}
-		if r.Outcome != matching.Blocked || r.Code == matching.IdentityDataValidationFailed {
+		if r.Outcome != matching.Blocked || r.Code == matching.IdentityDataValidationFailed || r.Code == matching.AmbiguousMatch {
 			continue
 		}
 		msg := r.Code.String() + ": " + r.Reason

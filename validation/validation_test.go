@@ -69,6 +69,13 @@ func withProxies(o validation.Object, p ...string) validation.Object {
 	return o
 }
 
+// Raw attribute values as an LDIF reader delivers them.
+var (
+	guidA = string([]byte{0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff})
+	guidB = string([]byte{0x34, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff})
+	sid   = string([]byte{1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xe9, 3, 0, 0})
+)
+
 var tenant = &matching.Tenant{Domains: []matching.Domain{
 	{Name: "corp.example.com", IsDefault: true},
 	{Name: "example.onmicrosoft.com", IsInitial: true},
@@ -98,6 +105,12 @@ func TestRules(t *testing.T) {
 		{name: "IdFix exclusion isCriticalSystemObject", objects: []validation.Object{user("dnsadmin", "isCriticalSystemObject", "TRUE")}, rule: validation.RuleExcludedCritical, value: "TRUE"},
 		// Entra LargeObject / data validation (docs/entra-rules.md §3).
 		{name: "Entra invalid objectGUID bytes", objects: []validation.Object{user("jane", "objectGUID", "short")}, rule: validation.RuleAttributeInvalid, cons: validation.Block},
+		// docs/entra-rules.md §1.5, Summary 1: the source anchor is unique (a copied mS-DS-ConsistencyGuid).
+		{name: "Entra anchor duplicate", objects: []validation.Object{user("ann", "objectGUID", guidA), user("bob", "objectGUID", guidB, "mS-DS-ConsistencyGuid", guidA)},
+			rule: validation.RuleAnchorDuplicate, value: "00112233-4455-6677-8899-aabbccddeeff", cons: validation.Block},
+		// docs/entra-rules.md §3: OnPremiseSecurityIdentifier is unique (AttributeValueMustBeUnique).
+		{name: "Entra objectSid duplicate", objects: []validation.Object{user("ann", "objectSid", sid), user("bob", "objectSid", sid)},
+			rule: validation.RuleSIDDuplicate, value: "S-1-5-21-1-2-3-1001", cons: validation.Block},
 		// IdFix mail: no duplicates; M365-PREP: later users are not synced.
 		{name: "IdFix mail duplicate", objects: []validation.Object{user("ann"), user("bob", "mail", "ANN@corp.example.com")}, rule: validation.RuleMailDuplicate, value: "ANN@corp.example.com", cons: validation.Block},
 		// IdFix mailNickname: may not begin with a period; no duplicates.
