@@ -28,7 +28,7 @@ func init() {
 		summary: "find the values Entra would refuse, quarantine or rename before they are synced (IdFix's rules, headless)",
 		usage: "validate --onprem FILE|ldap://HOST|ldaps://HOST [--cloud FILE|graph] [--scope DN]... " +
 			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL] " +
-			"[--format table|csv|json] [--fix-ldif FILE]",
+			"[--format table|csv|json] [--json] [--fix-ldif FILE]",
 		run: runValidate,
 	})
 }
