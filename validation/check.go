@@ -129,7 +129,7 @@ func (v *Validator) Check(dst []Finding, o *Object) []Finding {
 		return dst
 	}
 	c := checker{v: v, o: o, dst: dst, id: int32(len(v.dns))}
-	// The DN is kept only when the object holds a unique value (see dn).
+	// The DN is kept only when the object holds a unique value (see index).
 	v.dns = append(v.dns, span{})
 	v.pendingDN = true
 	if c.excluded() {
@@ -165,7 +165,6 @@ type checker struct {
 	id  int32
 }
 
-// add appends a finding of rule with the rule's severity and consequence and no fix.
 // index records value in d for this object and returns the entry of an earlier equal value,
 // or nil.
 func (c *checker) index(d *dupIndex, value string, primary bool) *dupEntry {
@@ -179,6 +178,7 @@ func (c *checker) index(d *dupIndex, value string, primary bool) *dupEntry {
 // holder returns the DN of object obj.
 func (c *checker) holder(obj int32) string { return strings.Clone(c.v.strs.str(c.v.dns[obj])) }
 
+// add appends a finding of rule with the rule's severity and consequence and no fix.
 func (c *checker) add(rule RuleID, attr, value, msg string) *Finding {
 	r := rules[ruleIndex[rule]]
 	c.dst = append(c.dst, Finding{DN: c.o.DN, Class: c.o.Class, Attribute: attr, Value: value, Rule: rule,
