@@ -7,9 +7,6 @@ import (
 	"github.com/hybridid/hybridid/validation"
 )
 
-// validationAttrs are the attributes validation.Object reads besides those of matching.OnPrem.
-var validationAttrs = []string{"cn", "targetAddress", "isCriticalSystemObject", "userCertificate", "userSMIMECertificate"}
-
 // ValidationObjects streams the users, groups and contacts under each base DN (subtree) as
 // validation records, with the paged search of Objects and the extra attributes the
 // validation rules read (cn, targetAddress, isCriticalSystemObject, userCertificate,
@@ -19,7 +16,7 @@ var validationAttrs = []string{"cn", "targetAddress", "isCriticalSystemObject", 
 func (c *Client) ValidationObjects(ctx context.Context, bases ...string) iter.Seq2[validation.Object, error] {
 	return func(yield func(validation.Object, error) bool) {
 		vc := newClient(c.conn, &config{pageSize: c.pageSize, logger: c.log, customAttr: c.custom, source: c.source})
-		vc.attrs = append(vc.attrs, validationAttrs...)
+		vc.attrs = validation.Attributes()
 		for _, base := range bases {
 			for e, err := range vc.search(ctx, "ldapx.ValidationObjects", base, ScopeSub, objectFilter) {
 				if err != nil {

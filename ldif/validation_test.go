@@ -1,6 +1,7 @@
 package ldif_test
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hybridid/hybridid/ldif"
+	"github.com/hybridid/hybridid/matching/matchingtest"
 	"github.com/hybridid/hybridid/validation"
 )
 
@@ -112,4 +114,30 @@ func FuzzReadObjects(f *testing.F) {
 		fs := validation.Validate(validation.Config{}, fast)
 		_ = validation.AppendFixLDIF(nil, fs)
 	})
+}
+
+// BenchmarkReadObjects reads a generated export of 10,000 users and groups.
+func BenchmarkReadObjects(b *testing.B) {
+	d := matchingtest.Generate(1, 10000)
+	var buf bytes.Buffer
+	w := ldif.NewWriter(&buf)
+	for i := range d.OnPrem {
+		require.NoError(b, w.WriteOnPrem(&d.OnPrem[i]))
+	}
+	require.NoError(b, w.Flush())
+	in := buf.Bytes()
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		for _, err := range ldif.ReadObjects(bytes.NewReader(in), "bench.ldif") {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != len(d.OnPrem) {
+			b.Fatalf("read %d objects, want %d", n, len(d.OnPrem))
+		}
+	}
 }
