@@ -95,4 +95,17 @@ func TestValidateLiveSamba(t *testing.T) {
 	rep = validateJSON{}
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Empty(t, rep.Findings, "the fixes leave nothing to report")
+
+	// The raw attributes only validation reads come over LDAP too: krbtgt is a critical
+	// system object, which IdFix leaves out.
+	out, errOut, _ = runEnv(t, vars, strings.NewReader(""), "validate", "--onprem", dc.URL, "--base", "CN=Users,"+dc.BaseDN, "--format", "json")
+	rep = validateJSON{}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), errOut)
+	critical := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Rule == "excluded-critical-system-object" {
+			critical[strings.ToLower(f.DN)] = true
+		}
+	}
+	assert.True(t, critical[strings.ToLower("CN=krbtgt,CN=Users,"+dc.BaseDN)], "%+v", rep.Findings)
 }
