@@ -335,7 +335,7 @@ func TestWriterRefusesBadNames(t *testing.T) {
 
 func TestReadOnPremGoesOnAfterABadValue(t *testing.T) {
 	t.Parallel()
-	in := "dn: CN=a\nobjectClass: user\n\ndn: CN=b\nobjectClass: user\nobjectGUID:: AA==\n\ndn: CN=c\nobjectClass: user\n"
+	in := "dn: CN=a\nobjectClass: user\n\ndn: CN=b\nobjectClass: user\nobjectGUID:: AA==\n\ndn: CN=c\nobjectClass: user\n\n"
 	var recs []matching.OnPrem
 	for rec, err := range ldif.ReadOnPrem(strings.NewReader(in), "t.ldif", ldif.Mapping{}) {
 		require.NoError(t, err)

@@ -33,7 +33,7 @@ func TestOnPremReadErrors(t *testing.T) {
 			t.Parallel()
 			in := "dn: CN=a,DC=corp\nobjectClass: user\nsAMAccountName: a\n\n" +
 				"dn: CN=bad,DC=corp\nobjectClass: user\nsAMAccountName: bad\n" + tc.lines + "\n\n" +
-				"dn: CN=c,DC=corp\nobjectClass: contact\nmail: c@x.test\n"
+				"dn: CN=c,DC=corp\nobjectClass: contact\nmail: c@x.test\n\n"
 			var recs []matching.OnPrem
 			for rec, err := range ldif.ReadOnPrem(strings.NewReader(in), "corp.ldif", ldif.Mapping{}) {
 				require.NoError(t, err)
@@ -59,7 +59,7 @@ func TestOnPremReadErrors(t *testing.T) {
 // TestOnPremNoObjectClass: an entry without objectClass is reported, not dropped.
 func TestOnPremNoObjectClass(t *testing.T) {
 	t.Parallel()
-	in := "dn: CN=mystery,DC=corp\nsAMAccountName: m\n\ndn: OU=x,DC=corp\nobjectClass: organizationalUnit\n"
+	in := "dn: CN=mystery,DC=corp\nsAMAccountName: m\n\ndn: OU=x,DC=corp\nobjectClass: organizationalUnit\n\n"
 	var recs []matching.OnPrem
 	for rec, err := range ldif.ReadOnPrem(strings.NewReader(in), "corp.ldif", ldif.Mapping{}) {
 		require.NoError(t, err)

@@ -24,6 +24,7 @@ sAMAccountName: bob
 userPrincipalName: bob@corp.example.com
 proxyAddresses: SMTP:bob@corp.example.com
 proxyAddresses: smtp:ann@corp.example.com
+
 `
 	v := validation.New(validation.Config{})
 	var findings []validation.Finding

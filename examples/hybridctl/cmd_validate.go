@@ -78,7 +78,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 
 	prog := startProgress(e, "reading and checking the directory")
 	defer prog.Stop()
-	objects, expected, err := openObjects(ctx, e, src.onprem, src.base)
+	objects, expected, err := openObjects(ctx, e, &src)
 	if err != nil {
 		return failure(e, name, err)
 	}
@@ -117,7 +117,8 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 
 // openObjects streams validation records from an LDIF file or a live directory, and estimates
 // how many there are (0: unknown).
-func openObjects(ctx context.Context, e *env, src, base string) (iter.Seq2[validation.Object, error], int, error) {
+func openObjects(ctx context.Context, e *env, flags *sourceFlags) (iter.Seq2[validation.Object, error], int, error) {
+	src, base := flags.onprem, flags.base
 	if isLDAPURL(src) {
 		if openLDAPObjects == nil {
 			return nil, 0, errors.New("--onprem " + src + ": this build of hybridctl cannot read a live directory (the LDAP adapter is not linked in); export it with ldifde -f or ldapsearch -LLL and pass the file")
@@ -137,8 +138,9 @@ func openObjects(ctx context.Context, e *env, src, base string) (iter.Seq2[valid
 	}
 	return func(yield func(validation.Object, error) bool) {
 		defer f.Close()
-		for o, err := range ldif.ReadObjects(f, src) {
-			if !yield(o, err) {
+		warn := func(w ldif.Warning) { fmt.Fprintln(e.stderr, "hybridctl validate: warning:", w) }
+		for o, err := range ldif.ReadObjects(f, src, flags.ldifOptions(warn)...) {
+			if !yield(o, partialHint(err)) {
 				return
 			}
 		}

@@ -91,7 +91,7 @@ func TestValidate(t *testing.T) {
 	})
 	t.Run("clean directory exits 0", func(t *testing.T) {
 		t.Parallel()
-		clean := writeTemp(t, "clean.ldif", "dn: CN=a,DC=x,DC=test\nobjectClass: user\nsAMAccountName: a\nuserPrincipalName: a@example.com\n")
+		clean := writeTemp(t, "clean.ldif", "dn: CN=a,DC=x,DC=test\nobjectClass: user\nsAMAccountName: a\nuserPrincipalName: a@example.com\n\n")
 		out, _, code := run(t, "", "validate", "--onprem", clean, "--json")
 		assert.Equal(t, 0, code)
 		assert.Contains(t, out, `"findings": []`)

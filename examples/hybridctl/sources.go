@@ -96,14 +96,24 @@ func (s *sourceFlags) readLDIF(prog *progress, warn func(ldif.Warning)) ([]match
 		return nil, err
 	}
 	defer f.Close()
+	r := ldif.NewReader(f, s.onprem, s.ldifOptions(warn)...)
+	on, err := collectProgress(r.OnPrem(ldif.Mapping{}), prog)
+	return on, partialHint(err)
+}
+
+// ldifOptions are the LDIF reader options the flags ask for, with warnings reported to warn.
+func (s *sourceFlags) ldifOptions(warn func(ldif.Warning)) []ldif.Option {
 	opts := []ldif.Option{ldif.WithWarnings(warn)}
 	if s.acceptPartial {
 		opts = append(opts, ldif.AcceptPartialExport())
 	}
-	r := ldif.NewReader(f, s.onprem, opts...)
-	on, err := collectProgress(r.OnPrem(ldif.Mapping{}), prog)
+	return opts
+}
+
+// partialHint adds to an incomplete-export error the flag that reads the export anyway.
+func partialHint(err error) error {
 	if errors.Is(err, ldif.ErrIncomplete) {
-		return nil, fmt.Errorf("%w; export again, or pass --accept-partial-export to read it as a partial export (objects missing from it are then predicted as deleted)", err)
+		return fmt.Errorf("%w; export again, or pass --accept-partial-export to read it as a partial export (objects missing from it are then predicted as deleted)", err)
 	}
-	return on, err
+	return err
 }
