@@ -138,7 +138,7 @@ func openObjects(ctx context.Context, e *env, flags *sourceFlags) (iter.Seq2[val
 	}
 	return func(yield func(validation.Object, error) bool) {
 		defer f.Close()
-		warn := func(w ldif.Warning) { fmt.Fprintln(e.stderr, "hybridctl validate: warning:", w) }
+		warn := func(w ldif.Warning) { fmt.Fprintf(e.stderr, "hybridctl: warning: %s\n", w) }
 		for o, err := range ldif.ReadObjects(f, src, flags.ldifOptions(warn)...) {
 			if !yield(o, partialHint(err)) {
 				return
