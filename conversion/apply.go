@@ -576,6 +576,12 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	if cur.Equal(c.After) {
 		return r.outcome(c, cr, StatusAlready, nil)
 	}
+	if c.Action == ClearOnPremAttributes && !cur.Equal(c.Before) {
+		// A clear needs no particular old values: earlier steps of the same conversion (a
+		// tenant-wide disable) clear some of them, and the plan's input may not have had them
+		// all. The journal records what is actually replaced, and undo writes that back.
+		c.Before = cur
+	}
 	if !cur.Equal(c.Before) {
 		return r.outcome(c, cr, StatusStale, &StaleError{Want: c.Before, Got: cur})
 	}
@@ -845,6 +851,12 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 			return Value{}, err
 		}
 		return Bool(org.SyncEnabled != nil && *org.SyncEnabled), nil
+	case ClearOnPremAttributes, SetOnPremAttributes:
+		a, err := r.a.Tenant.OnPremAttributes(ctx, t.ID)
+		if err != nil {
+			return Value{}, err
+		}
+		return a.Value(), nil
 	case CreateUser:
 		_, err := r.dir.UserByDN(ctx, t.DN)
 		if errors.Is(err, ErrNotFound) {
@@ -912,6 +924,20 @@ func (r *runner) write(ctx context.Context, c Change) error {
 		return w.SetCloudManaged(ctx, t.ID, boolean(c.Before), boolean(c.After))
 	case RestoreUser:
 		return w.RestoreDeleted(ctx, t.ID)
+	case ClearOnPremAttributes, SetOnPremAttributes:
+		old, err := ParseOnPremAttributes(c.Before)
+		if err != nil {
+			return err
+		}
+		nw, err := ParseOnPremAttributes(c.After)
+		if err != nil {
+			return err
+		}
+		err = w.SetOnPremAttributes(ctx, t.ID, old, nw)
+		if errors.Is(err, ErrReadOnly) {
+			return fmt.Errorf("%w (%v; onPremisesObjectIdentifier can only be cleared)", err, errSyncedUser)
+		}
+		return err
 	case DisableOrgSync, EnableOrgSync:
 		return w.SetOrgSyncEnabled(ctx, boolean(c.Before), boolean(c.After))
 	case SetConsistencyGUID:

@@ -507,6 +507,13 @@ func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cl
 				if i, ok := byID[c.Target.ID]; ok {
 					cloud[i].ImmutableID, _ = anchor.ParseSourceAnchor(s)
 				}
+			case ClearOnPremAttributes:
+				if i, ok := byID[c.Target.ID]; ok {
+					u := &cloud[i]
+					u.ImmutableID = anchor.SourceAnchor{}
+					u.OnPremisesObjectIdentifier, u.OnPremisesDistinguishedName, u.OnPremisesSamAccountName = "", "", ""
+					u.OnPremisesSecurityIdentifier, u.OnPremisesUserPrincipalName = "", ""
+				}
 			case SetCloudManaged:
 				if i, ok := byID[c.Target.ID]; ok {
 					cloud[i].CloudManaged, _ = c.After.Bool()

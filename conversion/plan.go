@@ -40,6 +40,11 @@ const (
 	SetUPN              Action = "set-upn"                // AD user: userPrincipalName, text
 	MoveUser            Action = "move-user"              // AD user: parent container DN, text
 	CreateUser          Action = "create-user"            // AD user: null -> DN (Change.Create holds the attributes)
+	// cloud user: the seven on-premises attributes, a list of "name=value" texts (see
+	// OnPremAttributes.Value) -> the empty list; Graph beta.
+	ClearOnPremAttributes Action = "clear-onprem-attributes"
+	// cloud user: the on-premises attributes, list -> list (undo of a clear); Graph beta.
+	SetOnPremAttributes Action = "set-onprem-attributes"
 )
 
 // Side is where a change's target lives.
@@ -62,20 +67,22 @@ type actionSpec struct {
 }
 
 var actions = map[Action]actionSpec{
-	SetImmutableID:      {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
-	ClearImmutableID:    {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
-	SetCloudManaged:     {SideCloud, "isCloudManaged", kindBool, SetCloudManaged, true, true},
-	RestoreUser:         {SideCloud, "state", kindString, "", true, true},
-	WaitSoftDelete:      {SideCloud, "state", kindString, "", false, false},
-	DisableOrgSync:      {SideTenant, "onPremisesSyncEnabled", kindBool, EnableOrgSync, true, true},
-	EnableOrgSync:       {SideTenant, "onPremisesSyncEnabled", kindBool, DisableOrgSync, true, true},
-	WaitOrgSyncDisabled: {SideTenant, "syncState", kindString, "", false, false},
-	SetConsistencyGUID:  {SideOnPrem, "mS-DS-ConsistencyGuid", kindString, SetConsistencyGUID, true, false},
-	SetProxyAddresses:   {SideOnPrem, "proxyAddresses", kindList, SetProxyAddresses, true, false},
-	SetMail:             {SideOnPrem, "mail", kindString, SetMail, true, false},
-	SetUPN:              {SideOnPrem, "userPrincipalName", kindString, SetUPN, true, false},
-	MoveUser:            {SideOnPrem, "parent", kindString, MoveUser, true, false},
-	CreateUser:          {SideOnPrem, "dn", kindString, "", true, false},
+	SetImmutableID:        {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
+	ClearImmutableID:      {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
+	SetCloudManaged:       {SideCloud, "isCloudManaged", kindBool, SetCloudManaged, true, true},
+	RestoreUser:           {SideCloud, "state", kindString, "", true, true},
+	WaitSoftDelete:        {SideCloud, "state", kindString, "", false, false},
+	DisableOrgSync:        {SideTenant, "onPremisesSyncEnabled", kindBool, EnableOrgSync, true, true},
+	EnableOrgSync:         {SideTenant, "onPremisesSyncEnabled", kindBool, DisableOrgSync, true, true},
+	WaitOrgSyncDisabled:   {SideTenant, "syncState", kindString, "", false, false},
+	SetConsistencyGUID:    {SideOnPrem, "mS-DS-ConsistencyGuid", kindString, SetConsistencyGUID, true, false},
+	SetProxyAddresses:     {SideOnPrem, "proxyAddresses", kindList, SetProxyAddresses, true, false},
+	SetMail:               {SideOnPrem, "mail", kindString, SetMail, true, false},
+	SetUPN:                {SideOnPrem, "userPrincipalName", kindString, SetUPN, true, false},
+	MoveUser:              {SideOnPrem, "parent", kindString, MoveUser, true, false},
+	CreateUser:            {SideOnPrem, "dn", kindString, "", true, false},
+	ClearOnPremAttributes: {SideCloud, "onPremisesAttributes", kindList, SetOnPremAttributes, true, true},
+	SetOnPremAttributes:   {SideCloud, "onPremisesAttributes", kindList, SetOnPremAttributes, true, true},
 }
 
 // Valid reports whether a is in the vocabulary.
@@ -170,6 +177,13 @@ func (c Change) Inverse() (Change, error) {
 		inv.Action = ClearImmutableID
 	}
 	inv.Before, inv.After = c.After, c.Before
+	if c.Action == ClearOnPremAttributes {
+		// Graph accepts only null for onPremisesObjectIdentifier: undo writes back the other
+		// attributes and leaves it to the next sync to stamp (the old value stays in the journal).
+		if a, err := ParseOnPremAttributes(c.Before); err == nil {
+			inv.After = a.Without(AttrObjectIdentifier).Value()
+		}
+	}
 	inv.Create = nil
 	inv.Reason = "undo of " + c.ID + ": " + c.Reason
 	return inv, nil
@@ -270,6 +284,13 @@ func (p *Plan) Validate() error {
 		}{{"before", c.Before}, {"after", c.After}} {
 			if !v.v.IsNull() && v.v.kind != spec.kind {
 				return fmt.Errorf("%w: %s: %s is %s, action %s needs %s or null", ErrInvalidPlan, where, v.name, v.v.kind, c.Action, spec.kind)
+			}
+		}
+		if spec.attr == "onPremisesAttributes" {
+			for _, v := range []Value{c.Before, c.After} {
+				if _, err := ParseOnPremAttributes(v); err != nil {
+					return fmt.Errorf("%w: %s: %v", ErrInvalidPlan, where, err)
+				}
 			}
 		}
 		if c.Action == SetConsistencyGUID {

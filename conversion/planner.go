@@ -66,6 +66,9 @@ type Options struct {
 	AllowRoles bool
 	// ClearImmutableID adds clear-immutable-id after a synced->cloud-only conversion.
 	ClearImmutableID bool
+	// ClearOnPremAttributes adds clear-onprem-attributes as the final step of a synced->cloud-only
+	// conversion (it clears onPremisesImmutableId too, so it replaces clear-immutable-id).
+	ClearOnPremAttributes bool
 	// CreateOU is the synced OU where hard match creates missing AD users; empty refuses them.
 	CreateOU string
 	// Predict verifies outcomes with the matching engine; see Predictor.
@@ -168,6 +171,9 @@ func PlanSOA(in *Input, o *Options) *Plan {
 				Reason: "clear onPremisesImmutableId so no AD object can hard-match this user again; rollback to AD management by hard match is then no longer possible (reference §4d)"})
 		}
 		plans = append(plans, sp)
+	}
+	if o.ClearOnPremAttributes {
+		addClearSteps(in, plans)
 	}
 	for _, sp := range verifyCloudUntouched(b, in, o, plans) {
 		for _, c := range sp.changes {

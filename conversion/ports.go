@@ -68,6 +68,9 @@ type TenantReader interface {
 	// cannot see some of these says so in its documentation. Apply and Undo call it to re-check
 	// every user a change concerns (see Applier.AllowRoles).
 	UserRoles(ctx context.Context, id string) ([]RoleHold, error)
+	// OnPremAttributes returns the seven on-premises attributes of the (not deleted) user with
+	// this object id (Graph beta: onPremisesObjectIdentifier is a beta property).
+	OnPremAttributes(ctx context.Context, id string) (OnPremAttributes, error)
 }
 
 // TenantWriter changes the tenant. Each method is one Graph write (one unit of the write budget).
@@ -80,6 +83,11 @@ type TenantWriter interface {
 	RestoreDeleted(ctx context.Context, id string) error
 	// SetOrgSyncEnabled sets organization.onPremisesSyncEnabled (reference §4b).
 	SetOrgSyncEnabled(ctx context.Context, old, new bool) error
+	// SetOnPremAttributes replaces the on-premises attributes of a cloud-only user, old with new,
+	// in one write (Graph beta PATCH /users/{id}; null for every attribute new leaves empty). A
+	// synced user answers ErrReadOnly. onPremisesObjectIdentifier accepts only null: an adapter
+	// refuses to set a value (ErrReadOnly) rather than send what Graph may reject.
+	SetOnPremAttributes(ctx context.Context, id string, old, new OnPremAttributes) error
 }
 
 // Tenant is the Entra tenant port.

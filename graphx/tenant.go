@@ -2,6 +2,7 @@ package graphx
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -432,4 +433,90 @@ func (t *Tenant) definition(ctx context.Context, h *conversion.RoleHold) {
 			h.Privilege = conversion.Privileged
 		}
 	}
+}
+
+// onPremWire is the beta form of a user's on-premises attributes.
+type onPremWire struct {
+	ID                           string  `json:"id"`
+	OnPremisesDistinguishedName  *string `json:"onPremisesDistinguishedName"`
+	OnPremisesDomainName         *string `json:"onPremisesDomainName"`
+	OnPremisesImmutableID        *string `json:"onPremisesImmutableId"`
+	OnPremisesObjectIdentifier   *string `json:"onPremisesObjectIdentifier"`
+	OnPremisesSamAccountName     *string `json:"onPremisesSamAccountName"`
+	OnPremisesSecurityIdentifier *string `json:"onPremisesSecurityIdentifier"`
+	OnPremisesUserPrincipalName  *string `json:"onPremisesUserPrincipalName"`
+}
+
+var onPremSelect = "id," + strings.Join(conversion.OnPremAttributeNames, ",")
+
+// OnPremAttributes implements conversion.TenantReader: the seven on-premises attributes of a
+// user, read from beta because onPremisesObjectIdentifier is a beta property there.
+// Request: GET https://graph.microsoft.com/beta/users/{id}?$select=id,onPremises…. Permission:
+// User.Read.All.
+func (t *Tenant) OnPremAttributes(ctx context.Context, id string) (conversion.OnPremAttributes, error) {
+	c := t.c
+	body, err := c.do(ctx, request{op: "OnPremAttributes", target: id, method: http.MethodGet,
+		url: c.query(c.beta, "/users/"+url.PathEscape(id), "$select", onPremSelect)})
+	if err != nil {
+		return conversion.OnPremAttributes{}, portError(err)
+	}
+	var w onPremWire
+	if err := decode(body, &w); err != nil {
+		return conversion.OnPremAttributes{}, portError(&OpError{Op: "OnPremAttributes", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()})
+	}
+	return conversion.OnPremAttributes{
+		DistinguishedName:  deref(w.OnPremisesDistinguishedName),
+		DomainName:         deref(w.OnPremisesDomainName),
+		ImmutableID:        deref(w.OnPremisesImmutableID),
+		ObjectIdentifier:   deref(w.OnPremisesObjectIdentifier),
+		SamAccountName:     deref(w.OnPremisesSamAccountName),
+		SecurityIdentifier: deref(w.OnPremisesSecurityIdentifier),
+		UserPrincipalName:  deref(w.OnPremisesUserPrincipalName),
+	}, nil
+}
+
+// OnPremAttributesWrite replaces on-premises attributes of a cloud-only user in one request: every
+// attribute that differs between old and new is sent, null where new has none (docs/entra-rules.md
+// §4d). Request: PATCH https://graph.microsoft.com/beta/users/{id} {"onPremises…": value|null, …}.
+// Permission: User.ReadWrite.All with User Administrator or Hybrid Identity Administrator, and
+// User-OnPremisesSyncBehavior.ReadWrite.All (with Global Administrator or Hybrid Identity
+// Administrator) when onPremisesObjectIdentifier is among them. Graph refuses it on a synced user.
+func OnPremAttributesWrite(userID string, old, new conversion.OnPremAttributes) Write {
+	m := map[string]*string{}
+	for _, n := range conversion.OnPremAttributeNames {
+		o, v := old.Get(n), new.Get(n)
+		if o == v {
+			continue
+		}
+		if v == "" {
+			m[n] = nil
+		} else {
+			m[n] = &v
+		}
+	}
+	b, _ := json.Marshal(m)
+	return Write{Op: "SetOnPremAttributes", Target: userID, method: http.MethodPatch, beta: true,
+		path: "/users/" + url.PathEscape(userID), body: b}
+}
+
+// SetOnPremAttributes implements conversion.TenantWriter: it re-reads the attributes (see
+// OnPremAttributes), refuses with ErrConflict when they are not old, then sends
+// OnPremAttributesWrite. A new onPremisesObjectIdentifier value (anything but null) is refused
+// with ErrReadOnly without a request: Graph documents clearing it only, and setting it may fail.
+func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, new conversion.OnPremAttributes) error {
+	if new.ObjectIdentifier != "" && new.ObjectIdentifier != old.ObjectIdentifier {
+		return &TenantError{Op: &OpError{Op: "SetOnPremAttributes", Target: id, Err: ErrReadOnly,
+			Message: "onPremisesObjectIdentifier can only be cleared (set to null)"}, Kind: conversion.ErrReadOnly}
+	}
+	cur, err := t.OnPremAttributes(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cur != old {
+		return conflict("SetOnPremAttributes", id, "the on-premises attributes", old.Value(), cur.Value())
+	}
+	if cur == new {
+		return nil
+	}
+	return writeError(t.c.Apply(ctx, OnPremAttributesWrite(id, old, new)))
 }
