@@ -26,10 +26,16 @@ func init() {
 		summary: "plan converting users between synced and cloud-only (a reviewable plan file)",
 		usage: "plan --to cloud-only|synced --onprem FILE|ldap://HOST --cloud FILE|graph [--method M] (--users FILE|--all) [-o plan.json]\n" +
 			"       [--scope DN]... [--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL]\n" +
-			"       [--allow-privileged] [--clear-immutable-id] [--create-ou DN] [--target-ou DN] [--confirm-tenant ID] [--json]\n\n" +
-			"--method: for --to cloud-only soa (default), ou-move (needs --target-ou), tenant-wide (needs --confirm-tenant);\n" +
+			"       [--allow-privileged] [--clear-immutable-id] [--clear-onprem-attributes] [--create-ou DN] [--target-ou DN]\n" +
+			"       [--confirm-tenant ID] [--json]\n\n" +
+			"--method: for --to cloud-only soa (default), ou-move (needs --target-ou), tenant-wide (needs --confirm-tenant),\n" +
+			"          clear-onprem (clears the on-premises attributes of users that are cloud-only already);\n" +
 			"          for --to synced hard-match (default; --create-ou creates missing AD users), re-anchor, soft-match.\n" +
 			"--users FILE: one user per line, by UPN or object id ('-' reads stdin); blank lines and # comments are ignored.\n" +
+			"--clear-onprem-attributes: end each synced->cloud-only conversion by clearing the seven on-premises attributes\n" +
+			"          the user keeps (DN, domain, ImmutableID, object identifier, sAMAccountName, SID, on-premises UPN);\n" +
+			"          the old values go to the journal and undo writes them back (the object identifier excepted: sync\n" +
+			"          stamps it again).\n" +
 			"--allow-privileged: plan users who hold Entra roles; it never lifts what Entra itself blocks (a hard match onto a\n" +
 			"          user assigned or eligible for a privileged role, or carrying onPremisesObjectIdentifier).\n" +
 			"-o FILE|DIR: a new file, an existing plan (replaced whole), or a directory (DIR/plan.json); nothing else is overwritten.\n" +
@@ -77,6 +83,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	out := fs.String("o", "", "")
 	allowPriv := fs.Bool("allow-privileged", false, "")
 	clearID := fs.Bool("clear-immutable-id", false, "")
+	clearOnPrem := fs.Bool("clear-onprem-attributes", false, "")
 	createOU := fs.String("create-ou", "", "")
 	targetOU := fs.String("target-ou", "", "")
 	confirm := fs.String("confirm-tenant", "", "")
@@ -113,6 +120,8 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		return usageError(e, name, "--target-ou applies only to --method ou-move")
 	case *createOU != "" && *method != conversion.MethodHardMatch:
 		return usageError(e, name, "--create-ou applies only to --method hard-match")
+	case *clearOnPrem && (*to != conversion.ToCloudOnly || *method == conversion.MethodClearOnPrem):
+		return usageError(e, name, "--clear-onprem-attributes applies only to the --to cloud-only methods soa, ou-move and tenant-wide (clear-onprem always clears)")
 	case *confirm != "" && *method != conversion.MethodTenant:
 		return usageError(e, name, "--confirm-tenant applies only to --method tenant-wide")
 	case src.check() != "":
@@ -145,7 +154,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	in := &conversion.Input{Tenant: snap.Tenant(), Cloud: cloudRecs, OnPrem: on, Config: cfg}
 	opts := &conversion.Options{
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Users: users, AllowRoles: *allowPriv,
-		ClearImmutableID: *clearID, CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
+		ClearImmutableID: *clearID, ClearOnPremAttributes: *clearOnPrem, CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
 	}
 	p := planner(in, opts)
 
