@@ -49,6 +49,28 @@
 // Methods, Planner and NeedsDirectory are the registry of conversion methods. Undo reverses, newest first, what the journal
 // records as applied; each reversal is itself a precondition-checked, journaled change.
 //
+// # Leaving sync cleanly
+//
+// A user made cloud-only keeps its on-premises attributes (onPremisesDistinguishedName,
+// onPremisesDomainName, onPremisesImmutableId, onPremisesObjectIdentifier,
+// onPremisesSamAccountName, onPremisesSecurityIdentifier, onPremisesUserPrincipalName): stale
+// values break hybrid join, Intune and Outlook, and a kept onPremisesObjectIdentifier blocks a
+// later hard match to a different AD object. clear-onprem-attributes clears all seven in one
+// Graph beta write (Tenant.SetOnPremAttributes). Every synced->cloud-only planner adds it as the
+// last step of each user with Options.ClearOnPremAttributes (it replaces clear-immutable-id), and
+// PlanClearOnPrem (method clear-onprem) plans it for users converted earlier. Its value is a list
+// of "name=value" texts (OnPremAttributes.Value). Only a cloud-only user can be cleared: the
+// planner refuses a synced one, and the adapter's ErrReadOnly stops the change at apply.
+//
+// A clear needs no particular old values, so Apply takes its Before from the user at apply
+// time (the planner's input may lack onPremisesDomainName, and a tenant-wide disable clears some
+// of the attributes itself) and journals what it actually replaces. Undo writes those values
+// back with set-onprem-attributes, except onPremisesObjectIdentifier: Graph documents only
+// clearing it (setting a value may fail), and the next sync stamps it again, so undo leaves it
+// null and the old value stays in the journal. Permissions: User.ReadWrite.All with User
+// Administrator or Hybrid Identity Administrator, plus User-OnPremisesSyncBehavior.ReadWrite.All
+// for onPremisesObjectIdentifier.
+//
 // # What it does not do
 //
 // It never deletes anything, in AD or in Entra: restore-user and create-user cannot be undone,

@@ -239,7 +239,9 @@ func hardeningNotes(b *planBuilder, in *Input) {
 // role holders (unless AllowRoles), an anchor another cloud object already carries, an AD user out
 // of sync scope, duplicate values, and any user for which Options.Predict does not predict
 // "hard-match" onto that cloud user.
-func PlanHardMatch(in *Input, o *Options) *Plan {
+func PlanHardMatch(in *Input, o *Options) *Plan { return withBypass(in, o, planHardMatch) }
+
+func planHardMatch(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodHardMatch, o)
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && !strings.EqualFold(c.UserType, "Guest") })
 	addrs := indexAddresses(in.OnPrem)

@@ -45,6 +45,10 @@ const (
 	ClearOnPremAttributes Action = "clear-onprem-attributes"
 	// cloud user: the on-premises attributes, list -> list (undo of a clear); Graph beta.
 	SetOnPremAttributes Action = "set-onprem-attributes"
+	// tenant: allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled, bool (the July 2026 bypass).
+	SetHardeningBypass Action = "set-hardening-bypass"
+	// tenant: "pending" -> "matched", no write: a sync cycle hard-matches the plan's users.
+	WaitHardMatch Action = "wait-hard-match"
 )
 
 // Side is where a change's target lives.
@@ -83,6 +87,8 @@ var actions = map[Action]actionSpec{
 	CreateUser:            {SideOnPrem, "dn", kindString, "", true, false},
 	ClearOnPremAttributes: {SideCloud, "onPremisesAttributes", kindList, SetOnPremAttributes, true, true},
 	SetOnPremAttributes:   {SideCloud, "onPremisesAttributes", kindList, SetOnPremAttributes, true, true},
+	SetHardeningBypass:    {SideTenant, "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled", kindBool, SetHardeningBypass, true, true},
+	WaitHardMatch:         {SideTenant, "matchState", kindString, "", false, false},
 }
 
 // Valid reports whether a is in the vocabulary.
@@ -101,6 +107,7 @@ const (
 	StateDeleted  = "deleted"
 	StatePending  = "pending"
 	StateDisabled = "disabled"
+	StateMatched  = "matched"
 )
 
 // Target names the object a change acts on.

@@ -69,13 +69,18 @@ type Options struct {
 	// ClearOnPremAttributes adds clear-onprem-attributes as the final step of a synced->cloud-only
 	// conversion (it clears onPremisesImmutableId too, so it replaces clear-immutable-id).
 	ClearOnPremAttributes bool
+	// AllowHardeningBypass lets a hard-match plan (hard-match, re-anchor) carry a time-boxed
+	// enable of the tenant's allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled, so that users
+	// still carrying onPremisesObjectIdentifier can be hard-matched; Confirm must equal the
+	// tenant id. See withBypass.
+	AllowHardeningBypass bool
 	// CreateOU is the synced OU where hard match creates missing AD users; empty refuses them.
 	CreateOU string
 	// Predict verifies outcomes with the matching engine; see Predictor.
 	Predict Predictor
 	// TargetOU is where PlanOUMove moves AD users: an OU outside the sync scope.
 	TargetOU string
-	// Confirm must equal the tenant id for PlanTenantWide: turning sync off for the whole tenant
+	// Confirm must equal the tenant id for PlanTenantWide and for AllowHardeningBypass: turning sync off for the whole tenant
 	// is not undone for 72 hours (reference §4b).
 	Confirm string
 }

@@ -88,6 +88,11 @@ type TenantWriter interface {
 	// synced user answers ErrReadOnly. onPremisesObjectIdentifier accepts only null: an adapter
 	// refuses to set a value (ErrReadOnly) rather than send what Graph may reject.
 	SetOnPremAttributes(ctx context.Context, id string, old, new OnPremAttributes) error
+	// SetHardeningBypass sets the tenant sync feature
+	// allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled (PATCH
+	// /directory/onPremisesSynchronization/{id}). Organization reports it in
+	// Features.AllowObjectIdentifierUpdate.
+	SetHardeningBypass(ctx context.Context, old, new bool) error
 }
 
 // Tenant is the Entra tenant port.

@@ -123,3 +123,8 @@ func (w *recorder) SetOnPremAttributes(ctx context.Context, id string, old, nw O
 	return w.do("SetOnPremAttributes", cloudKey(id), SetOnPremAttributes.Attribute(), old.Value(), nw.Value(),
 		func() error { return w.ten.SetOnPremAttributes(ctx, id, old, nw) })
 }
+
+func (w *recorder) SetHardeningBypass(ctx context.Context, old, nw bool) error {
+	return w.do("SetHardeningBypass", w.tenantKey, SetHardeningBypass.Attribute(), Bool(old), Bool(nw),
+		func() error { return w.ten.SetHardeningBypass(ctx, old, nw) })
+}

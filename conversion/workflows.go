@@ -26,7 +26,9 @@ const (
 // no ImmutableID, a non-GUID ImmutableID, an AD user whose current anchor is already carried by a
 // cloud object (changing it gives "source anchor changed", reference §1.4), and an anchor another
 // AD object already has.
-func PlanReAnchor(in *Input, o *Options) *Plan {
+func PlanReAnchor(in *Input, o *Options) *Plan { return withBypass(in, o, planReAnchor) }
+
+func planReAnchor(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodReAnchor, o)
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && !c.ImmutableID.IsZero() })
 	var plans []subjectPlan

@@ -520,3 +520,22 @@ func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, new co
 	}
 	return writeError(t.c.Apply(ctx, OnPremAttributesWrite(id, old, new)))
 }
+
+// SetHardeningBypass implements conversion.TenantWriter: it re-reads the sync features, refuses
+// with ErrConflict when allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled is not old, then
+// writes it. Request: PATCH /directory/onPremisesSynchronization/{id}
+// {"features": {"allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled": b}} (id as read).
+// Permission: OnPremDirectorySynchronization.ReadWrite.All (Global Administrator when delegated).
+func (t *Tenant) SetHardeningBypass(ctx context.Context, old, new bool) error {
+	s, err := t.c.OnPremisesSynchronization(ctx)
+	if err != nil {
+		return portError(err)
+	}
+	cur := s.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled != nil && *s.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled
+	if cur != old {
+		return conflict("SetHardeningBypass", s.ID, "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled", old, cur)
+	}
+	b, _ := json.Marshal(map[string]map[string]bool{"features": {"allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled": new}})
+	return writeError(t.c.Apply(ctx, Write{Op: "SetHardeningBypass", Target: s.ID, method: http.MethodPatch,
+		path: "/directory/onPremisesSynchronization/" + url.PathEscape(s.ID), body: b}))
+}

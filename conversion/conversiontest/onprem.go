@@ -87,3 +87,23 @@ func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, nw con
 		return nil
 	})
 }
+
+// SetHardeningBypass implements conversion.TenantWriter: the tenant's
+// allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled (Organization reports it, with
+// matching.KnownBypassFlag set).
+func (t *Tenant) SetHardeningBypass(ctx context.Context, old, nw bool) error {
+	key := conversion.Target{Side: conversion.SideTenant, ID: t.org.ID}.Key()
+	if err := t.before(ctx, "SetHardeningBypass", key); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	if t.org.Features.AllowObjectIdentifierUpdate != old {
+		t.mu.Unlock()
+		return conflict("allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled", old, !old)
+	}
+	t.org.Features.AllowObjectIdentifierUpdate = nw
+	t.org.Known |= matching.KnownBypassFlag
+	t.record("SetHardeningBypass", key, conversion.Bool(old), conversion.Bool(nw))
+	t.mu.Unlock()
+	return t.after(ctx, "SetHardeningBypass", key)
+}
