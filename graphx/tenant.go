@@ -144,7 +144,14 @@ func (t *Tenant) Organization(ctx context.Context) (matching.Tenant, error) {
 	if s.RoleAssignments, err = collect(t.c.RoleAssignments(ctx)); err != nil {
 		return matching.Tenant{}, portError(err)
 	}
-	return s.Tenant(), nil
+	ten := s.Tenant()
+	// The bypass flag, whether or not the snapshot's conversion maps it: conversion reads it to
+	// know whether its revert is still to be made.
+	if v := s.OnPremisesSynchronization.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled; v != nil {
+		ten.Features.AllowObjectIdentifierUpdate = *v
+		ten.Known |= matching.KnownBypassFlag
+	}
+	return ten, nil
 }
 
 // User implements conversion.TenantReader. Besides GET /users/{id} it reads

@@ -107,3 +107,17 @@ func (t *Tenant) SetHardeningBypass(ctx context.Context, old, nw bool) error {
 	t.mu.Unlock()
 	return t.after(ctx, "SetHardeningBypass", key)
 }
+
+// Match makes user id synced (onPremisesSyncEnabled true), as a sync cycle does when it
+// hard-matches an AD object onto it.
+func (t *Tenant) Match(id string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u, ok := t.users[id]
+	if !ok {
+		return notFound("user " + id)
+	}
+	on := true
+	u.SyncEnabled, u.CloudManaged = &on, false
+	return nil
+}
