@@ -126,6 +126,8 @@ func TestPlanUsage(t *testing.T) {
 		{"create-ou with soa", append([]string{"plan", "--to", "cloud-only", "--create-ou", "OU=X"}, base...), "--create-ou applies only"},
 		{"clear-onprem-attributes to synced", append([]string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--clear-onprem-attributes"}, base...), "--clear-onprem-attributes applies only"},
 		{"clear-onprem-attributes with clear-onprem", append([]string{"plan", "--to", "cloud-only", "--method", "clear-onprem", "--clear-onprem-attributes"}, base...), "clear-onprem always clears"},
+		{"bypass with soa", append([]string{"plan", "--to", "cloud-only", "--allow-hardening-bypass", "--confirm-tenant", "x"}, base...), "--allow-hardening-bypass applies only"},
+		{"bypass without confirm", append([]string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--allow-hardening-bypass"}, base...), "needs --confirm-tenant ID"},
 		{"confirm with soa", append([]string{"plan", "--to", "cloud-only", "--confirm-tenant", "x"}, base...), "--confirm-tenant applies only"},
 		{"bad flag", []string{"plan", "--nope"}, "flag provided but not defined"},
 		{"apply without plan", []string{"apply", "--journal", "j"}, "the plan file is required"},
@@ -635,4 +637,26 @@ func TestConnectPortsWithoutAdapters(t *testing.T) {
 		require.NoError(t, err)
 		assert.Nil(t, p.dir, "the Applier stands in conversion.NoDirectory")
 	})
+}
+
+// TestWarnBypass: a journal that turned the hardening bypass on and not off is announced loudly.
+func TestWarnBypass(t *testing.T) {
+	t.Parallel()
+	enable := conversion.Change{ID: "c0001", Action: conversion.SetHardeningBypass,
+		Target: conversion.Target{Side: conversion.SideTenant, ID: "t-1"}, Before: conversion.Bool(false), After: conversion.Bool(true), Reason: "r"}
+	j := &conversion.MemJournal{}
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindIntent, ChangeID: "c0001", Change: &enable}))
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindOutcome, ChangeID: "c0001", Status: conversion.StatusApplied}))
+	var buf strings.Builder
+	warnBypass(&env{stderr: &buf}, j)
+	assert.Contains(t, buf.String(), "WARNING: this journal turned allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled ON for tenant t-1")
+	assert.NotContains(t, buf.String(), "§")
+
+	revert := enable
+	revert.ID, revert.Before, revert.After = "c0009", conversion.Bool(true), conversion.Bool(false)
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindIntent, ChangeID: "c0009", Change: &revert}))
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindOutcome, ChangeID: "c0009", Status: conversion.StatusApplied}))
+	buf.Reset()
+	warnBypass(&env{stderr: &buf}, j)
+	assert.Empty(t, buf.String())
 }
