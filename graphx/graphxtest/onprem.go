@@ -143,3 +143,39 @@ func (f *Fake) updateOnPremAttributes(c call, id string) result {
 	}
 	return result{status: http.StatusNoContent}
 }
+
+const bypassFeature = "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled"
+
+// bypassCall reports whether c changes the July 2026 bypass feature.
+func bypassCall(c call) bool {
+	var m struct {
+		Features map[string]json.RawMessage `json:"features"`
+	}
+	if json.Unmarshal(c.body, &m) != nil {
+		return false
+	}
+	_, ok := m.Features[bypassFeature]
+	return ok
+}
+
+// updateSyncBypass sets the bypass feature on its typed field (so that reads return it), then
+// lets updateSync handle the rest of the body.
+func (f *Fake) updateSyncBypass(c call, id string) result {
+	if id != f.sync.ID {
+		return notFound(id)
+	}
+	var m struct {
+		Features map[string]json.RawMessage `json:"features"`
+	}
+	_ = json.Unmarshal(c.body, &m)
+	var b bool
+	if json.Unmarshal(m.Features[bypassFeature], &b) != nil {
+		return errResult(http.StatusBadRequest, "BadRequest", "Feature '"+bypassFeature+"' must be a boolean.")
+	}
+	res := f.updateSync(c, id)
+	if res.err == nil {
+		f.sync.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled = &b
+		delete(f.sync.Features.Extra, bypassFeature)
+	}
+	return res
+}

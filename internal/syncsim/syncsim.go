@@ -116,6 +116,10 @@ func (s *Sim) Run(ctx context.Context) (*Cycle, error) {
 	now := s.now().UTC()
 	tenant := snap.Tenant()
 	tenant.AsOf = now
+	if v := snap.OnPremisesSynchronization.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled; v != nil {
+		tenant.Features.AllowObjectIdentifierUpdate = *v // the July 2026 bypass
+		tenant.Known |= matching.KnownBypassFlag
+	}
 	cloud, err := snap.Cloud()
 	if err != nil {
 		return nil, fmt.Errorf("syncsim: reading the tenant: %w", err)
