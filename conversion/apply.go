@@ -877,6 +877,13 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 		}
 		return TextOrNull(u.ImmutableID.String()), nil
 	case SetCloudManaged:
+		if t.Kind != "" {
+			b, err := r.a.Tenant.CloudManaged(ctx, t.Kind, t.ID)
+			if err != nil {
+				return Value{}, err
+			}
+			return Bool(b), nil
+		}
 		u, err := r.a.Tenant.User(ctx, t.ID)
 		if err != nil {
 			return Value{}, err
@@ -978,6 +985,9 @@ func (r *runner) write(ctx context.Context, c Change) error {
 		}
 		return w.SetImmutableID(ctx, t.ID, old, nw)
 	case SetCloudManaged:
+		if t.Kind != "" {
+			return w.SetObjectCloudManaged(ctx, t.Kind, t.ID, boolean(c.Before), boolean(c.After))
+		}
 		return w.SetCloudManaged(ctx, t.ID, boolean(c.Before), boolean(c.After))
 	case RestoreUser:
 		return w.RestoreDeleted(ctx, t.ID)

@@ -121,6 +121,9 @@ type Target struct {
 	DN string `json:"dn,omitempty"`
 	// UPN is for people reading the plan.
 	UPN string `json:"upn,omitempty"`
+	// Kind is the kind of a cloud object that is not a user: "group" or "contact" (only
+	// set-cloud-managed acts on them).
+	Kind ObjectKind `json:"kind,omitempty"`
 }
 
 // Key identifies the target uniquely within a plan.
@@ -275,6 +278,12 @@ func (p *Plan) Validate() error {
 		case SideCloud:
 			if c.Target.ID == "" {
 				return fmt.Errorf("%w: %s: target.id is empty", ErrInvalidPlan, where)
+			}
+			switch k := c.Target.Kind; {
+			case k != "" && k != KindGroup && k != KindContact:
+				return fmt.Errorf("%w: %s: target.kind %q: want group, contact or nothing (a user)", ErrInvalidPlan, where, k)
+			case k != "" && c.Action != SetCloudManaged:
+				return fmt.Errorf("%w: %s: action %s acts on users only, not a %s", ErrInvalidPlan, where, c.Action, k)
 			}
 		case SideOnPrem:
 			if c.Action == CreateUser {

@@ -71,6 +71,9 @@ type TenantReader interface {
 	// OnPremAttributes returns the seven on-premises attributes of the (not deleted) user with
 	// this object id (Graph beta: onPremisesObjectIdentifier is a beta property).
 	OnPremAttributes(ctx context.Context, id string) (OnPremAttributes, error)
+	// CloudManaged returns onPremisesSyncBehavior.isCloudManaged of a group or contact
+	// (GET /groups/{id}/onPremisesSyncBehavior, /contacts/{id}/…); false when it has none.
+	CloudManaged(ctx context.Context, kind ObjectKind, id string) (bool, error)
 }
 
 // TenantWriter changes the tenant. Each method is one Graph write (one unit of the write budget).
@@ -93,7 +96,21 @@ type TenantWriter interface {
 	// /directory/onPremisesSynchronization/{id}). Organization reports it in
 	// Features.AllowObjectIdentifierUpdate.
 	SetHardeningBypass(ctx context.Context, old, new bool) error
+	// SetObjectCloudManaged sets onPremisesSyncBehavior.isCloudManaged of a group or contact
+	// (PATCH /groups/{id}/onPremisesSyncBehavior, /contacts/{id}/…; permissions
+	// Group-OnPremisesSyncBehavior.ReadWrite.All, Contacts-OnPremisesSyncBehavior.ReadWrite.All).
+	SetObjectCloudManaged(ctx context.Context, kind ObjectKind, id string, old, new bool) error
 }
+
+// ObjectKind names a cloud object that is not a user, for the group and contact
+// source-of-authority transfer.
+type ObjectKind string
+
+// Object kinds.
+const (
+	KindGroup   ObjectKind = "group"
+	KindContact ObjectKind = "contact"
+)
 
 // Tenant is the Entra tenant port.
 type Tenant interface {

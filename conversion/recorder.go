@@ -128,3 +128,8 @@ func (w *recorder) SetHardeningBypass(ctx context.Context, old, nw bool) error {
 	return w.do("SetHardeningBypass", w.tenantKey, SetHardeningBypass.Attribute(), Bool(old), Bool(nw),
 		func() error { return w.ten.SetHardeningBypass(ctx, old, nw) })
 }
+
+func (w *recorder) SetObjectCloudManaged(ctx context.Context, kind ObjectKind, id string, old, nw bool) error {
+	return w.do("SetObjectCloudManaged", cloudKey(id), SetCloudManaged.Attribute(), Bool(old), Bool(nw),
+		func() error { return w.ten.SetObjectCloudManaged(ctx, kind, id, old, nw) })
+}

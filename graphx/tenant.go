@@ -546,3 +546,45 @@ func (t *Tenant) SetHardeningBypass(ctx context.Context, old, new bool) error {
 	return writeError(t.c.Apply(ctx, Write{Op: "SetHardeningBypass", Target: s.ID, method: http.MethodPatch,
 		path: "/directory/onPremisesSynchronization/" + url.PathEscape(s.ID), body: b}))
 }
+
+func graphKind(kind conversion.ObjectKind) (Kind, error) {
+	switch kind {
+	case conversion.KindGroup:
+		return KindGroup, nil
+	case conversion.KindContact:
+		return KindContact, nil
+	}
+	return "", &TenantError{Op: &OpError{Op: "CloudManaged", Err: ErrBadRequest, Message: "unknown object kind " + string(kind)}}
+}
+
+// CloudManaged implements conversion.TenantReader for groups and contacts.
+// Request: GET /groups/{id}/onPremisesSyncBehavior or /contacts/{id}/onPremisesSyncBehavior.
+// Permission: Group-OnPremisesSyncBehavior.ReadWrite.All or Contacts-OnPremisesSyncBehavior.ReadWrite.All
+// (the read permission of the same name for reading only).
+func (t *Tenant) CloudManaged(ctx context.Context, kind conversion.ObjectKind, id string) (bool, error) {
+	k, err := graphKind(kind)
+	if err != nil {
+		return false, err
+	}
+	sb, err := t.c.SyncBehavior(ctx, k, id)
+	if err != nil {
+		return false, portError(err)
+	}
+	return sb.IsCloudManaged, nil
+}
+
+// SetObjectCloudManaged implements conversion.TenantWriter for groups and contacts: it re-reads
+// isCloudManaged, refuses with ErrConflict when it is not old, then writes it (see
+// CloudManagedWrite). Permission: Group-OnPremisesSyncBehavior.ReadWrite.All or
+// Contacts-OnPremisesSyncBehavior.ReadWrite.All, with the Hybrid Administrator role.
+func (t *Tenant) SetObjectCloudManaged(ctx context.Context, kind conversion.ObjectKind, id string, old, new bool) error {
+	cur, err := t.CloudManaged(ctx, kind, id)
+	if err != nil {
+		return err
+	}
+	if cur != old {
+		return conflict("SetObjectCloudManaged", id, "isCloudManaged", old, cur)
+	}
+	k, _ := graphKind(kind)
+	return writeError(t.c.SetCloudManaged(ctx, k, id, new))
+}

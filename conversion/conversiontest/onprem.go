@@ -121,3 +121,41 @@ func (t *Tenant) Match(id string) error {
 	u.SyncEnabled, u.CloudManaged = &on, false
 	return nil
 }
+
+func classOf(kind conversion.ObjectKind) matching.Class {
+	switch kind {
+	case conversion.KindGroup:
+		return matching.ClassGroup
+	case conversion.KindContact:
+		return matching.ClassContact
+	}
+	return matching.ClassUnknown
+}
+
+// CloudManaged implements conversion.TenantReader for the groups and contacts the tenant was
+// made with (matching.Cloud records of class group or contact).
+func (t *Tenant) CloudManaged(_ context.Context, kind conversion.ObjectKind, id string) (bool, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	o, ok := t.users[id]
+	if !ok || o.Class != classOf(kind) {
+		return false, notFound(string(kind) + " " + id)
+	}
+	return o.CloudManaged, nil
+}
+
+// SetObjectCloudManaged implements conversion.TenantWriter: true leaves onPremisesSyncEnabled
+// null, as for users.
+func (t *Tenant) SetObjectCloudManaged(ctx context.Context, kind conversion.ObjectKind, id string, old, nw bool) error {
+	return t.modify(ctx, "SetObjectCloudManaged", id, conversion.Bool(old), conversion.Bool(nw), func(u *matching.Cloud) error {
+		if u.Class != classOf(kind) {
+			return notFound(string(kind) + " " + id)
+		}
+		if u.CloudManaged != old {
+			return conflict("isCloudManaged", old, u.CloudManaged)
+		}
+		u.CloudManaged = nw
+		u.SyncEnabled = nil
+		return nil
+	})
+}
