@@ -27,7 +27,9 @@ func init() {
 		usage: "plan --to cloud-only|synced --onprem FILE|ldap://HOST --cloud FILE|graph [--method M] (--users FILE|--all) [-o plan.json]\n" +
 			"       [--scope DN]... [--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL]\n" +
 			"       [--allow-privileged] [--clear-immutable-id] [--clear-onprem-attributes] [--create-ou DN] [--target-ou DN]\n" +
-			"       [--confirm-tenant ID] [--allow-hardening-bypass] [--json]\n\n" +
+			"       [--confirm-tenant ID] [--allow-hardening-bypass] [--objects users,groups,contacts] [--json]\n\n" +
+			"--objects (soa): the object types to transfer (default users); groups go first, one at a time, before any\n" +
+			"          user; with --users, a line may name a group or contact by object id, mail or display name.\n" +
 			"--method: for --to cloud-only soa (default), ou-move (needs --target-ou), tenant-wide (needs --confirm-tenant),\n" +
 			"          clear-onprem (clears the on-premises attributes of users that are cloud-only already);\n" +
 			"          for --to synced hard-match (default; --create-ou creates missing AD users), re-anchor, soft-match.\n" +
@@ -92,6 +94,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	targetOU := fs.String("target-ou", "", "")
 	confirm := fs.String("confirm-tenant", "", "")
 	allowBypass := fs.Bool("allow-hardening-bypass", false, "")
+	objects := fs.String("objects", "", "")
 	asJSON := fs.Bool("json", false, "")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -127,6 +130,10 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		return usageError(e, name, "--create-ou applies only to --method hard-match")
 	case *clearOnPrem && (*to != conversion.ToCloudOnly || *method == conversion.MethodClearOnPrem):
 		return usageError(e, name, "--clear-onprem-attributes applies only to the --to cloud-only methods soa, ou-move and tenant-wide (clear-onprem always clears)")
+	case *objects != "" && *method != conversion.MethodSOA:
+		return usageError(e, name, "--objects applies only to --method soa")
+	case *objects != "" && badObjects(*objects) != "":
+		return usageError(e, name, "--objects: unknown object type "+strconv.Quote(badObjects(*objects))+": want users, groups, contacts (comma-separated)")
 	case *allowBypass && *method != conversion.MethodHardMatch && *method != conversion.MethodReAnchor:
 		return usageError(e, name, "--allow-hardening-bypass applies only to --to synced --method hard-match or re-anchor")
 	case *allowBypass && *confirm == "":
@@ -163,7 +170,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	in := &conversion.Input{Tenant: snap.Tenant(), Cloud: cloudRecs, OnPrem: on, Config: cfg}
 	opts := &conversion.Options{
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Users: users, AllowRoles: *allowPriv,
-		ClearImmutableID: *clearID, ClearOnPremAttributes: *clearOnPrem, AllowHardeningBypass: *allowBypass, CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
+		ClearImmutableID: *clearID, ClearOnPremAttributes: *clearOnPrem, AllowHardeningBypass: *allowBypass, Objects: splitObjects(*objects), CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
 	}
 	p := planner(in, opts)
 
@@ -708,4 +715,29 @@ func warnBypass(e *env, j conversion.Journal) {
 	if w := conversion.BypassLeftOn(entries).Warning(); w != "" {
 		fmt.Fprintln(e.stderr, "\n"+strings.Repeat("!", 78)+"\n"+w+"\n"+strings.Repeat("!", 78))
 	}
+}
+
+func splitObjects(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// badObjects returns the first word of s that is not an object type, or "".
+func badObjects(s string) string {
+	for _, p := range splitObjects(s) {
+		switch p {
+		case conversion.ObjectUsers, conversion.ObjectGroups, conversion.ObjectContacts:
+		default:
+			return p
+		}
+	}
+	return ""
 }

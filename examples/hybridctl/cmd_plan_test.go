@@ -128,6 +128,8 @@ func TestPlanUsage(t *testing.T) {
 		{"clear-onprem-attributes with clear-onprem", append([]string{"plan", "--to", "cloud-only", "--method", "clear-onprem", "--clear-onprem-attributes"}, base...), "clear-onprem always clears"},
 		{"bypass with soa", append([]string{"plan", "--to", "cloud-only", "--allow-hardening-bypass", "--confirm-tenant", "x"}, base...), "--allow-hardening-bypass applies only"},
 		{"bypass without confirm", append([]string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--allow-hardening-bypass"}, base...), "needs --confirm-tenant ID"},
+		{"objects with ou-move", append([]string{"plan", "--to", "cloud-only", "--method", "ou-move", "--target-ou", "OU=X", "--onprem", demoLDIFFile, "--objects", "groups"}, base...), "--objects applies only"},
+		{"unknown object type", append([]string{"plan", "--to", "cloud-only", "--objects", "users,printers"}, base...), `unknown object type "printers"`},
 		{"confirm with soa", append([]string{"plan", "--to", "cloud-only", "--confirm-tenant", "x"}, base...), "--confirm-tenant applies only"},
 		{"bad flag", []string{"plan", "--nope"}, "flag provided but not defined"},
 		{"apply without plan", []string{"apply", "--journal", "j"}, "the plan file is required"},
