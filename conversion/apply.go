@@ -513,8 +513,11 @@ func (r *runner) run(ctx context.Context, changes []Change) (*Result, error) {
 	for i := 0; i < len(changes); {
 		if changes[i].Subject == "" {
 			res.Changes[i] = r.one(ctx, changes[i])
-			if c := changes[i]; c.Action == SetHardeningBypass && r.g != nil && res.Changes[i].Status.OK() {
-				r.g.bypass, _ = c.After.Bool()
+			if c := changes[i]; c.Action == SetHardeningBypass && r.g != nil {
+				switch res.Changes[i].Status {
+				case StatusApplied, StatusAlready, StatusPlanned:
+					r.g.bypass, _ = c.After.Bool()
+				}
 			}
 			i++
 			continue

@@ -118,6 +118,11 @@ func (r *runner) waitHardMatch(ctx context.Context, c Change, cr ChangeResult) C
 	if cur.Equal(c.After) {
 		return r.outcome(c, cr, StatusAlready, nil)
 	}
+	if r.g != nil && !r.g.bypass {
+		// An earlier run of this plan stopped and turned the bypass off: it is not turned on
+		// again behind the reviewer's back.
+		return r.outcome(c, cr, StatusFailed, fmt.Errorf("%w: the hardening bypass is off (an earlier run of this plan stopped and turned it off); plan the remaining users again", ErrWaitTimeout))
+	}
 	syncer := r.a.Sync
 	if syncer == nil {
 		syncer = ManualSync{}

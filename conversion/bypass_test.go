@@ -193,3 +193,42 @@ func TestHardeningBypassExitPaths(t *testing.T) {
 		})
 	})
 }
+
+// TestHardeningBypassResume: a run killed after the enable turns the bypass off on its way
+// out; the resumed run does not turn it on again: the users it would need are refused and the
+// wait fails with the fix, and the bypass stays off.
+func TestHardeningBypassResume(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		in := bypassInput()
+		p := conversion.PlanHardMatch(in, &conversion.Options{CreatedAt: t0, AllowHardeningBypass: true, Confirm: in.Tenant.ID})
+		ft := conversiontest.NewTenant(in.Tenant, in.Cloud...)
+		dir := conversiontest.NewDirectory(in.OnPrem...)
+		ctx, cancel := context.WithCancel(t.Context())
+		ft.SetInterceptor(conversiontest.Interceptor{After: func(_ context.Context, op, _ string) error {
+			if op == "SetHardeningBypass" {
+				cancel()
+			}
+			return nil
+		}})
+		j := &conversion.MemJournal{}
+		a := &conversion.Applier{Directory: dir, Tenant: ft, Sync: &conversiontest.Sync{}, Journal: j, PollInterval: time.Minute}
+		_, err := a.Apply(ctx, p)
+		require.ErrorIs(t, err, context.Canceled)
+		assert.False(t, bypassValue(t, ft), "turned off on the way out")
+		ft.SetInterceptor(conversiontest.Interceptor{})
+
+		res, err := a.Apply(t.Context(), p)
+		require.NoError(t, err)
+		assert.False(t, res.OK())
+		assert.False(t, bypassValue(t, ft))
+		for _, c := range res.Changes {
+			if c.Action == conversion.WaitHardMatch {
+				assert.Equal(t, conversion.StatusFailed, c.Status)
+				assert.Contains(t, c.Error, "plan the remaining users again")
+			}
+		}
+		entries, _ := j.Entries()
+		assert.False(t, conversion.BypassLeftOn(entries).On)
+	})
+}
