@@ -8,7 +8,7 @@
 // JSON a person can review (Plan.WriteJSON, ReadPlan); the action words (set-cloud-managed,
 // clear-immutable-id, set-consistency-guid, move-user, restore-user, wait-soft-delete, …) are
 // stable. Planners (PlanSOA, PlanHardMatch, PlanReAnchor, PlanOUMove, PlanTenantWide,
-// PlanSoftMatch) read records (Input) and produce a plan, listing the users they refuse in
+// PlanSoftMatch, PlanClearOnPrem) read records (Input) and produce a plan, listing the users they refuse in
 // Plan.Refused with a reason and a fix. They have no clock and do no I/O.
 //
 // An Applier carries a plan out through the ports — Directory (the on-premises AD, implemented
