@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"context"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,7 +15,8 @@ import (
 )
 
 // TestGroupContactSOAEndToEnd: a group, a contact and a user moved to the cloud in one plan
-// through the SDK client: the group is switched before the user, the simulated sync cycle then
+// through the SDK client, killed after the first switch and resumed (no switch lost or repeated):
+// the group is switched before the user, the simulated sync cycle then
 // skips the cloud-managed group and contact, and undo hands all three back.
 func TestGroupContactSOAEndToEnd(t *testing.T) {
 	t.Parallel()
@@ -41,11 +44,26 @@ func TestGroupContactSOAEndToEnd(t *testing.T) {
 	require.Empty(t, plan.Refused)
 	require.Len(t, plan.Changes, 3)
 
+	// Kill (cancel) the run right after the group's switch, then resume from the journal.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var seen atomic.Int64
+	w.fake.AddInterceptor(func(op, _ string) *graphxtest.Fault {
+		if op == graphxtest.OpUpdateSyncBehavior && seen.Add(1) == 1 {
+			cancel()
+		}
+		return nil
+	})
 	a := w.applier(&conversion.MemJournal{})
 	a.Concurrency = 4
+	_, err := a.Apply(ctx, plan)
+	require.ErrorIs(t, err, context.Canceled)
 	res, err := a.Apply(t.Context(), plan)
 	require.NoError(t, err)
 	require.True(t, res.OK(), "%s: %v", res.Summary(), res.Err())
+	for id, n := range map[string]int{groupID: 1, contactID: 1, popID(0): 1} {
+		assert.Equal(t, n, graphWrites(w.fake)[graphxtest.OpUpdateSyncBehavior+" "+id], "one switch of %s, none lost or repeated", id)
+	}
 	var order []string
 	for _, wr := range w.fake.Writes() {
 		if wr.Op == graphxtest.OpUpdateSyncBehavior {
