@@ -149,13 +149,14 @@ const RefuseNothingToClear = "nothing-to-clear"
 // per user sets the seven on-premises attributes to null (docs/entra-rules.md §4d). Refused: a
 // synced user (Graph refuses to change them while sync owns the user, and sync would write them
 // back), a user holding an Entra role unless AllowRoles. With no user selected, only users that
+// left sync (see leftSync: not a user merely staged for a hard match with an ImmutableID) and
 // carry at least one of the attributes are planned. The plan's Before is what the input says
 // (it has no onPremisesDomainName); Apply re-reads the user and records the values it actually
 // replaces.
 func PlanClearOnPrem(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodClearOnPrem, o)
 	explicit := len(o.Users) > 0
-	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && !onPremOf(c).IsZero() })
+	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && leftSync(c) && !onPremOf(c).IsZero() })
 	for _, c := range users {
 		refuse := func(code, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
 		switch {
@@ -176,6 +177,16 @@ func PlanClearOnPrem(in *Input, o *Options) *Plan {
 		b.p.Notes = append(b.p.Notes, "the input does not say which users carry onPremisesObjectIdentifier or onPremisesDomainName: apply reads them before it clears")
 	}
 	return b.p
+}
+
+// leftSync reports whether a cloud-only user was synced once: it is cloud-managed, its
+// onPremisesSyncEnabled is false, it has a last sync time, or it carries an attribute only sync
+// writes. A user that only carries an ImmutableID may be staged for a hard match: the
+// clear-onprem method leaves it alone unless it is selected by name.
+func leftSync(c *matching.Cloud) bool {
+	return c.CloudManaged || c.SyncEnabled != nil || !c.OnPremisesLastSync.IsZero() || c.OnPremisesDistinguishedName != "" ||
+		c.OnPremisesSamAccountName != "" || c.OnPremisesSecurityIdentifier != "" || c.OnPremisesUserPrincipalName != "" ||
+		c.OnPremisesObjectIdentifier != ""
 }
 
 // addClearSteps appends clear-onprem-attributes as the last change of every subject plan (the

@@ -2,6 +2,7 @@ package conversion_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -224,4 +225,16 @@ func TestClearOnPremRefusesSyncedAtApply(t *testing.T) {
 	assert.Equal(t, conversion.StatusFailed, res.Changes[0].Status)
 	assert.ErrorIs(t, res.Err(), conversion.ErrReadOnly)
 	assert.Contains(t, res.Changes[0].Error, "synced")
+}
+
+// TestPlanClearOnPremLeavesStagedUsers: a cloud-only user that only carries an ImmutableID
+// (staged for a hard match) is not cleared unless selected.
+func TestPlanClearOnPremLeavesStagedUsers(t *testing.T) {
+	t.Parallel()
+	ten, _, cl := cloudOnly(1)
+	cl[0].ImmutableID = anchor.AnchorOf(anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb21"))
+	cl[0].OnPremisesLastSync = time.Time{}
+	in := &conversion.Input{Tenant: ten, Cloud: cl}
+	assert.Empty(t, conversion.PlanClearOnPrem(in, &conversion.Options{CreatedAt: t0}).Changes)
+	assert.Len(t, conversion.PlanClearOnPrem(in, &conversion.Options{CreatedAt: t0, Users: []string{cl[0].ID}}).Changes, 1)
 }
