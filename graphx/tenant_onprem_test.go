@@ -77,3 +77,49 @@ func TestTenantOnPremAttributes(t *testing.T) {
 	_, err = tn.OnPremAttributes(ctx, "11111111-0000-4000-8000-0000000000ff")
 	assert.ErrorIs(t, err, conversion.ErrNotFound)
 }
+
+// TestTenantObjectsAndBypass: group and contact isCloudManaged read and written with the
+// re-read precondition, and the hardening bypass feature written and read back.
+func TestTenantObjectsAndBypass(t *testing.T) {
+	t.Parallel()
+	const (
+		grp = "22222222-0000-4000-8000-000000000001"
+		ct  = "22222222-0000-4000-8000-000000000002"
+	)
+	on := true
+	s := tenantSeed(time.Now())
+	s.Groups = []snapshot.Group{{ID: grp, DisplayName: "Sales", SecurityEnabled: true, OnPremisesSyncEnabled: &on}}
+	s.Contacts = []snapshot.Contact{{ID: ct, DisplayName: "Vendor", Mail: "v@vendor.example", OnPremisesSyncEnabled: &on}}
+	s.OnPremisesSynchronization = snapshot.OnPremisesSynchronization{ID: tenantOrg}
+	srv := graphxtest.NewServer(t, graphxtest.WithSeed(s))
+	c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL(srv.URL), graphx.WithMaxRetries(0), graphx.WithWriteBudget(0, 0))
+	require.NoError(t, err)
+	tn := c.Tenant()
+	ctx := t.Context()
+
+	for kind, id := range map[conversion.ObjectKind]string{conversion.KindGroup: grp, conversion.KindContact: ct} {
+		b, err := tn.CloudManaged(ctx, kind, id)
+		require.NoError(t, err)
+		assert.False(t, b)
+		require.NoError(t, tn.SetObjectCloudManaged(ctx, kind, id, false, true))
+		b, err = tn.CloudManaged(ctx, kind, id)
+		require.NoError(t, err)
+		assert.True(t, b)
+		assert.ErrorIs(t, tn.SetObjectCloudManaged(ctx, kind, id, false, true), conversion.ErrConflict)
+	}
+	_, err = tn.CloudManaged(ctx, conversion.KindGroup, "22222222-0000-4000-8000-0000000000ff")
+	assert.ErrorIs(t, err, conversion.ErrNotFound)
+
+	org, err := tn.Organization(ctx)
+	require.NoError(t, err)
+	assert.False(t, org.Features.AllowObjectIdentifierUpdate)
+	require.NoError(t, tn.SetHardeningBypass(ctx, false, true))
+	org, err = tn.Organization(ctx)
+	require.NoError(t, err)
+	assert.True(t, org.Features.AllowObjectIdentifierUpdate)
+	assert.ErrorIs(t, tn.SetHardeningBypass(ctx, false, true), conversion.ErrConflict)
+	require.NoError(t, tn.SetHardeningBypass(ctx, true, false))
+	org, err = tn.Organization(ctx)
+	require.NoError(t, err)
+	assert.False(t, org.Features.AllowObjectIdentifierUpdate)
+}
