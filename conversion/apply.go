@@ -173,6 +173,9 @@ type Applier struct {
 	// verified, after ctx is cancelled (default 1 minute). A cancelled run starts nothing new, lets
 	// the writes in flight finish and journals their outcomes, so that the journal stays clean.
 	FinishTimeout time.Duration
+	// BypassWindow bounds how long wait-hard-match waits with the hardening bypass on (default
+	// DefaultBypassWindow); then the bypass is turned off whatever the users' state.
+	BypassWindow time.Duration
 	// Progress receives events; nil discards them.
 	Progress func(Event)
 	// Now is the clock (default time.Now).
@@ -231,7 +234,23 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 	}
 	r.g = &guard{allowRoles: a.AllowRoles, method: plan.Method, bypass: org.Features.AllowObjectIdentifierUpdate}
 	r.g.prepare(plan.Changes, r.subjectOf)
-	return r.run(ctx, plan.Changes)
+	for _, c := range plan.Changes {
+		if c.Subject != "" && preparesHardMatch(c) && !slices.Contains(r.matchUsers, c.Subject) {
+			r.matchUsers = append(r.matchUsers, c.Subject)
+		}
+	}
+	res, err := r.run(ctx, plan.Changes)
+	if en, rv := bypassPair(plan.Changes); en >= 0 && rv >= 0 && res != nil {
+		this := map[string]Status{}
+		for _, c := range res.Changes {
+			this[c.ID] = c.Status
+		}
+		if cr, ok := r.ensureBypassOff(ctx, plan.Changes[en], plan.Changes[rv], this); ok {
+			res.Changes[rv] = cr
+			res.Writes = r.w.writes
+		}
+	}
+	return res, err
 }
 
 // Undo reverses, newest first, every change the journal records as applied and not yet undone.
@@ -277,6 +296,9 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 		if strings.HasPrefix(id, "undo-") || st.last[id].Status != StatusApplied || !actions[c.Action].write || st.status("undo-"+id).done() {
 			continue
 		}
+		if c.Action == SetHardeningBypass {
+			continue // undo never turns the bypass on; it is turned off below if still on
+		}
 		u, err := c.Inverse()
 		if err != nil {
 			refused = append(refused, ChangeResult{ID: "undo-" + id, Action: c.Action, Target: c.Target.String(), Status: StatusSkipped, Err: err, Error: err.Error()})
@@ -299,6 +321,12 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 	res, err := r.run(ctx, inv)
 	if res != nil {
 		res.Changes = append(res.Changes, refused...)
+		if en, ok := journalEnable(st); ok {
+			if cr, ok := r.ensureBypassOff(ctx, en, revertFor(st, en), nil); ok {
+				res.Changes = append(res.Changes, cr)
+				res.Writes = r.w.writes
+			}
+		}
 	}
 	return res, err
 }
@@ -348,6 +376,22 @@ func (a *Applier) Resolve(ctx context.Context) (*Result, error) {
 			cr.Error = redact.Text(cr.Err.Error())
 		}
 		res.Changes = append(res.Changes, cr)
+	}
+	// The exit path of a run that turned the hardening bypass on: once nothing is dirty, turn it
+	// off (an enable whose outcome is still unknown counts as on).
+	{
+		entries, err := a.Journal.Entries()
+		if err != nil {
+			return res, err
+		}
+		st2 := replay(entries)
+		if en, ok := journalEnable(st2); ok && len(st2.dirty()) == 0 {
+			r.st = st2
+			r.w.tenantKey = Target{Side: SideTenant, ID: org.ID}.Key()
+			if cr, ok := r.ensureBypassOff(ctx, en, revertFor(st2, en), nil); ok {
+				res.Changes = append(res.Changes, cr)
+			}
+		}
 	}
 	return res, nil
 }
@@ -415,6 +459,8 @@ type runner struct {
 	// subjects holds the subject of the original change of each undo change (undo runs its
 	// changes one at a time, without subjects), for the role re-check.
 	subjects map[string]string
+	// matchUsers are the cloud users whose hard match the plan prepares (for wait-hard-match).
+	matchUsers []string
 
 	stop atomic.Bool // set when the run must not start more changes
 
@@ -467,6 +513,12 @@ func (r *runner) run(ctx context.Context, changes []Change) (*Result, error) {
 	for i := 0; i < len(changes); {
 		if changes[i].Subject == "" {
 			res.Changes[i] = r.one(ctx, changes[i])
+			if c := changes[i]; c.Action == SetHardeningBypass && r.g != nil {
+				switch res.Changes[i].Status {
+				case StatusApplied, StatusAlready, StatusPlanned:
+					r.g.bypass, _ = c.After.Bool()
+				}
+			}
 			i++
 			continue
 		}
@@ -575,6 +627,12 @@ func (r *runner) one(ctx context.Context, c Change) (cr ChangeResult) {
 	}
 	if cur.Equal(c.After) {
 		return r.outcome(c, cr, StatusAlready, nil)
+	}
+	if c.Action == ClearOnPremAttributes && !cur.Equal(c.Before) {
+		// A clear needs no particular old values: earlier steps of the same conversion (a
+		// tenant-wide disable) clear some of them, and the plan's input may not have had them
+		// all. The journal records what is actually replaced, and undo writes that back.
+		c.Before = cur
 	}
 	if !cur.Equal(c.Before) {
 		return r.outcome(c, cr, StatusStale, &StaleError{Want: c.Before, Got: cur})
@@ -822,6 +880,13 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 		}
 		return TextOrNull(u.ImmutableID.String()), nil
 	case SetCloudManaged:
+		if t.Kind != "" {
+			b, err := r.a.Tenant.CloudManaged(ctx, t.Kind, t.ID)
+			if err != nil {
+				return Value{}, err
+			}
+			return Bool(b), nil
+		}
 		u, err := r.a.Tenant.User(ctx, t.ID)
 		if err != nil {
 			return Value{}, err
@@ -845,6 +910,20 @@ func (r *runner) readOnce(ctx context.Context, c Change) (Value, error) {
 			return Value{}, err
 		}
 		return Bool(org.SyncEnabled != nil && *org.SyncEnabled), nil
+	case SetHardeningBypass:
+		org, err := r.a.Tenant.Organization(ctx)
+		if err != nil {
+			return Value{}, err
+		}
+		return Bool(org.Features.AllowObjectIdentifierUpdate), nil
+	case WaitHardMatch:
+		return r.matchState(ctx)
+	case ClearOnPremAttributes, SetOnPremAttributes:
+		a, err := r.a.Tenant.OnPremAttributes(ctx, t.ID)
+		if err != nil {
+			return Value{}, err
+		}
+		return a.Value(), nil
 	case CreateUser:
 		_, err := r.dir.UserByDN(ctx, t.DN)
 		if errors.Is(err, ErrNotFound) {
@@ -909,11 +988,30 @@ func (r *runner) write(ctx context.Context, c Change) error {
 		}
 		return w.SetImmutableID(ctx, t.ID, old, nw)
 	case SetCloudManaged:
+		if t.Kind != "" {
+			return w.SetObjectCloudManaged(ctx, t.Kind, t.ID, boolean(c.Before), boolean(c.After))
+		}
 		return w.SetCloudManaged(ctx, t.ID, boolean(c.Before), boolean(c.After))
 	case RestoreUser:
 		return w.RestoreDeleted(ctx, t.ID)
+	case ClearOnPremAttributes, SetOnPremAttributes:
+		old, err := ParseOnPremAttributes(c.Before)
+		if err != nil {
+			return err
+		}
+		nw, err := ParseOnPremAttributes(c.After)
+		if err != nil {
+			return err
+		}
+		err = w.SetOnPremAttributes(ctx, t.ID, old, nw)
+		if errors.Is(err, ErrReadOnly) {
+			return fmt.Errorf("%w (%v; onPremisesObjectIdentifier can only be cleared)", err, errSyncedUser)
+		}
+		return err
 	case DisableOrgSync, EnableOrgSync:
 		return w.SetOrgSyncEnabled(ctx, boolean(c.Before), boolean(c.After))
+	case SetHardeningBypass:
+		return w.SetHardeningBypass(ctx, boolean(c.Before), boolean(c.After))
 	case SetConsistencyGUID:
 		old, err := guid(c.Before)
 		if err != nil {

@@ -8,7 +8,7 @@
 // JSON a person can review (Plan.WriteJSON, ReadPlan); the action words (set-cloud-managed,
 // clear-immutable-id, set-consistency-guid, move-user, restore-user, wait-soft-delete, …) are
 // stable. Planners (PlanSOA, PlanHardMatch, PlanReAnchor, PlanOUMove, PlanTenantWide,
-// PlanSoftMatch) read records (Input) and produce a plan, listing the users they refuse in
+// PlanSoftMatch, PlanClearOnPrem) read records (Input) and produce a plan, listing the users they refuse in
 // Plan.Refused with a reason and a fix. They have no clock and do no I/O.
 //
 // An Applier carries a plan out through the ports — Directory (the on-premises AD, implemented
@@ -49,6 +49,75 @@
 // Methods, Planner and NeedsDirectory are the registry of conversion methods. Undo reverses, newest first, what the journal
 // records as applied; each reversal is itself a precondition-checked, journaled change.
 //
+// # Leaving sync cleanly
+//
+// A user made cloud-only keeps its on-premises attributes (onPremisesDistinguishedName,
+// onPremisesDomainName, onPremisesImmutableId, onPremisesObjectIdentifier,
+// onPremisesSamAccountName, onPremisesSecurityIdentifier, onPremisesUserPrincipalName): stale
+// values break hybrid join, Intune and Outlook, and a kept onPremisesObjectIdentifier blocks a
+// later hard match to a different AD object. clear-onprem-attributes clears all seven in one
+// Graph beta write (Tenant.SetOnPremAttributes). Every synced->cloud-only planner adds it as the
+// last step of each user with Options.ClearOnPremAttributes (it replaces clear-immutable-id), and
+// PlanClearOnPrem (method clear-onprem) plans it for users converted earlier. Its value is a list
+// of "name=value" texts (OnPremAttributes.Value). Only a cloud-only user can be cleared: the
+// planner refuses a synced one, and the adapter's ErrReadOnly stops the change at apply.
+//
+// A clear needs no particular old values, so Apply takes its Before from the user at apply
+// time (the planner's input may lack onPremisesDomainName, and a tenant-wide disable clears some
+// of the attributes itself) and journals what it actually replaces. Undo writes those values
+// back with set-onprem-attributes, except onPremisesObjectIdentifier: Graph documents only
+// clearing it (setting a value may fail), and the next sync stamps it again, so undo leaves it
+// null and the old value stays in the journal. Permissions: User.ReadWrite.All with User
+// Administrator or Hybrid Identity Administrator, plus User-OnPremisesSyncBehavior.ReadWrite.All
+// for onPremisesObjectIdentifier.
+//
+// # The hardening bypass
+//
+// Since July 2026 Entra refuses to hard-match a cloud user that still carries
+// onPremisesObjectIdentifier onto another AD object. Clearing the identifier (clear-onprem) is the
+// lasting fix; the tenant feature allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled lifts the
+// block for the whole tenant. With Options.AllowHardeningBypass and Options.Confirm equal to the
+// tenant id, PlanHardMatch and PlanReAnchor carry it time-boxed: set-hardening-bypass false->true
+// as the first change, the users' changes, wait-hard-match (a sync cycle matches them, within
+// Applier.BypassWindow), and set-hardening-bypass true->false as the last change. The revert is
+// also made when Apply stops for any reason (after the run, within FinishTimeout), by Resolve once
+// nothing is dirty, and by Undo, which never turns the bypass on. A resumed run does not turn it
+// on again: its users carrying the identifier are refused and the wait fails, asking for a new
+// plan. BypassLeftOn reads a journal and says whether it left the bypass on, and since when;
+// BypassState.Warning is the loud message for every command that opens such a journal. Users
+// assigned or eligible for a privileged role stay refused whatever the bypass, with the
+// assignment or eligibility to remove; this package never removes a role.
+//
+// # Groups and contacts
+//
+// With Options.Objects, PlanSOA transfers the source of authority of groups (security,
+// mail-enabled security, distribution lists) and organizational contacts as well as users
+// (set-cloud-managed with Target.Kind "group" or "contact"; Tenant.SetObjectCloudManaged, Graph
+// PATCH /groups/{id}/onPremisesSyncBehavior and /contacts/{id}/onPremisesSyncBehavior with
+// Group-OnPremisesSyncBehavior.ReadWrite.All or Contacts-OnPremisesSyncBehavior.ReadWrite.All).
+// The preparation guide converts groups before users: every group change has no subject, so it
+// runs alone, before any contact or user; undo, newest first, hands users back before their
+// groups. A mail-enabled group is managed in Exchange Online afterwards. Refused: objects that are
+// not synced or are cloud-managed already, and administrative objects (built-in accounts and
+// groups, and the protected administrative groups, recognised by their security identifier or
+// the Builtin container). The records carry no member, manager, certificate or mailbox data, so
+// these preparation checks are left to the reviewer and the plan says so: reference-valued
+// attributes other than manager and members, references across domains or to unsynced objects,
+// attributes maintained by other on-premises systems (AD CS userCertificate), and Exchange hybrid
+// (every mailbox in Exchange Online before users move). Rolling a group back needs its cloud-only
+// members and access-package uses removed first, blockCloudObjectTakeoverThroughHardMatchEnabled
+// off and a sync run, as for users.
+//
+// # Readiness
+//
+// Readiness reports the tenant sync features that change matching (including the bypass and,
+// from journals, since when it is on), the users the July 2026 hardening will block at their next
+// hard match with the reason and the fix (onPremisesObjectIdentifier on a user that is not
+// synced; a privileged or eligible user with an ImmutableID, soft-deleted ones included), and
+// the client versions Entra requires: Entra Connect Sync 2.5.79.0 or later since 2026-09-30 (older
+// servers stop synchronizing); source-of-authority transfer needs Connect Sync 2.5.76.0 (2.5.79.0
+// for contacts) or the Cloud Sync agent 1.1.1370.0. The client version itself is not in tenant data.
+//
 // # What it does not do
 //
 // It never deletes anything, in AD or in Entra: restore-user and create-user cannot be undone,
@@ -56,7 +125,8 @@
 // delta cycle (Entra Connect Sync cannot be started remotely: ManualSync tells the operator to
 // run Start-ADSyncSyncCycle -PolicyType Delta) and poll the tenant. It does not change tenant
 // sync features (blockCloudObjectTakeoverThroughHardMatchEnabled, blockSoftMatchEnabled):
-// planners refuse when a feature is in the way and say which to turn off. Graph offers no
+// planners refuse when a feature is in the way and say which to turn off; the one exception is
+// the time-boxed hardening bypass above, and only when the plan asks for it. Graph offers no
 // conditional update of a user, so a tenant adapter re-reads before it writes; another writer
 // between that read and the write is not detected.
 //

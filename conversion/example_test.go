@@ -107,3 +107,46 @@ func ExamplePlan_WriteJSON() {
 	//   ]
 	// }
 }
+
+// Clear the on-premises attributes a user kept after it left sync, then undo: the journal keeps
+// the old values and undo writes them back, except onPremisesObjectIdentifier (Graph accepts only
+// null for it; the next sync stamps it again).
+func ExamplePlanClearOnPrem() {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tenant, _, cloud := conversiontest.Population(1, at)
+	off := false
+	cloud[0].SyncEnabled = &off // restored from deleted items earlier: cloud-only
+	cloud[0].OnPremisesObjectIdentifier = "0f0e0d0c-0b0a-0908-0706-050403020100"
+
+	plan := conversion.PlanClearOnPrem(&conversion.Input{Tenant: tenant, Cloud: cloud}, &conversion.Options{CreatedAt: at})
+	for _, c := range plan.Changes {
+		fmt.Println(c.ID, c.Action, c.Target.UPN)
+	}
+	ten := conversiontest.NewTenant(tenant, cloud...)
+	a := &conversion.Applier{Tenant: ten, Journal: &conversion.MemJournal{}}
+	if _, err := a.Apply(ctx, plan); err != nil {
+		fmt.Println(err)
+		return
+	}
+	after, _ := ten.OnPremAttributes(ctx, cloud[0].ID)
+	fmt.Println("after apply:", after.Value())
+	if _, err := a.Undo(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	undone, _ := ten.OnPremAttributes(ctx, cloud[0].ID)
+	for _, n := range conversion.OnPremAttributeNames {
+		fmt.Printf("after undo: %s=%q\n", n, undone.Get(n))
+	}
+	// Output:
+	// c0001 clear-onprem-attributes user0@contoso.example
+	// after apply: []
+	// after undo: onPremisesDistinguishedName="CN=User 0,OU=Synced,DC=corp,DC=example,DC=test"
+	// after undo: onPremisesDomainName=""
+	// after undo: onPremisesImmutableId="WlpaWgAAAACAAAAAAAAAAA=="
+	// after undo: onPremisesObjectIdentifier=""
+	// after undo: onPremisesSamAccountName="user0"
+	// after undo: onPremisesSecurityIdentifier=""
+	// after undo: onPremisesUserPrincipalName="user0@contoso.example"
+}

@@ -271,7 +271,9 @@ func hardeningNotes(b *planBuilder, in *Input) {
 // role holders (unless AllowRoles), an anchor another cloud object already carries, an AD user out
 // of sync scope, duplicate values, and any user for which Options.Predict does not predict
 // "hard-match" onto that cloud user.
-func PlanHardMatch(in *Input, o *Options) *Plan {
+func PlanHardMatch(in *Input, o *Options) *Plan { return withBypass(in, o, planHardMatch) }
+
+func planHardMatch(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodHardMatch, o)
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && !strings.EqualFold(c.UserType, "Guest") })
 	addrs := indexAddresses(in.OnPrem)
@@ -541,6 +543,13 @@ func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cl
 			case SetImmutableID, ClearImmutableID:
 				if i, ok := byID[c.Target.ID]; ok {
 					cloud[i].ImmutableID, _ = anchor.ParseSourceAnchor(s)
+				}
+			case ClearOnPremAttributes:
+				if i, ok := byID[c.Target.ID]; ok {
+					u := &cloud[i]
+					u.ImmutableID = anchor.SourceAnchor{}
+					u.OnPremisesObjectIdentifier, u.OnPremisesDistinguishedName, u.OnPremisesSamAccountName = "", "", ""
+					u.OnPremisesSecurityIdentifier, u.OnPremisesUserPrincipalName = "", ""
 				}
 			case SetCloudManaged:
 				if i, ok := byID[c.Target.ID]; ok {

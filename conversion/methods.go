@@ -29,6 +29,7 @@ var methods = []struct {
 	{MethodSOA, methodSpec{ToCloudOnly, PlanSOA, false}},
 	{MethodOUMove, methodSpec{ToCloudOnly, PlanOUMove, true}},
 	{MethodTenant, methodSpec{ToCloudOnly, PlanTenantWide, false}},
+	{MethodClearOnPrem, methodSpec{ToCloudOnly, PlanClearOnPrem, false}},
 	{MethodHardMatch, methodSpec{ToSynced, PlanHardMatch, true}},
 	{MethodReAnchor, methodSpec{ToSynced, PlanReAnchor, true}},
 	{MethodSoftMatch, methodSpec{ToSynced, PlanSoftMatch, true}},

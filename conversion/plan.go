@@ -40,6 +40,15 @@ const (
 	SetUPN              Action = "set-upn"                // AD user: userPrincipalName, text
 	MoveUser            Action = "move-user"              // AD user: parent container DN, text
 	CreateUser          Action = "create-user"            // AD user: null -> DN (Change.Create holds the attributes)
+	// cloud user: the seven on-premises attributes, a list of "name=value" texts (see
+	// OnPremAttributes.Value) -> the empty list; Graph beta.
+	ClearOnPremAttributes Action = "clear-onprem-attributes"
+	// cloud user: the on-premises attributes, list -> list (undo of a clear); Graph beta.
+	SetOnPremAttributes Action = "set-onprem-attributes"
+	// tenant: allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled, bool (the July 2026 bypass).
+	SetHardeningBypass Action = "set-hardening-bypass"
+	// tenant: "pending" -> "matched", no write: a sync cycle hard-matches the plan's users.
+	WaitHardMatch Action = "wait-hard-match"
 )
 
 // Side is where a change's target lives.
@@ -62,20 +71,24 @@ type actionSpec struct {
 }
 
 var actions = map[Action]actionSpec{
-	SetImmutableID:      {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
-	ClearImmutableID:    {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
-	SetCloudManaged:     {SideCloud, "isCloudManaged", kindBool, SetCloudManaged, true, true},
-	RestoreUser:         {SideCloud, "state", kindString, "", true, true},
-	WaitSoftDelete:      {SideCloud, "state", kindString, "", false, false},
-	DisableOrgSync:      {SideTenant, "onPremisesSyncEnabled", kindBool, EnableOrgSync, true, true},
-	EnableOrgSync:       {SideTenant, "onPremisesSyncEnabled", kindBool, DisableOrgSync, true, true},
-	WaitOrgSyncDisabled: {SideTenant, "syncState", kindString, "", false, false},
-	SetConsistencyGUID:  {SideOnPrem, "mS-DS-ConsistencyGuid", kindString, SetConsistencyGUID, true, false},
-	SetProxyAddresses:   {SideOnPrem, "proxyAddresses", kindList, SetProxyAddresses, true, false},
-	SetMail:             {SideOnPrem, "mail", kindString, SetMail, true, false},
-	SetUPN:              {SideOnPrem, "userPrincipalName", kindString, SetUPN, true, false},
-	MoveUser:            {SideOnPrem, "parent", kindString, MoveUser, true, false},
-	CreateUser:          {SideOnPrem, "dn", kindString, "", true, false},
+	SetImmutableID:        {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
+	ClearImmutableID:      {SideCloud, "onPremisesImmutableId", kindString, SetImmutableID, true, true},
+	SetCloudManaged:       {SideCloud, "isCloudManaged", kindBool, SetCloudManaged, true, true},
+	RestoreUser:           {SideCloud, "state", kindString, "", true, true},
+	WaitSoftDelete:        {SideCloud, "state", kindString, "", false, false},
+	DisableOrgSync:        {SideTenant, "onPremisesSyncEnabled", kindBool, EnableOrgSync, true, true},
+	EnableOrgSync:         {SideTenant, "onPremisesSyncEnabled", kindBool, DisableOrgSync, true, true},
+	WaitOrgSyncDisabled:   {SideTenant, "syncState", kindString, "", false, false},
+	SetConsistencyGUID:    {SideOnPrem, "mS-DS-ConsistencyGuid", kindString, SetConsistencyGUID, true, false},
+	SetProxyAddresses:     {SideOnPrem, "proxyAddresses", kindList, SetProxyAddresses, true, false},
+	SetMail:               {SideOnPrem, "mail", kindString, SetMail, true, false},
+	SetUPN:                {SideOnPrem, "userPrincipalName", kindString, SetUPN, true, false},
+	MoveUser:              {SideOnPrem, "parent", kindString, MoveUser, true, false},
+	CreateUser:            {SideOnPrem, "dn", kindString, "", true, false},
+	ClearOnPremAttributes: {SideCloud, "onPremisesAttributes", kindList, SetOnPremAttributes, true, true},
+	SetOnPremAttributes:   {SideCloud, "onPremisesAttributes", kindList, SetOnPremAttributes, true, true},
+	SetHardeningBypass:    {SideTenant, "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled", kindBool, SetHardeningBypass, true, true},
+	WaitHardMatch:         {SideTenant, "matchState", kindString, "", false, false},
 }
 
 // Valid reports whether a is in the vocabulary.
@@ -94,6 +107,7 @@ const (
 	StateDeleted  = "deleted"
 	StatePending  = "pending"
 	StateDisabled = "disabled"
+	StateMatched  = "matched"
 )
 
 // Target names the object a change acts on.
@@ -107,6 +121,9 @@ type Target struct {
 	DN string `json:"dn,omitempty"`
 	// UPN is for people reading the plan.
 	UPN string `json:"upn,omitempty"`
+	// Kind is the kind of a cloud object that is not a user: "group" or "contact" (only
+	// set-cloud-managed acts on them).
+	Kind ObjectKind `json:"kind,omitempty"`
 }
 
 // Key identifies the target uniquely within a plan.
@@ -170,6 +187,13 @@ func (c Change) Inverse() (Change, error) {
 		inv.Action = ClearImmutableID
 	}
 	inv.Before, inv.After = c.After, c.Before
+	if c.Action == ClearOnPremAttributes {
+		// Graph accepts only null for onPremisesObjectIdentifier: undo writes back the other
+		// attributes and leaves it to the next sync to stamp (the old value stays in the journal).
+		if a, err := ParseOnPremAttributes(c.Before); err == nil {
+			inv.After = a.Without(AttrObjectIdentifier).Value()
+		}
+	}
 	inv.Create = nil
 	inv.Reason = "undo of " + c.ID + ": " + c.Reason
 	return inv, nil
@@ -255,6 +279,12 @@ func (p *Plan) Validate() error {
 			if c.Target.ID == "" {
 				return fmt.Errorf("%w: %s: target.id is empty", ErrInvalidPlan, where)
 			}
+			switch k := c.Target.Kind; {
+			case k != "" && k != KindGroup && k != KindContact:
+				return fmt.Errorf("%w: %s: target.kind %q: want group, contact or nothing (a user)", ErrInvalidPlan, where, k)
+			case k != "" && c.Action != SetCloudManaged:
+				return fmt.Errorf("%w: %s: action %s acts on users only, not a %s", ErrInvalidPlan, where, c.Action, k)
+			}
 		case SideOnPrem:
 			if c.Action == CreateUser {
 				if c.Create == nil || c.Target.DN == "" || !strings.EqualFold(c.Create.DN(), c.Target.DN) {
@@ -270,6 +300,13 @@ func (p *Plan) Validate() error {
 		}{{"before", c.Before}, {"after", c.After}} {
 			if !v.v.IsNull() && v.v.kind != spec.kind {
 				return fmt.Errorf("%w: %s: %s is %s, action %s needs %s or null", ErrInvalidPlan, where, v.name, v.v.kind, c.Action, spec.kind)
+			}
+		}
+		if spec.attr == "onPremisesAttributes" {
+			for _, v := range []Value{c.Before, c.After} {
+				if _, err := ParseOnPremAttributes(v); err != nil {
+					return fmt.Errorf("%w: %s: %v", ErrInvalidPlan, where, err)
+				}
 			}
 		}
 		if c.Action == SetConsistencyGUID {

@@ -66,13 +66,25 @@ type Options struct {
 	AllowRoles bool
 	// ClearImmutableID adds clear-immutable-id after a synced->cloud-only conversion.
 	ClearImmutableID bool
+	// ClearOnPremAttributes adds clear-onprem-attributes as the final step of a synced->cloud-only
+	// conversion (it clears onPremisesImmutableId too, so it replaces clear-immutable-id).
+	ClearOnPremAttributes bool
+	// Objects are the object types a source-of-authority plan converts: ObjectUsers,
+	// ObjectGroups, ObjectContacts (empty: users only). Groups are planned first. With Users
+	// set, a selector naming a group or contact (by id, mail or display name) selects it.
+	Objects []string
+	// AllowHardeningBypass lets a hard-match plan (hard-match, re-anchor) carry a time-boxed
+	// enable of the tenant's allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled, so that users
+	// still carrying onPremisesObjectIdentifier can be hard-matched; Confirm must equal the
+	// tenant id. See withBypass.
+	AllowHardeningBypass bool
 	// CreateOU is the synced OU where hard match creates missing AD users; empty refuses them.
 	CreateOU string
 	// Predict verifies outcomes with the matching engine; see Predictor.
 	Predict Predictor
 	// TargetOU is where PlanOUMove moves AD users: an OU outside the sync scope.
 	TargetOU string
-	// Confirm must equal the tenant id for PlanTenantWide: turning sync off for the whole tenant
+	// Confirm must equal the tenant id for PlanTenantWide and for AllowHardeningBypass: turning sync off for the whole tenant
 	// is not undone for 72 hours (reference §4b).
 	Confirm string
 }
@@ -145,9 +157,27 @@ func PlanSOA(in *Input, o *Options) *Plan {
 		b.refuse("", "", RefuseTenantOff, "directory synchronization is not enabled on the tenant: source-of-authority transfer applies to synced tenants", "convert with the tenant-wide method, or enable sync first")
 		return b.p
 	}
-	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return c.Synced() })
+	objSel, userSel := splitSelectors(in, o)
+	planned := 0
+	if o.wants(ObjectGroups) || o.wants(ObjectContacts) {
+		planned = planSOAObjects(b, in, o, objSel)
+	}
+	var users []*matching.Cloud
+	if o.wants(ObjectUsers) && (len(o.Users) == 0 || len(userSel) > 0) {
+		ou := *o
+		ou.Users = userSel
+		users = selectCloud(b, in, &ou, func(c *matching.Cloud) bool { return c.Synced() })
+	} else {
+		for _, sel := range userSel {
+			b.refuse(sel, sel, RefuseNotFound, fmt.Sprintf("no selected object type has the id, name or address %q", sel), "check the list against the tenant and the object types chosen")
+		}
+	}
 	var plans []subjectPlan
 	for _, c := range users {
+		if why := administrative(in, c); why != "" {
+			b.refuse(c.ID, c.UserPrincipalName, RefuseAdministrative, "administrative objects are excluded from source-of-authority transfer: "+why, "leave it managed in AD")
+			continue
+		}
 		switch {
 		case c.CloudManaged:
 			b.refuse(c.ID, c.UserPrincipalName, RefuseAlreadyDone, "the user is already cloud-managed (isCloudManaged is true)", "")
@@ -169,10 +199,16 @@ func PlanSOA(in *Input, o *Options) *Plan {
 		}
 		plans = append(plans, sp)
 	}
+	if o.ClearOnPremAttributes {
+		addClearSteps(in, plans)
+	}
 	for _, sp := range verifyCloudUntouched(b, in, o, plans) {
 		for _, c := range sp.changes {
 			b.add(c)
 		}
+	}
+	if len(o.Objects) > 0 && (planned > 0 || len(plans) > 0) {
+		b.p.Notes = append(b.p.Notes, soaNotChecked)
 	}
 	return b.p
 }

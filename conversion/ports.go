@@ -68,6 +68,12 @@ type TenantReader interface {
 	// cannot see some of these says so in its documentation. Apply and Undo call it to re-check
 	// every user a change concerns (see Applier.AllowRoles).
 	UserRoles(ctx context.Context, id string) ([]RoleHold, error)
+	// OnPremAttributes returns the seven on-premises attributes of the (not deleted) user with
+	// this object id (Graph beta: onPremisesObjectIdentifier is a beta property).
+	OnPremAttributes(ctx context.Context, id string) (OnPremAttributes, error)
+	// CloudManaged returns onPremisesSyncBehavior.isCloudManaged of a group or contact
+	// (GET /groups/{id}/onPremisesSyncBehavior, /contacts/{id}/…); false when it has none.
+	CloudManaged(ctx context.Context, kind ObjectKind, id string) (bool, error)
 }
 
 // TenantWriter changes the tenant. Each method is one Graph write (one unit of the write budget).
@@ -80,7 +86,31 @@ type TenantWriter interface {
 	RestoreDeleted(ctx context.Context, id string) error
 	// SetOrgSyncEnabled sets organization.onPremisesSyncEnabled (reference §4b).
 	SetOrgSyncEnabled(ctx context.Context, old, new bool) error
+	// SetOnPremAttributes replaces the on-premises attributes of a cloud-only user, old with new,
+	// in one write (Graph beta PATCH /users/{id}; null for every attribute new leaves empty). A
+	// synced user answers ErrReadOnly. onPremisesObjectIdentifier accepts only null: an adapter
+	// refuses to set a value (ErrReadOnly) rather than send what Graph may reject.
+	SetOnPremAttributes(ctx context.Context, id string, old, new OnPremAttributes) error
+	// SetHardeningBypass sets the tenant sync feature
+	// allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled (PATCH
+	// /directory/onPremisesSynchronization/{id}). Organization reports it in
+	// Features.AllowObjectIdentifierUpdate.
+	SetHardeningBypass(ctx context.Context, old, new bool) error
+	// SetObjectCloudManaged sets onPremisesSyncBehavior.isCloudManaged of a group or contact
+	// (PATCH /groups/{id}/onPremisesSyncBehavior, /contacts/{id}/…; permissions
+	// Group-OnPremisesSyncBehavior.ReadWrite.All, Contacts-OnPremisesSyncBehavior.ReadWrite.All).
+	SetObjectCloudManaged(ctx context.Context, kind ObjectKind, id string, old, new bool) error
 }
+
+// ObjectKind names a cloud object that is not a user, for the group and contact
+// source-of-authority transfer.
+type ObjectKind string
+
+// Object kinds.
+const (
+	KindGroup   ObjectKind = "group"
+	KindContact ObjectKind = "contact"
+)
 
 // Tenant is the Entra tenant port.
 type Tenant interface {

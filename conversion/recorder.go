@@ -118,3 +118,18 @@ func (w *recorder) SetOrgSyncEnabled(ctx context.Context, old, nw bool) error {
 	return w.do("SetOrgSyncEnabled", w.tenantKey, DisableOrgSync.Attribute(), Bool(old), Bool(nw),
 		func() error { return w.ten.SetOrgSyncEnabled(ctx, old, nw) })
 }
+
+func (w *recorder) SetOnPremAttributes(ctx context.Context, id string, old, nw OnPremAttributes) error {
+	return w.do("SetOnPremAttributes", cloudKey(id), SetOnPremAttributes.Attribute(), old.Value(), nw.Value(),
+		func() error { return w.ten.SetOnPremAttributes(ctx, id, old, nw) })
+}
+
+func (w *recorder) SetHardeningBypass(ctx context.Context, old, nw bool) error {
+	return w.do("SetHardeningBypass", w.tenantKey, SetHardeningBypass.Attribute(), Bool(old), Bool(nw),
+		func() error { return w.ten.SetHardeningBypass(ctx, old, nw) })
+}
+
+func (w *recorder) SetObjectCloudManaged(ctx context.Context, kind ObjectKind, id string, old, nw bool) error {
+	return w.do("SetObjectCloudManaged", cloudKey(id), SetCloudManaged.Attribute(), Bool(old), Bool(nw),
+		func() error { return w.ten.SetObjectCloudManaged(ctx, kind, id, old, nw) })
+}

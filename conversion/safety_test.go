@@ -454,7 +454,7 @@ func TestWritePlanFile(t *testing.T) {
 // TestMethods: the registry hybridctl and SDK users share.
 func TestMethods(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, []string{"soa", "ou-move", "tenant-wide"}, conversion.Methods(conversion.ToCloudOnly))
+	assert.Equal(t, []string{"soa", "ou-move", "tenant-wide", "clear-onprem"}, conversion.Methods(conversion.ToCloudOnly))
 	assert.Equal(t, []string{"hard-match", "re-anchor", "soft-match"}, conversion.Methods(conversion.ToSynced))
 	assert.Nil(t, conversion.Methods("sideways"))
 	f, err := conversion.Planner(conversion.ToSynced, "re-anchor")
@@ -463,7 +463,7 @@ func TestMethods(t *testing.T) {
 	_, err = conversion.Planner(conversion.ToCloudOnly, "hard-match")
 	var me *conversion.MethodError
 	require.ErrorAs(t, err, &me)
-	assert.Equal(t, []string{"soa", "ou-move", "tenant-wide"}, me.Want)
+	assert.Equal(t, []string{"soa", "ou-move", "tenant-wide", "clear-onprem"}, me.Want)
 	assert.False(t, conversion.NeedsDirectory(conversion.MethodSOA))
 	assert.True(t, conversion.NeedsDirectory(conversion.MethodOUMove))
 }

@@ -22,6 +22,8 @@ func (r *runner) wait(ctx context.Context, c Change, cr ChangeResult) ChangeResu
 		return r.waitSoftDelete(ctx, c, cr)
 	case WaitOrgSyncDisabled:
 		return r.waitOrgDisabled(ctx, c, cr)
+	case WaitHardMatch:
+		return r.waitHardMatch(ctx, c, cr)
 	}
 	return r.outcome(c, cr, StatusFailed, fmt.Errorf("%w: action %q", ErrInvalidPlan, c.Action))
 }

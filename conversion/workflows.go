@@ -26,7 +26,9 @@ const (
 // no ImmutableID, a non-GUID ImmutableID, an AD user whose current anchor is already carried by a
 // cloud object (changing it gives "source anchor changed", reference §1.4), and an anchor another
 // AD object already has.
-func PlanReAnchor(in *Input, o *Options) *Plan {
+func PlanReAnchor(in *Input, o *Options) *Plan { return withBypass(in, o, planReAnchor) }
+
+func planReAnchor(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodReAnchor, o)
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && !c.ImmutableID.IsZero() })
 	var plans []subjectPlan
@@ -156,6 +158,9 @@ func PlanOUMove(in *Input, o *Options) *Plan {
 		}
 		plans = append(plans, sp)
 	}
+	if o.ClearOnPremAttributes {
+		addClearSteps(in, plans)
+	}
 	// The prediction for the moved AD user is out-of-scope, and the cloud user deleted.
 	if o.Predict != nil && len(plans) > 0 {
 		for i := range plans {
@@ -187,7 +192,13 @@ func PlanTenantWide(in *Input, o *Options) *Plan {
 		Reason: "turn directory synchronization off for the tenant (PATCH /organization/{id} onPremisesSyncEnabled=false, reference §4b); uninstall or stop the sync client first"})
 	b.add(Change{Action: WaitOrgSyncDisabled, Target: tt, Before: Text(StatePending), After: Text(StateDisabled),
 		Reason: "the disable takes up to 72 hours and cannot be cancelled; users become cloud-managed when it completes"})
-	if o.ClearImmutableID {
+	if o.ClearOnPremAttributes {
+		// The disable itself clears some of them (docs/entra-rules.md §4b); apply clears what is left.
+		users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !onPremOf(c).IsZero() })
+		for _, c := range users {
+			b.add(clearOnPremChange(c, c.ID))
+		}
+	} else if o.ClearImmutableID {
 		users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.ImmutableID.IsZero() })
 		for _, c := range users {
 			if c.ImmutableID.IsZero() {

@@ -2,6 +2,7 @@ package graphx
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -143,7 +144,14 @@ func (t *Tenant) Organization(ctx context.Context) (matching.Tenant, error) {
 	if s.RoleAssignments, err = collect(t.c.RoleAssignments(ctx)); err != nil {
 		return matching.Tenant{}, portError(err)
 	}
-	return s.Tenant(), nil
+	ten := s.Tenant()
+	// The bypass flag, whether or not the snapshot's conversion maps it: conversion reads it to
+	// know whether its revert is still to be made.
+	if v := s.OnPremisesSynchronization.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled; v != nil {
+		ten.Features.AllowObjectIdentifierUpdate = *v
+		ten.Known |= matching.KnownBypassFlag
+	}
+	return ten, nil
 }
 
 // User implements conversion.TenantReader. Besides GET /users/{id} it reads
@@ -432,4 +440,151 @@ func (t *Tenant) definition(ctx context.Context, h *conversion.RoleHold) {
 			h.Privilege = conversion.Privileged
 		}
 	}
+}
+
+// onPremWire is the beta form of a user's on-premises attributes.
+type onPremWire struct {
+	ID                           string  `json:"id"`
+	OnPremisesDistinguishedName  *string `json:"onPremisesDistinguishedName"`
+	OnPremisesDomainName         *string `json:"onPremisesDomainName"`
+	OnPremisesImmutableID        *string `json:"onPremisesImmutableId"`
+	OnPremisesObjectIdentifier   *string `json:"onPremisesObjectIdentifier"`
+	OnPremisesSamAccountName     *string `json:"onPremisesSamAccountName"`
+	OnPremisesSecurityIdentifier *string `json:"onPremisesSecurityIdentifier"`
+	OnPremisesUserPrincipalName  *string `json:"onPremisesUserPrincipalName"`
+}
+
+var onPremSelect = "id," + strings.Join(conversion.OnPremAttributeNames, ",")
+
+// OnPremAttributes implements conversion.TenantReader: the seven on-premises attributes of a
+// user, read from beta because onPremisesObjectIdentifier is a beta property there.
+// Request: GET https://graph.microsoft.com/beta/users/{id}?$select=id,onPremises…. Permission:
+// User.Read.All.
+func (t *Tenant) OnPremAttributes(ctx context.Context, id string) (conversion.OnPremAttributes, error) {
+	c := t.c
+	body, err := c.do(ctx, request{op: "OnPremAttributes", target: id, method: http.MethodGet,
+		url: c.query(c.beta, "/users/"+url.PathEscape(id), "$select", onPremSelect)})
+	if err != nil {
+		return conversion.OnPremAttributes{}, portError(err)
+	}
+	var w onPremWire
+	if err := decode(body, &w); err != nil {
+		return conversion.OnPremAttributes{}, portError(&OpError{Op: "OnPremAttributes", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()})
+	}
+	return conversion.OnPremAttributes{
+		DistinguishedName:  deref(w.OnPremisesDistinguishedName),
+		DomainName:         deref(w.OnPremisesDomainName),
+		ImmutableID:        deref(w.OnPremisesImmutableID),
+		ObjectIdentifier:   deref(w.OnPremisesObjectIdentifier),
+		SamAccountName:     deref(w.OnPremisesSamAccountName),
+		SecurityIdentifier: deref(w.OnPremisesSecurityIdentifier),
+		UserPrincipalName:  deref(w.OnPremisesUserPrincipalName),
+	}, nil
+}
+
+// OnPremAttributesWrite replaces on-premises attributes of a cloud-only user in one request: every
+// attribute that differs between old and new is sent, null where new has none (docs/entra-rules.md
+// §4d). Request: PATCH https://graph.microsoft.com/beta/users/{id} {"onPremises…": value|null, …}.
+// Permission: User.ReadWrite.All with User Administrator or Hybrid Identity Administrator, and
+// User-OnPremisesSyncBehavior.ReadWrite.All (with Global Administrator or Hybrid Identity
+// Administrator) when onPremisesObjectIdentifier is among them. Graph refuses it on a synced user.
+func OnPremAttributesWrite(userID string, old, new conversion.OnPremAttributes) Write {
+	m := map[string]*string{}
+	for _, n := range conversion.OnPremAttributeNames {
+		o, v := old.Get(n), new.Get(n)
+		if o == v {
+			continue
+		}
+		if v == "" {
+			m[n] = nil
+		} else {
+			m[n] = &v
+		}
+	}
+	b, _ := json.Marshal(m)
+	return Write{Op: "SetOnPremAttributes", Target: userID, method: http.MethodPatch, beta: true,
+		path: "/users/" + url.PathEscape(userID), body: b}
+}
+
+// SetOnPremAttributes implements conversion.TenantWriter: it re-reads the attributes (see
+// OnPremAttributes), refuses with ErrConflict when they are not old, then sends
+// OnPremAttributesWrite. A new onPremisesObjectIdentifier value (anything but null) is refused
+// with ErrReadOnly without a request: Graph documents clearing it only, and setting it may fail.
+func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, new conversion.OnPremAttributes) error {
+	if new.ObjectIdentifier != "" && new.ObjectIdentifier != old.ObjectIdentifier {
+		return &TenantError{Op: &OpError{Op: "SetOnPremAttributes", Target: id, Err: ErrReadOnly,
+			Message: "onPremisesObjectIdentifier can only be cleared (set to null)"}, Kind: conversion.ErrReadOnly}
+	}
+	cur, err := t.OnPremAttributes(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cur != old {
+		return conflict("SetOnPremAttributes", id, "the on-premises attributes", old.Value(), cur.Value())
+	}
+	if cur == new {
+		return nil
+	}
+	return writeError(t.c.Apply(ctx, OnPremAttributesWrite(id, old, new)))
+}
+
+// SetHardeningBypass implements conversion.TenantWriter: it re-reads the sync features, refuses
+// with ErrConflict when allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled is not old, then
+// writes it. Request: PATCH /directory/onPremisesSynchronization/{id}
+// {"features": {"allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled": b}} (id as read).
+// Permission: OnPremDirectorySynchronization.ReadWrite.All (Global Administrator when delegated).
+func (t *Tenant) SetHardeningBypass(ctx context.Context, old, new bool) error {
+	s, err := t.c.OnPremisesSynchronization(ctx)
+	if err != nil {
+		return portError(err)
+	}
+	cur := s.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled != nil && *s.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled
+	if cur != old {
+		return conflict("SetHardeningBypass", s.ID, "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled", old, cur)
+	}
+	b, _ := json.Marshal(map[string]map[string]bool{"features": {"allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled": new}})
+	return writeError(t.c.Apply(ctx, Write{Op: "SetHardeningBypass", Target: s.ID, method: http.MethodPatch,
+		path: "/directory/onPremisesSynchronization/" + url.PathEscape(s.ID), body: b}))
+}
+
+func graphKind(kind conversion.ObjectKind) (Kind, error) {
+	switch kind {
+	case conversion.KindGroup:
+		return KindGroup, nil
+	case conversion.KindContact:
+		return KindContact, nil
+	}
+	return "", &TenantError{Op: &OpError{Op: "CloudManaged", Err: ErrBadRequest, Message: "unknown object kind " + string(kind)}}
+}
+
+// CloudManaged implements conversion.TenantReader for groups and contacts.
+// Request: GET /groups/{id}/onPremisesSyncBehavior or /contacts/{id}/onPremisesSyncBehavior.
+// Permission: Group-OnPremisesSyncBehavior.ReadWrite.All or Contacts-OnPremisesSyncBehavior.ReadWrite.All
+// (the read permission of the same name for reading only).
+func (t *Tenant) CloudManaged(ctx context.Context, kind conversion.ObjectKind, id string) (bool, error) {
+	k, err := graphKind(kind)
+	if err != nil {
+		return false, err
+	}
+	sb, err := t.c.SyncBehavior(ctx, k, id)
+	if err != nil {
+		return false, portError(err)
+	}
+	return sb.IsCloudManaged, nil
+}
+
+// SetObjectCloudManaged implements conversion.TenantWriter for groups and contacts: it re-reads
+// isCloudManaged, refuses with ErrConflict when it is not old, then writes it (see
+// CloudManagedWrite). Permission: Group-OnPremisesSyncBehavior.ReadWrite.All or
+// Contacts-OnPremisesSyncBehavior.ReadWrite.All, with the Hybrid Administrator role.
+func (t *Tenant) SetObjectCloudManaged(ctx context.Context, kind conversion.ObjectKind, id string, old, new bool) error {
+	cur, err := t.CloudManaged(ctx, kind, id)
+	if err != nil {
+		return err
+	}
+	if cur != old {
+		return conflict("SetObjectCloudManaged", id, "isCloudManaged", old, cur)
+	}
+	k, _ := graphKind(kind)
+	return writeError(t.c.SetCloudManaged(ctx, k, id, new))
 }

@@ -5,12 +5,17 @@
 // (Sync), and Population, a synced tenant of n users. Tenant.UserRoles answers from the tenant's
 // role assignments, eligibilities, role definitions and role-assignable group members
 // (conversion.HoldsOf); AssignRole, MakeEligible and SetObjectIdentifier change them between plan
-// and apply.
+// and apply. Tenant also holds groups and contacts (records of those classes) for the group and
+// contact source-of-authority transfer, the seven on-premises attributes of a user
+// (OnPremAttributes; SetDomainName sets the one matching records lack), the hardening bypass
+// feature (SetHardeningBypass, reported by Organization), and Match, which makes a user synced
+// as a hard match by a sync cycle would.
 //
 // The fakes enforce the preconditions every write carries (ErrConflict when the old value does
 // not hold, ErrNotFound for a missing object) and what Entra enforces that conversion relies on:
 // onPremisesImmutableId is read-only while a user is synced (docs/entra-rules.md §1.7); isCloudManaged=true
-// leaves onPremisesSyncEnabled null (§4c); restore keeps the ImmutableID (§4a).
+// leaves onPremisesSyncEnabled null (§4c); restore keeps the ImmutableID (§4a); a synced user's
+// on-premises attributes are read-only and onPremisesObjectIdentifier accepts only null (§4d).
 //
 // What they do not model: sync itself (Tenant.SoftDelete stands in for a cycle, and Sync.OnDelta
 // lets a test schedule it), the 72-hour pending state of a tenant-wide disable (it completes at

@@ -267,13 +267,14 @@ type Tenant struct {
 	org     matching.Tenant
 	users   map[string]*matching.Cloud
 	deleted map[string]*matching.Cloud
+	domain  map[string]string // user id -> onPremisesDomainName (not in matching records)
 }
 
 var _ conversion.Tenant = (*Tenant)(nil)
 
 // NewTenant returns a tenant with org and users (copied; users with Deleted set go to deleted items).
 func NewTenant(org matching.Tenant, users ...matching.Cloud) *Tenant {
-	t := &Tenant{org: org, users: map[string]*matching.Cloud{}, deleted: map[string]*matching.Cloud{}}
+	t := &Tenant{org: org, users: map[string]*matching.Cloud{}, deleted: map[string]*matching.Cloud{}, domain: map[string]string{}}
 	for _, u := range users {
 		u.ProxyAddresses = slices.Clone(u.ProxyAddresses)
 		if u.Deleted {

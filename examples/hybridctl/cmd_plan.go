@@ -26,10 +26,22 @@ func init() {
 		summary: "plan converting users between synced and cloud-only (a reviewable plan file)",
 		usage: "plan --to cloud-only|synced --onprem FILE|ldap://HOST --cloud FILE|graph [--method M] (--users FILE|--all) [-o plan.json]\n" +
 			"       [--scope DN]... [--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL]\n" +
-			"       [--allow-privileged] [--clear-immutable-id] [--create-ou DN] [--target-ou DN] [--confirm-tenant ID] [--json]\n\n" +
-			"--method: for --to cloud-only soa (default), ou-move (needs --target-ou), tenant-wide (needs --confirm-tenant);\n" +
+			"       [--allow-privileged] [--clear-immutable-id] [--clear-onprem-attributes] [--create-ou DN] [--target-ou DN]\n" +
+			"       [--confirm-tenant ID] [--allow-hardening-bypass] [--objects users,groups,contacts] [--json]\n\n" +
+			"--objects (soa): the object types to transfer (default users); groups go first, one at a time, before any\n" +
+			"          user; with --users, a line may name a group or contact by object id, mail or display name.\n" +
+			"--method: for --to cloud-only soa (default), ou-move (needs --target-ou), tenant-wide (needs --confirm-tenant),\n" +
+			"          clear-onprem (clears the on-premises attributes of users that are cloud-only already);\n" +
 			"          for --to synced hard-match (default; --create-ou creates missing AD users), re-anchor, soft-match.\n" +
 			"--users FILE: one user per line, by UPN or object id ('-' reads stdin); blank lines and # comments are ignored.\n" +
+			"--clear-onprem-attributes: end each synced->cloud-only conversion by clearing the seven on-premises attributes\n" +
+			"          the user keeps (DN, domain, ImmutableID, object identifier, sAMAccountName, SID, on-premises UPN);\n" +
+			"          the old values go to the journal and undo writes them back (the object identifier excepted: sync\n" +
+			"          stamps it again).\n" +
+			"--allow-hardening-bypass (with --confirm-tenant ID; hard-match, re-anchor): let users that still carry\n" +
+			"          onPremisesObjectIdentifier be matched by turning allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled on\n" +
+			"          as the plan's first change and off as its last (also when apply fails, by --resolve and by undo).\n" +
+			"          Users assigned or eligible for a privileged role stay refused: remove the role first.\n" +
 			"--allow-privileged: plan users who hold Entra roles; it never lifts what Entra itself blocks (a hard match onto a\n" +
 			"          user assigned or eligible for a privileged role, or carrying onPremisesObjectIdentifier).\n" +
 			"-o FILE|DIR: a new file, an existing plan (replaced whole), or a directory (DIR/plan.json); nothing else is overwritten.\n" +
@@ -77,9 +89,12 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	out := fs.String("o", "", "")
 	allowPriv := fs.Bool("allow-privileged", false, "")
 	clearID := fs.Bool("clear-immutable-id", false, "")
+	clearOnPrem := fs.Bool("clear-onprem-attributes", false, "")
 	createOU := fs.String("create-ou", "", "")
 	targetOU := fs.String("target-ou", "", "")
 	confirm := fs.String("confirm-tenant", "", "")
+	allowBypass := fs.Bool("allow-hardening-bypass", false, "")
+	objects := fs.String("objects", "", "")
 	asJSON := fs.Bool("json", false, "")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -113,8 +128,18 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		return usageError(e, name, "--target-ou applies only to --method ou-move")
 	case *createOU != "" && *method != conversion.MethodHardMatch:
 		return usageError(e, name, "--create-ou applies only to --method hard-match")
-	case *confirm != "" && *method != conversion.MethodTenant:
-		return usageError(e, name, "--confirm-tenant applies only to --method tenant-wide")
+	case *clearOnPrem && (*to != conversion.ToCloudOnly || *method == conversion.MethodClearOnPrem):
+		return usageError(e, name, "--clear-onprem-attributes applies only to the --to cloud-only methods soa, ou-move and tenant-wide (clear-onprem always clears)")
+	case *objects != "" && *method != conversion.MethodSOA:
+		return usageError(e, name, "--objects applies only to --method soa")
+	case *objects != "" && badObjects(*objects) != "":
+		return usageError(e, name, "--objects: unknown object type "+strconv.Quote(badObjects(*objects))+": want users, groups, contacts (comma-separated)")
+	case *allowBypass && *method != conversion.MethodHardMatch && *method != conversion.MethodReAnchor:
+		return usageError(e, name, "--allow-hardening-bypass applies only to --to synced --method hard-match or re-anchor")
+	case *allowBypass && *confirm == "":
+		return usageError(e, name, "--allow-hardening-bypass needs --confirm-tenant ID: it lifts a protection for the whole tenant while the plan runs")
+	case *confirm != "" && *method != conversion.MethodTenant && !*allowBypass:
+		return usageError(e, name, "--confirm-tenant applies only to --method tenant-wide and to --allow-hardening-bypass")
 	case src.check() != "":
 		return usageError(e, name, src.check())
 	}
@@ -145,7 +170,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	in := &conversion.Input{Tenant: snap.Tenant(), Cloud: cloudRecs, OnPrem: on, Config: cfg}
 	opts := &conversion.Options{
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Users: users, AllowRoles: *allowPriv,
-		ClearImmutableID: *clearID, CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
+		ClearImmutableID: *clearID, ClearOnPremAttributes: *clearOnPrem, AllowHardeningBypass: *allowBypass, Objects: splitObjects(*objects), CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,
 	}
 	p := planner(in, opts)
 
@@ -425,6 +450,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		explainRunError(e, name, &f, nil, err)
 		return 1
 	}
+	warnBypass(e, j)
 	pt, code := f.connect(ctx, e, name, p.TouchesDirectory())
 	if pt == nil {
 		return code
@@ -433,6 +459,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	a := &conversion.Applier{Directory: pt.dir, Tenant: pt.ten, Journal: j, DryRun: f.dryRun, AllowRoles: *allowPriv,
 		WaitTimeout: *wait, Progress: applyProgress(e, name, f.asJSON)}
 	res, err := a.Apply(ctx, p)
+	defer warnBypass(e, j)
 	return finishRun(e, name, &f, res, err)
 }
 
@@ -588,6 +615,8 @@ func resolveJournal(ctx context.Context, e *env, cmd string, f *runFlags) int {
 	if err != nil {
 		return failure(e, cmd, err)
 	}
+	warnBypass(e, j)
+	defer warnBypass(e, j)
 	pt, code := f.connect(ctx, e, cmd, conversion.TouchesDirectory(conversion.JournalChanges(entries)))
 	if pt == nil {
 		return code
@@ -659,6 +688,8 @@ func runUndo(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failure(e, name, err)
 	}
+	warnBypass(e, j)
+	defer warnBypass(e, j)
 	pt, code := f.connect(ctx, e, name, conversion.TouchesDirectory(conversion.JournalChanges(entries)))
 	if pt == nil {
 		return code
@@ -670,4 +701,43 @@ func runUndo(ctx context.Context, e *env, args []string) int {
 		Progress: applyProgress(e, name, f.asJSON)}
 	res, err := a.Undo(ctx)
 	return finishRun(e, name, &f, res, err)
+}
+
+// warnBypass prints, loudly on stderr, that the journal left the tenant's hardening bypass on.
+func warnBypass(e *env, j conversion.Journal) {
+	if j == nil {
+		return
+	}
+	entries, err := j.Entries()
+	if err != nil {
+		return
+	}
+	if w := conversion.BypassLeftOn(entries).Warning(); w != "" {
+		fmt.Fprintln(e.stderr, "\n"+strings.Repeat("!", 78)+"\n"+w+"\n"+strings.Repeat("!", 78))
+	}
+}
+
+func splitObjects(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// badObjects returns the first word of s that is not an object type, or "".
+func badObjects(s string) string {
+	for _, p := range splitObjects(s) {
+		switch p {
+		case conversion.ObjectUsers, conversion.ObjectGroups, conversion.ObjectContacts:
+		default:
+			return p
+		}
+	}
+	return ""
 }

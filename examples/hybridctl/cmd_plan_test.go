@@ -124,6 +124,12 @@ func TestPlanUsage(t *testing.T) {
 		{"both users and all", append([]string{"plan", "--to", "cloud-only", "--users", "x"}, base...), "not both"},
 		{"ou-move without target", append([]string{"plan", "--to", "cloud-only", "--method", "ou-move", "--onprem", demoLDIFFile}, base...), "needs --target-ou"},
 		{"create-ou with soa", append([]string{"plan", "--to", "cloud-only", "--create-ou", "OU=X"}, base...), "--create-ou applies only"},
+		{"clear-onprem-attributes to synced", append([]string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--clear-onprem-attributes"}, base...), "--clear-onprem-attributes applies only"},
+		{"clear-onprem-attributes with clear-onprem", append([]string{"plan", "--to", "cloud-only", "--method", "clear-onprem", "--clear-onprem-attributes"}, base...), "clear-onprem always clears"},
+		{"bypass with soa", append([]string{"plan", "--to", "cloud-only", "--allow-hardening-bypass", "--confirm-tenant", "x"}, base...), "--allow-hardening-bypass applies only"},
+		{"bypass without confirm", append([]string{"plan", "--to", "synced", "--onprem", demoLDIFFile, "--allow-hardening-bypass"}, base...), "needs --confirm-tenant ID"},
+		{"objects with ou-move", append([]string{"plan", "--to", "cloud-only", "--method", "ou-move", "--target-ou", "OU=X", "--onprem", demoLDIFFile, "--objects", "groups"}, base...), "--objects applies only"},
+		{"unknown object type", append([]string{"plan", "--to", "cloud-only", "--objects", "users,printers"}, base...), `unknown object type "printers"`},
 		{"confirm with soa", append([]string{"plan", "--to", "cloud-only", "--confirm-tenant", "x"}, base...), "--confirm-tenant applies only"},
 		{"bad flag", []string{"plan", "--nope"}, "flag provided but not defined"},
 		{"apply without plan", []string{"apply", "--journal", "j"}, "the plan file is required"},
@@ -262,6 +268,7 @@ func TestApplyUndo(t *testing.T) {
 	installFakeHooks()
 	t.Parallel()
 	soa := makePlan(t, "olivia.grant@contoso.example\nrob.stone@contoso.example\n", "--to", "cloud-only")
+	soaClear := makePlan(t, "olivia.grant@contoso.example\n", "--to", "cloud-only", "--clear-onprem-attributes")
 	reanchor := makePlan(t, "grace.kim@contoso.example\n", "--to", "synced", "--method", "re-anchor", "--onprem", demoLDIFFile, "--scope", demoScope)
 
 	t.Run("soa, then undo", func(t *testing.T) {
@@ -290,6 +297,28 @@ func TestApplyUndo(t *testing.T) {
 			u, _ := fk.ten.Get(id)
 			assert.False(t, u.CloudManaged, id)
 		}
+	})
+	t.Run("soa with the on-premises attributes cleared, then undo", func(t *testing.T) {
+		t.Parallel()
+		fk, flags := newFakes(t, nil)
+		before, _ := fk.ten.Get(oliviaID)
+		require.NotEmpty(t, before.OnPremisesDistinguishedName)
+		journal := filepath.Join(t.TempDir(), "j")
+		out, errOut, code := run(t, "", append([]string{"apply", soaClear, "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "Summary: 2 applied")
+		assert.Contains(t, out, "SetOnPremAttributes cloud:"+oliviaID)
+		u, _ := fk.ten.Get(oliviaID)
+		assert.True(t, u.CloudManaged)
+		assert.Empty(t, u.OnPremisesDistinguishedName)
+		assert.True(t, u.ImmutableID.IsZero())
+
+		_, errOut, code = run(t, "", append([]string{"undo", "--journal", journal}, flags...)...)
+		require.Equal(t, 0, code, errOut)
+		u, _ = fk.ten.Get(oliviaID)
+		assert.False(t, u.CloudManaged)
+		assert.Equal(t, before.OnPremisesDistinguishedName, u.OnPremisesDistinguishedName)
+		assert.Equal(t, before.ImmutableID, u.ImmutableID)
 	})
 	t.Run("directory writes need --onprem", func(t *testing.T) {
 		t.Parallel()
@@ -610,4 +639,26 @@ func TestConnectPortsWithoutAdapters(t *testing.T) {
 		require.NoError(t, err)
 		assert.Nil(t, p.dir, "the Applier stands in conversion.NoDirectory")
 	})
+}
+
+// TestWarnBypass: a journal that turned the hardening bypass on and not off is announced loudly.
+func TestWarnBypass(t *testing.T) {
+	t.Parallel()
+	enable := conversion.Change{ID: "c0001", Action: conversion.SetHardeningBypass,
+		Target: conversion.Target{Side: conversion.SideTenant, ID: "t-1"}, Before: conversion.Bool(false), After: conversion.Bool(true), Reason: "r"}
+	j := &conversion.MemJournal{}
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindIntent, ChangeID: "c0001", Change: &enable}))
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindOutcome, ChangeID: "c0001", Status: conversion.StatusApplied}))
+	var buf strings.Builder
+	warnBypass(&env{stderr: &buf}, j)
+	assert.Contains(t, buf.String(), "WARNING: this journal turned allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled ON for tenant t-1")
+	assert.NotContains(t, buf.String(), "§")
+
+	revert := enable
+	revert.ID, revert.Before, revert.After = "c0009", conversion.Bool(true), conversion.Bool(false)
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindIntent, ChangeID: "c0009", Change: &revert}))
+	require.NoError(t, j.Append(conversion.Entry{Plan: "p", Kind: conversion.KindOutcome, ChangeID: "c0009", Status: conversion.StatusApplied}))
+	buf.Reset()
+	warnBypass(&env{stderr: &buf}, j)
+	assert.Empty(t, buf.String())
 }

@@ -22,6 +22,13 @@ func (f *Fake) route(c call) (op, target string, h func(call) result) {
 	seg := strings.Split(strings.Trim(c.path, "/"), "/")
 	m := c.method
 	switch {
+	case len(seg) == 2 && seg[0] == "users" && onPremCall(c): // on-premises attributes (beta), in onprem.go
+		if m == http.MethodGet {
+			return OpGetOnPremAttributes, seg[1], func(c call) result { return f.getOnPremAttributes(c, seg[1]) }
+		}
+		return OpUpdateOnPremAttributes, seg[1], func(c call) result { return f.updateOnPremAttributes(c, seg[1]) }
+	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodPatch && bypassCall(c): // in onprem.go
+		return OpUpdateSync, seg[2], func(c call) result { return f.updateSyncBypass(c, seg[2]) }
 	case len(seg) == 1 && seg[0] == "users" && m == http.MethodGet:
 		return OpListUsers, "", f.listUsers
 	case len(seg) == 2 && seg[0] == "users" && m == http.MethodGet:

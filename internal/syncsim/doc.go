@@ -14,12 +14,17 @@
 //   - blocked: nothing is written; the object is listed in Cycle.Errors with its code;
 //   - out-of-scope, untouched: nothing.
 //
+// Groups and contacts are evaluated and recorded, not written: a cloud-managed group or contact
+// (isCloudManaged, after a source-of-authority transfer) is skipped and listed in Cycle.Errors
+// with the code CloudManaged, as Entra skips it; the others are listed in Cycle.Applied.
+// The July 2026 bypass flag is read from the fake's sync features.
+//
 // A tenant whose organization onPremisesSyncEnabled is false exports nothing (docs/entra-rules.md §4b).
 // Sim implements conversion.SyncCycle: TriggerDelta runs one cycle.
 //
 // What it does not do: the fake's writes log records Graph API writes only, and a cycle's
 // changes are not in it (they go through graphxtest's state hooks); it models no export
 // deletion threshold stop, no duplicate-attribute quarantine (quarantined values are exported
-// as they are), no password hash sync, groups or contacts, no delta (every cycle is a full
+// as they are), no password hash sync, no group or contact writes (membership, attributes), no delta (every cycle is a full
 // evaluation) and no timing.
 package syncsim

@@ -116,6 +116,10 @@ func (s *Sim) Run(ctx context.Context) (*Cycle, error) {
 	now := s.now().UTC()
 	tenant := snap.Tenant()
 	tenant.AsOf = now
+	if v := snap.OnPremisesSynchronization.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled; v != nil {
+		tenant.Features.AllowObjectIdentifierUpdate = *v // the July 2026 bypass
+		tenant.Known |= matching.KnownBypassFlag
+	}
 	cloud, err := snap.Cloud()
 	if err != nil {
 		return nil, fmt.Errorf("syncsim: reading the tenant: %w", err)
@@ -134,6 +138,17 @@ func (s *Sim) Run(ctx context.Context) (*Cycle, error) {
 	}
 	for _, r := range rep.Objects {
 		if r.Class != matching.ClassUser {
+			// Groups and contacts: a cloud-managed one is skipped (blocked CloudManaged, as
+			// Entra's event 6956); the others are recorded. The fake has no group or contact
+			// writes, so their attributes are not rewritten.
+			if r.Side == matching.SideOnPrem && (r.Class == matching.ClassGroup || r.Class == matching.ClassContact) {
+				a := Applied{Outcome: r.Outcome, DN: r.DN, CloudID: r.Target, Code: r.Code, Reason: r.Reason}
+				if r.Outcome == matching.Blocked {
+					c.Errors = append(c.Errors, a)
+				} else {
+					c.Applied = append(c.Applied, a)
+				}
+			}
 			continue
 		}
 		a := Applied{Outcome: r.Outcome, DN: r.DN, CloudID: r.Target, Code: r.Code, Reason: r.Reason}
