@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -121,7 +122,10 @@ func Readiness(in *Input, journals ...[]Entry) *ReadinessReport {
 					Reason: "the user" + where + " is assigned or eligible for a privileged Entra role and has an ImmutableID: Entra refuses to hard-match it (" + describeHolds(p) + ")",
 					Fix:    "first " + removeFirst(p) + "; let sync match, then assign the role again"})
 			}
-			if c.OnPremisesObjectIdentifier != "" && !bypassOnNow {
+			// An identifier naming the AD object of the user's own ImmutableID is that object
+			// returning, not a remap (the same choice as the planners and the engine).
+			own, _ := anchor.ParseImmutableID(c.ImmutableID.String())
+			if c.OnPremisesObjectIdentifier != "" && !bypassOnNow && !sameADObject(c.OnPremisesObjectIdentifier, own) {
 				r.Blocked = append(r.Blocked, BlockedUser{ID: c.ID, UPN: c.UserPrincipalName, Code: RefuseObjectIdentifier,
 					Reason: "the user" + where + " still carries onPremisesObjectIdentifier " + c.OnPremisesObjectIdentifier + ": Entra refuses to hard-match it to another AD object",
 					Fix:    ObjectIdentifierFix(c.ID)})

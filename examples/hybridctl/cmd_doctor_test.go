@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -66,7 +68,14 @@ func TestDoctor(t *testing.T) {
 		require.NoError(t, j.Append(conversion.Entry{Time: since, Plan: "p", Kind: conversion.KindIntent, ChangeID: "c0001", Change: &enable}))
 		require.NoError(t, j.Append(conversion.Entry{Time: since, Plan: "p", Kind: conversion.KindOutcome, ChangeID: "c0001", Status: conversion.StatusApplied}))
 		require.NoError(t, j.Close())
-		out, errOut, code := run(t, "", "doctor", "--cloud", demoTenantFile, "--journal", name)
+		// The tenant says the flag is on; the journal says since when.
+		on := true
+		snap.OnPremisesSynchronization.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled = &on
+		tenant := filepath.Join(t.TempDir(), "tenant.json")
+		var buf bytes.Buffer
+		require.NoError(t, snapshot.Write(&buf, snap))
+		require.NoError(t, os.WriteFile(tenant, buf.Bytes(), 0o600))
+		out, errOut, code := run(t, "", "doctor", "--cloud", tenant, "--journal", name)
 		assert.Equal(t, 1, code, errOut)
 		assert.Contains(t, out, "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled  ON since 2026-11-23T09:00:00Z")
 		assert.Contains(t, out, "is ON: turn it off once remediation is done (on for 25h0m0s)")
