@@ -1,7 +1,9 @@
 // Package graphx is the Microsoft Graph adapter of hybridid: it reads a tenant (organization,
-// sync feature flags, users, groups, contacts, deleted users, role assignments) as streams of
-// snapshot types, finds users by anchor, UPN or proxy address, and makes the few writes a
-// hybrid identity conversion needs.
+// sync feature flags, users, groups, contacts, deleted users, role assignments, and the inputs
+// of the July 2026 hard-match protections: PIM eligibilities, privileged role definitions,
+// members of role-holding groups, onPremisesObjectIdentifier) as streams of snapshot types,
+// finds users by anchor, UPN or proxy address, and makes the few writes a hybrid identity
+// conversion needs.
 //
 // Every request goes through msgraph-sdk-go's request adapter (msgraph-sdk-go-core's
 // GraphRequestAdapterBase with the Graph middleware chain: telemetry, redirect, compression,
@@ -54,7 +56,15 @@
 //   - §6.4: JSON batches hold at most 20 requests, answers are matched by id, items are
 //     throttled individually.
 //   - §6.5/§6.6: the write limit and the least permission of each request (in each method's doc).
-//   - §2 (remap hardening, 2026): onPremisesObjectIdentifier is cleared on beta with null.
+//   - §2.4 (hard-match protections since 2026-07-01): onPremisesObjectIdentifier is read and
+//     cleared (null only) on beta; role definitions are read on beta because v1.0's
+//     unifiedRoleDefinition has no isPrivileged; eligibilities (roleEligibilityScheduleInstances)
+//     and group members on v1.0; the bypass flag
+//     allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled comes with the v1.0 sync features
+//     when Graph returns it (absent: unknown). Roles held through a group are read as the direct
+//     members of each group that is a principal of an assignment or eligibility (role-assignable
+//     groups cannot contain groups). What the caller may not read (403, no PIM licence, a beta
+//     property missing) is recorded as unknown, not as "none".
 //
 // # Benchmarks
 //
@@ -72,7 +82,6 @@
 // # Not done here
 //
 // graphx does not read onPremisesSyncBehavior in list reads (it is a navigation property; read
-// it per object with SyncBehavior), PIM-eligible role assignments, or transitive role
-// assignments; it does not create or delete objects; it never sends a token over plain http
-// except to a loopback host or with StaticToken.
+// it per object with SyncBehavior) or beta's transitiveRoleAssignments (it reads group members
+// instead); it does not create or delete objects.
 package graphx

@@ -200,6 +200,10 @@ func stripOData(v any) {
 		extra = o.Extra
 	case *snapshot.RoleAssignment:
 		extra = o.Extra
+	case *snapshot.RoleEligibility:
+		extra = o.Extra
+	case *snapshot.RoleDefinition:
+		extra = o.Extra
 	case *snapshot.Organization:
 		extra = o.Extra
 	case *snapshot.OnPremisesSynchronization:
@@ -301,11 +305,16 @@ func (c *Client) SyncBehavior(ctx context.Context, kind Kind, id string) (snapsh
 	return sb, nil
 }
 
-// Snapshot reads the whole tenant: organization, sync features, users (with
-// onPremisesSyncBehavior where it matters, see UsersWithSyncBehavior), groups, contacts,
-// deleted users and role assignments. Permissions: the union of those of the reads above.
+// Snapshot reads the whole tenant: organization, sync features (with the July 2026 bypass flag
+// allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled when Graph returns it), users (with
+// onPremisesSyncBehavior where it matters, see UsersWithSyncBehavior, and
+// onPremisesObjectIdentifier from beta, see ObjectIdentifiers), groups, contacts, deleted users,
+// role assignments, role eligibilities, role definitions (beta, for isPrivileged) and the members
+// of the groups that hold a role. Permissions: the union of those of the reads above.
 // A tenant where the caller may not read the sync features (ErrForbidden) still yields a
-// snapshot with zero features and a logged warning.
+// snapshot with zero features and a logged warning; a part of the hardening inputs the caller
+// may not read (no permission, no PIM licence, no beta property) is left nil, which the snapshot
+// format defines as unknown, with a logged warning.
 func (c *Client) Snapshot(ctx context.Context) (*snapshot.Snapshot, error) {
 	s := &snapshot.Snapshot{TakenAt: time.Now().UTC()}
 	var err error
@@ -331,6 +340,9 @@ func (c *Client) Snapshot(ctx context.Context) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	if s.RoleAssignments, err = collect(c.RoleAssignments(ctx)); err != nil {
+		return nil, err
+	}
+	if err := c.hardeningInputs(ctx, s); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -94,15 +93,15 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	return 0
 }
 
-// writeSnapshot streams the tenant into path (through a temporary file renamed at the end, so
-// that a failed read leaves no half file).
+// writeSnapshot reads the tenant (graphx.Client.Snapshot: every part the snapshot format
+// defines, the July 2026 hard-match inputs included) and writes it to path through a temporary
+// file in the same directory, renamed at the end, so that a failed read leaves no half file.
 func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (err error) {
-	org, err := c.Organization(ctx)
-	if err != nil {
-		return err
+	if e.stderrTTY {
+		fmt.Fprintln(e.stderr, "reading the tenant…")
 	}
-	sync, err := c.OnPremisesSynchronization(ctx)
-	if err != nil && !errors.Is(err, graphx.ErrForbidden) && !errors.Is(err, graphx.ErrNotFound) {
+	s, err := c.Snapshot(ctx)
+	if err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*")
@@ -115,65 +114,7 @@ func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (
 			os.Remove(f.Name())
 		}
 	}()
-	w := snapshot.NewWriter(f)
-	if err := w.WriteHeader(&snapshot.Snapshot{TakenAt: time.Now().UTC(), Organization: org, OnPremisesSynchronization: sync}); err != nil {
-		return err
-	}
-	n := 0
-	progress := func(kind string) {
-		n++
-		if e.stderrTTY && n%1000 == 0 {
-			fmt.Fprintf(e.stderr, "\r%s: %d objects", kind, n)
-		}
-	}
-	for u, err := range c.UsersWithSyncBehavior(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteUser(&u); err != nil {
-			return err
-		}
-		progress("users")
-	}
-	for g, err := range c.Groups(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteGroup(&g); err != nil {
-			return err
-		}
-		progress("groups")
-	}
-	for ct, err := range c.Contacts(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteContact(&ct); err != nil {
-			return err
-		}
-		progress("contacts")
-	}
-	for u, err := range c.DeletedUsers(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteDeletedUser(&u); err != nil {
-			return err
-		}
-		progress("deleted users")
-	}
-	for r, err := range c.RoleAssignments(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteRoleAssignment(&r); err != nil {
-			return err
-		}
-	}
-	if e.stderrTTY && n >= 1000 {
-		fmt.Fprintln(e.stderr)
-	}
-	if err := w.Close(); err != nil {
+	if err := snapshot.Write(f, s); err != nil {
 		return err
 	}
 	if err := f.Sync(); err != nil {

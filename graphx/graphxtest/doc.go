@@ -24,6 +24,14 @@
 //     UNDOCUMENTED); when it completes synced users become onPremisesSyncEnabled=false and lose
 //     DN, sAMAccountName and on-premises UPN.
 //   - Sync feature flags PATCH (unknown flags kept); beta onPremisesObjectIdentifier clear (null only).
+//   - The July 2026 hard-match inputs: GET roleManagement/directory/roleEligibilityScheduleInstances,
+//     roleManagement/directory/roleDefinitions (isPrivileged on beta only: a v1.0 $select of it
+//     answers 400, as for any property a version lacks), groups/{id}/members (with @odata.type),
+//     and users' onPremisesObjectIdentifier (beta only, likewise). A part the seed leaves nil
+//     (the snapshot's "unknown") is answered 403 Authorization_RequestDenied, and a seed user
+//     whose onPremisesObjectIdentifier is nil has it left out of beta answers even when
+//     selected, so that a snapshot survives a round trip through the fake with "unknown" kept
+//     apart from "none" and from null.
 //   - POST /$batch: 1..20 items with unique ids, each routed, faulted and throttled on its own,
 //     answered out of order; a body needs Content-Type.
 //   - A write limiter (WithWriteRate; token bucket) answering 429 with Retry-After (whole
@@ -38,5 +46,6 @@
 // snapshot types, $orderby/$search/$expand, the read (resource unit) throttling budget, token
 // validation or permissions (403), eventual consistency delays, hard-match or soft-match by a
 // sync client, mail/proxyAddresses recalculation, groups and contacts restore, role-assignable
-// groups and PIM, the real error text for cases the reference marks UNDOCUMENTED.
+// groups other than as seeded members, PIM activation or schedules (eligibilities are served as
+// seeded), the real error text for cases the reference marks UNDOCUMENTED.
 package graphxtest

@@ -59,6 +59,12 @@ func (f *Fake) route(c call) (op, target string, h func(call) result) {
 		return OpRestore, seg[2], func(c call) result { return f.restore(c, seg[2]) }
 	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleAssignments" && m == http.MethodGet:
 		return OpListRoleAssignments, "", f.listRoles
+	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleEligibilityScheduleInstances" && m == http.MethodGet:
+		return OpListRoleEligibilities, "", f.listEligibilities
+	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleDefinitions" && m == http.MethodGet:
+		return OpListRoleDefinitions, "", f.listRoleDefinitions
+	case len(seg) == 3 && seg[0] == "groups" && seg[2] == "members" && m == http.MethodGet:
+		return OpListGroupMembers, seg[1], func(c call) result { return f.listMembers(c, seg[1]) }
 	}
 	return "", "", nil
 }
@@ -194,14 +200,28 @@ func project(m object, sel, def []string) json.RawMessage {
 	}
 	var b strings.Builder
 	b.WriteByte('{')
-	for i, k := range fields {
-		if i > 0 {
+	if t, ok := m["@odata.type"]; ok {
+		// Graph always says which type a member of a mixed collection has.
+		b.WriteString(`"@odata.type":`)
+		b.Write(t)
+	}
+	n := 0
+	if _, ok := m["@odata.type"]; ok {
+		n = 1
+	}
+	for _, k := range fields {
+		v, ok := m[k]
+		if ok && len(v) == 0 {
+			continue // unknown to the fake: left out (see userObject)
+		}
+		if n > 0 {
 			b.WriteByte(',')
 		}
+		n++
 		kb, _ := json.Marshal(k)
 		b.Write(kb)
 		b.WriteByte(':')
-		if v, ok := m[k]; ok {
+		if ok {
 			b.Write(v)
 		} else {
 			b.WriteString("null")
@@ -280,7 +300,49 @@ func (f *Fake) page(c call, n int, get func(int) object, def []string) result {
 // ---- handlers (f.mu held) ----
 
 func (f *Fake) listUsers(c call) result {
-	return f.page(c, len(f.users), func(i int) object { return toObject(f.users[i]) }, userDefault)
+	if e := betaOnly(c, "user", "onPremisesObjectIdentifier"); e != nil {
+		return result{err: e}
+	}
+	return f.page(c, len(f.users), func(i int) object { return f.userObject(c, f.users[i]) }, userDefault)
+}
+
+// userObject is a user as the call's version shows it: beta adds onPremisesObjectIdentifier
+// when the fake knows it; an unknown one (a seed user without it) is left out even when
+// selected, so that a snapshot round trip keeps "unknown" apart from null.
+func (f *Fake) userObject(c call, u *snapshot.User) object {
+	m := toObject(u)
+	if c.version == "beta" {
+		m["onPremisesObjectIdentifier"] = json.RawMessage{} // unknown: left out
+		if v, ok := f.objectIDs[u.ID]; ok {
+			if v == "" {
+				m["onPremisesObjectIdentifier"] = json.RawMessage("null")
+			} else {
+				m["onPremisesObjectIdentifier"], _ = json.Marshal(v)
+			}
+		}
+	}
+	return m
+}
+
+// betaOnly refuses a v1.0 $select of properties the fake serves on beta only, as Graph refuses
+// a property its version does not have.
+func betaOnly(c call, typ string, props ...string) *apiError {
+	if c.version == "beta" {
+		return nil
+	}
+	vals, err := url.ParseQuery(c.query)
+	if err != nil {
+		return nil // parseQuery reports it
+	}
+	for _, sel := range strings.Split(vals.Get("$select"), ",") {
+		for _, p := range props {
+			if strings.EqualFold(strings.TrimSpace(sel), p) {
+				return &apiError{status: http.StatusBadRequest, code: "BadRequest",
+					msg: "Could not find a property named '" + p + "' on type 'microsoft.graph." + typ + "'."}
+			}
+		}
+	}
+	return nil
 }
 
 func (f *Fake) getUser(c call, id string) result {
@@ -289,10 +351,13 @@ func (f *Fake) getUser(c call, id string) result {
 		return notFound(id)
 	}
 	q, e := parseQuery(c)
+	if e == nil {
+		e = betaOnly(c, "user", "onPremisesObjectIdentifier")
+	}
 	if e != nil {
 		return result{err: e}
 	}
-	return result{status: http.StatusOK, body: withContext(project(toObject(u), q.selectFields, userDefault), c.base+"/$metadata#users/$entity")}
+	return result{status: http.StatusOK, body: withContext(project(f.userObject(c, u), q.selectFields, userDefault), c.base+"/$metadata#users/$entity")}
 }
 
 func (f *Fake) findUserLocked(id string) *snapshot.User {
@@ -344,7 +409,7 @@ func (f *Fake) updateUser(c call, id string) result {
 				return errResult(http.StatusBadRequest, "Request_BadRequest", "Only null is accepted for property 'onPremisesObjectIdentifier'.")
 			}
 			delete(m, "onPremisesObjectIdentifier")
-			delete(f.objectIDs, u.ID)
+			f.objectIDs[u.ID] = ""
 		}
 	}
 	synced := isTrue(u.OnPremisesSyncEnabled) && !f.cloudManaged[u.ID]
@@ -399,7 +464,10 @@ func (f *Fake) listContacts(c call) result {
 }
 
 func (f *Fake) listDeleted(c call) result {
-	return f.page(c, len(f.deleted), func(i int) object { return toObject(f.deleted[i]) }, append(slicesClone(userDefault), "deletedDateTime"))
+	if e := betaOnly(c, "user", "onPremisesObjectIdentifier"); e != nil {
+		return result{err: e}
+	}
+	return f.page(c, len(f.deleted), func(i int) object { return f.userObject(c, f.deleted[i]) }, append(slicesClone(userDefault), "deletedDateTime"))
 }
 
 // withContext adds "@odata.context" as the first member of a projected object.
@@ -595,4 +663,86 @@ func (f *Fake) restore(c call, id string) result {
 		return result{status: http.StatusOK, body: project(toObject(u), nil, append(slicesClone(userDefault), "onPremisesImmutableId", "onPremisesSyncEnabled"))}
 	}
 	return notFound(id)
+}
+
+var (
+	eligibilityDefault = []string{"id", "principalId", "roleDefinitionId", "directoryScopeId", "startDateTime", "endDateTime", "memberType"}
+	roleDefDefault     = []string{"id", "description", "displayName", "isBuiltIn", "isEnabled", "templateId"}
+)
+
+// forbidden is the answer for a part of the tenant the fake was not seeded with: as a tenant
+// where the caller lacks the permission (or, for PIM, the licence).
+func forbidden(what string) result {
+	return errResult(http.StatusForbidden, "Authorization_RequestDenied",
+		"Insufficient privileges to complete the operation ("+what+" not seeded in this fake tenant).")
+}
+
+func (f *Fake) listEligibilities(c call) result {
+	if f.eligible == nil {
+		return forbidden("role eligibilities")
+	}
+	return f.page(c, len(f.eligible), func(i int) object { return toObject(f.eligible[i]) }, eligibilityDefault)
+}
+
+// listRoleDefinitions serves role definitions; isPrivileged exists on beta only (Graph v1.0's
+// unifiedRoleDefinition does not have it).
+func (f *Fake) listRoleDefinitions(c call) result {
+	if f.roleDefs == nil {
+		return forbidden("role definitions")
+	}
+	if e := betaOnly(c, "unifiedRoleDefinition", "isPrivileged"); e != nil {
+		return result{err: e}
+	}
+	def := roleDefDefault
+	if c.version == "beta" {
+		def = append(slicesClone(def), "isPrivileged")
+	}
+	return f.page(c, len(f.roleDefs), func(i int) object {
+		m := toObject(f.roleDefs[i])
+		if c.version != "beta" {
+			delete(m, "isPrivileged")
+		}
+		return m
+	}, def)
+}
+
+// listMembers serves the direct members of a group, each with its @odata.type.
+func (f *Fake) listMembers(c call, groupID string) result {
+	if f.members == nil {
+		return forbidden("group members")
+	}
+	known := false
+	for _, g := range f.groups {
+		known = known || g.ID == groupID
+	}
+	var ids []string
+	for _, m := range f.members {
+		if m.GroupID == groupID {
+			ids = append(ids, m.MemberID)
+		}
+	}
+	if !known && len(ids) == 0 {
+		return notFound(groupID)
+	}
+	return f.page(c, len(ids), func(i int) object {
+		typ := "#microsoft.graph.directoryObject"
+		switch {
+		case f.isUserLocked(ids[i]):
+			typ = "#microsoft.graph.user"
+		default:
+			for _, g := range f.groups {
+				if g.ID == ids[i] {
+					typ = "#microsoft.graph.group"
+				}
+			}
+		}
+		tb, _ := json.Marshal(typ)
+		ib, _ := json.Marshal(ids[i])
+		return object{"@odata.type": tb, "id": ib}
+	}, []string{"id"})
+}
+
+func (f *Fake) isUserLocked(id string) bool {
+	_, ok := f.userIdx[id]
+	return ok
 }
