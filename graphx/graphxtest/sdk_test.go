@@ -28,16 +28,24 @@ func (staticAuth) AuthenticateRequest(_ context.Context, ri *abs.RequestInformat
 
 var _ absauth.AuthenticationProvider = staticAuth{}
 
-// TestTypedSDKClient drives the fake with msgraph-sdk-go's own typed GraphServiceClient, to
-// show the fake speaks what the generated SDK sends and parses.
-func TestTypedSDKClient(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	srv := graphxtest.NewServer(t, graphxtest.WithSeed(seed(now)), graphxtest.WithClock(func() time.Time { return now }))
+// sdkClient is msgraph-sdk-go's typed GraphServiceClient pointed at base. Tests using it do not
+// run in parallel: NewGraphServiceClient writes a package-level setting of the SDK
+// (EnableBackingStore) that the SDK's model constructors read, a data race between parallel
+// typed clients.
+func sdkClient(t *testing.T, base string) *msgraphsdk.GraphServiceClient {
+	t.Helper()
 	adapter, err := msgraphsdk.NewGraphRequestAdapter(staticAuth{})
 	require.NoError(t, err)
-	adapter.SetBaseUrl(srv.URL)
-	client := msgraphsdk.NewGraphServiceClient(adapter)
+	adapter.SetBaseUrl(base)
+	return msgraphsdk.NewGraphServiceClient(adapter)
+}
+
+// TestTypedSDKClient drives the fake with msgraph-sdk-go's own typed GraphServiceClient, to
+// show the fake speaks what the generated SDK sends and parses.
+func TestTypedSDKClient(t *testing.T) { //nolint:paralleltest // see sdkClient
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	srv := graphxtest.NewServer(t, graphxtest.WithSeed(seed(now)), graphxtest.WithClock(func() time.Time { return now }))
+	client := sdkClient(t, srv.URL)
 
 	res, err := client.Users().Get(t.Context(), &users.UsersRequestBuilderGetRequestConfiguration{
 		QueryParameters: &users.UsersRequestBuilderGetQueryParameters{
@@ -75,8 +83,7 @@ func TestTypedSDKClient(t *testing.T) {
 // TestTypedSDKClientRoles reads the July 2026 inputs that Graph v1.0 has with the typed
 // GraphServiceClient: PIM eligibilities, role definitions (v1.0 has no isPrivileged: the SDK's
 // v1.0 model has no field for it) and the members of a role-holding group.
-func TestTypedSDKClientRoles(t *testing.T) {
-	t.Parallel()
+func TestTypedSDKClientRoles(t *testing.T) { //nolint:paralleltest // see sdkClient
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	s := seed(now)
 	start := now.Add(-time.Hour)
@@ -84,10 +91,7 @@ func TestTypedSDKClientRoles(t *testing.T) {
 	s.RoleDefinitions = []snapshot.RoleDefinition{{ID: "62e90394-69f5-4237-9190-012177145e10", DisplayName: "Global Administrator", IsBuiltIn: true, IsPrivileged: true}}
 	s.GroupMembers = []snapshot.GroupMember{{GroupID: "g-1", MemberID: "u-cloud"}}
 	srv := graphxtest.NewServer(t, graphxtest.WithSeed(s), graphxtest.WithClock(func() time.Time { return now }))
-	adapter, err := msgraphsdk.NewGraphRequestAdapter(staticAuth{})
-	require.NoError(t, err)
-	adapter.SetBaseUrl(srv.URL)
-	client := msgraphsdk.NewGraphServiceClient(adapter)
+	client := sdkClient(t, srv.URL)
 
 	el, err := client.RoleManagement().Directory().RoleEligibilityScheduleInstances().Get(t.Context(), nil)
 	require.NoError(t, err)
