@@ -17,10 +17,14 @@
 // jitter. graphx does not use it: it removes it from the chain and retries in Client.do instead,
 // so that (1) every attempt of a write passes through the client-side write budget, (2) a 429
 // pauses all writers of the client for its Retry-After, not only the one that was throttled,
-// (3) a batch retries only the items Graph throttled, and (4) a write whose connection dropped is
-// not resent (its outcome is unknown; a read is resent). Retry-After is honoured as
-// delta-seconds (fractions kept) or an HTTP date; without it the wait is exponential from 1 s,
-// capped at 32 s, with jitter in [d/2, d). WithMaxRetries bounds the attempts.
+// (3) a batch retries only the items Graph throttled, and (4) a write is resent only after a
+// 429. A write answered 503 or 504, or whose answer never came (a timeout, a dropped connection;
+// a failed dial excepted), may have been made: graphx returns ErrOutcomeUnknown and never resends
+// it, so that the caller re-reads first (the conversion port maps it to "may have happened",
+// and the apply loop re-reads). Reads are resent after 429, 503, 504 and lost answers.
+// Retry-After is honoured as delta-seconds (fractions kept) or an HTTP date; without it the wait
+// is exponential from 1 s, capped at 32 s, with jitter in [d/2, d). WithMaxRetries bounds the
+// attempts.
 //
 // The write budget (WithWriteBudget) is a token bucket defaulting to Graph's documented limit per
 // application per tenant, 3,000 writes per 2 min 30 s (reference §6.5); each batch item counts
@@ -34,11 +38,21 @@
 // trip) is not detected. Its errors (*TenantError) match both graphx's and conversion's
 // sentinels; 429 carries RetryAfter.
 //
+// # Secrets
+//
+// A bearer token (a StaticToken or one from an azcore credential) is sent over plain http only
+// to a loopback host (127.0.0.0/8, ::1, localhost); New refuses any other plain-http endpoint.
+// Every server-supplied text that enters an error or a log (error code, message, request-id,
+// a followed link, transport errors) passes through internal/redact with the tokens this client
+// sent: they and any Bearer/Basic credential or Authorization value are masked, control
+// characters escaped, so that a server or proxy echoing the request cannot leak the token or
+// drive a terminal.
+//
 // # Errors
 //
 // Every failure is an *OpError{Op, Target, Status, Code, Message, RequestID, RetryAfter, Err}
 // whose Err is one of ErrNotFound, ErrConflict, ErrThrottled, ErrReadOnly, ErrForbidden,
-// ErrBadRequest, ErrUnavailable (or ctx.Err()). The SDK's error text is in Message; the SDK
+// ErrBadRequest, ErrUnavailable, ErrOutcomeUnknown (or ctx.Err()). The SDK's error text is in Message; the SDK
 // error is not wrapped. ErrReadOnly is Graph's answer to a write of onPremisesImmutableId on a
 // synced user (code AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService,
 // reference §1.7).

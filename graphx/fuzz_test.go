@@ -17,7 +17,7 @@ import (
 func FuzzGraphResponse(f *testing.F) {
 	f.Add(200, `{"value":[{"id":"u1","onPremisesImmutableId":"IkTni9mw7Ee4YefeGpz7IA=="}]}`)
 	f.Add(200, `{"value":[{"id":1}]}`)
-	f.Add(200, `{"value":null,"@odata.nextLink":"http://graph.fake/v1.0/users?$skiptoken=X1"}`)
+	f.Add(200, `{"value":null,"@odata.nextLink":"http://localhost/v1.0/users?$skiptoken=X1"}`)
 	f.Add(200, ``)
 	f.Add(400, `{"error":{"code":"Request_BadRequest","message":"bad","innerError":{"request-id":"r"}}}`)
 	f.Add(429, `{"error":{"code":"TooManyRequests"}}`)
@@ -37,7 +37,7 @@ func FuzzGraphResponse(f *testing.F) {
 			return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
 				Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 		})
-		c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+		c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://localhost/v1.0"),
 			graphx.WithHTTPClient(&http.Client{Transport: rt}), graphx.WithMaxRetries(0))
 		if err != nil {
 			t.Fatal(err)
@@ -147,7 +147,7 @@ func fixedBody(t *testing.T, body string) *graphx.Client {
 		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 	})
-	c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+	c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://localhost/v1.0"),
 		graphx.WithHTTPClient(&http.Client{Transport: rt}), graphx.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)

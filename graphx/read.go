@@ -61,7 +61,7 @@ func listAs[W, T any](c *Client, ctx context.Context, op, first string, headers 
 			var p page[W]
 			if err := decode(body, &p); err != nil {
 				yield(zero, &OpError{Op: op, Target: next, Status: http.StatusOK, Err: ErrUnavailable,
-					Message: "decoding response: " + err.Error()})
+					Message: c.scrub("decoding response: " + err.Error())})
 				return
 			}
 			for _, w := range p.Value {
@@ -72,7 +72,7 @@ func listAs[W, T any](c *Client, ctx context.Context, op, first string, headers 
 				}
 			}
 			if p.NextLink != "" && !sameOrigin(p.NextLink, c.base) {
-				yield(zero, &OpError{Op: op, Target: p.NextLink, Err: ErrUnavailable,
+				yield(zero, &OpError{Op: op, Target: c.scrub(p.NextLink), Err: ErrUnavailable,
 					Message: "@odata.nextLink points to another host; refusing to send the token there"})
 				return
 			}
@@ -171,7 +171,7 @@ func (c *Client) User(ctx context.Context, id string) (snapshot.User, error) {
 		return u, err
 	}
 	if err := decode(body, &u); err != nil {
-		return u, &OpError{Op: "User", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()}
+		return u, &OpError{Op: "User", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: c.scrub("decoding response: " + err.Error())}
 	}
 	stripOData(&u)
 	return u, nil
@@ -299,7 +299,7 @@ func (c *Client) SyncBehavior(ctx context.Context, kind Kind, id string) (snapsh
 		return sb, err
 	}
 	if err := decode(body, &sb); err != nil {
-		return sb, &OpError{Op: "SyncBehavior", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()}
+		return sb, &OpError{Op: "SyncBehavior", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: c.scrub("decoding response: " + err.Error())}
 	}
 	sb.Extra = nil // id and @odata members: not part of the snapshot shape
 	return sb, nil

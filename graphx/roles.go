@@ -108,7 +108,7 @@ func (c *Client) UserObjectIdentifier(ctx context.Context, userID string) (*stri
 	var w wireObjectID
 	if err := decode(body, &w); err != nil {
 		return nil, &OpError{Op: "UserObjectIdentifier", Target: userID, Status: http.StatusOK, Err: ErrUnavailable,
-			Message: "decoding response: " + err.Error()}
+			Message: c.scrub("decoding response: " + err.Error())}
 	}
 	return objectIdentifierOf(w).Value, nil
 }

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -49,6 +54,7 @@ func init() {
 
 // newGraphClient builds the graphx client: endpoint from the argument, HYBRIDCTL_GRAPH_ENDPOINT
 // or the default; a static bearer from HYBRIDCTL_GRAPH_TOKEN, else DefaultAzureCredential.
+// graphx refuses a plain-http endpoint that is not loopback (the token would travel in clear).
 func newGraphClient(e *env, endpoint string) (*graphx.Client, error) {
 	if endpoint == "" {
 		endpoint = e.getenv("HYBRIDCTL_GRAPH_ENDPOINT")
@@ -59,6 +65,10 @@ func newGraphClient(e *env, endpoint string) (*graphx.Client, error) {
 	var cred azcore.TokenCredential
 	if tok := e.getenv("HYBRIDCTL_GRAPH_TOKEN"); tok != "" {
 		cred = graphx.StaticToken(tok)
+	} else if testing.Testing() {
+		// DefaultAzureCredential probes a managed-identity endpoint that is not on loopback: a
+		// test must never reach it.
+		return nil, errors.New("credentials: a test reached Microsoft Graph without HYBRIDCTL_GRAPH_TOKEN")
 	} else {
 		c, err := azidentity.NewDefaultAzureCredential(nil)
 		if err != nil {
@@ -83,6 +93,9 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	if *out == "" {
 		return usageError(e, name, "-o FILE is required")
 	}
+	if err := checkSnapshotTarget(*out); err != nil {
+		return failure(e, name, err)
+	}
 	c, err := newGraphClient(e, *endpoint)
 	if err != nil {
 		return failure(e, name, err)
@@ -91,6 +104,46 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 		return failure(e, name, err)
 	}
 	return 0
+}
+
+// checkSnapshotTarget refuses an -o that would clobber something that is not a snapshot: a
+// directory, or an existing file that does not begin as a snapshot file does (a JSON object
+// whose first member is "takenAt", as the writer writes it).
+func checkSnapshotTarget(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("%s is a directory: give the snapshot file's name, e.g. %s", path, filepath.Join(path, "tenant.json"))
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file; refusing to replace it", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	if n > 0 && !looksLikeSnapshot(head[:n]) {
+		return fmt.Errorf("%s exists and is not a snapshot file; refusing to overwrite it (remove it or choose another name)", path)
+	}
+	return nil
+}
+
+// looksLikeSnapshot reports whether b starts like a file snapshot.Write writes.
+func looksLikeSnapshot(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n\ufeff")
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	b = bytes.TrimLeft(b[1:], " \t\r\n")
+	return bytes.HasPrefix(b, []byte(`"takenAt"`))
 }
 
 // writeSnapshot reads the tenant (graphx.Client.Snapshot: every part the snapshot format
@@ -126,6 +179,19 @@ func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (
 	return os.Rename(f.Name(), path)
 }
 
+// loopbackDefault returns addr with host 127.0.0.1 when it names none (":0", ":8080"): the fake
+// accepts any token, so it is not offered to the network unless asked for by host.
+func loopbackDefault(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("--listen %s: %v", addr, err)
+	}
+	if host == "" {
+		return net.JoinHostPort("127.0.0.1", port), nil
+	}
+	return addr, nil
+}
+
 func runFakeTenant(ctx context.Context, e *env, args []string) int {
 	const name = "fake-tenant"
 	fs := newFlagSet(name)
@@ -141,6 +207,14 @@ func runFakeTenant(ctx context.Context, e *env, args []string) int {
 	}
 	if *listen == "" {
 		return usageError(e, name, "--listen ADDR is required")
+	}
+	addr, err := loopbackDefault(*listen)
+	if err != nil {
+		return usageError(e, name, err.Error())
+	}
+	if addr != *listen {
+		fmt.Fprintf(e.stderr, "fake-tenant: no host in --listen %s: listening on loopback only (%s); give a host, e.g. 0.0.0.0%s, to listen on other interfaces\n",
+			*listen, addr, *listen)
 	}
 	if *rate < 0 {
 		return usageError(e, name, "--write-rate must not be negative")
@@ -167,7 +241,7 @@ func runFakeTenant(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failure(e, name, err)
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return failure(e, name, err)
 	}

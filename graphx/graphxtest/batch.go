@@ -46,6 +46,7 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 		seen[it.ID] = true
 	}
 	var partial bool
+	partialStatus := http.StatusServiceUnavailable
 	if ft := f.fault(OpBatch, ""); ft != nil {
 		if ft.Delay > 0 {
 			time.Sleep(ft.Delay)
@@ -60,6 +61,10 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 			}
 			w.WriteHeader(dropStatus)
 			return
+		case ft.PartialBatch:
+			if ft.Status != 0 {
+				partialStatus = ft.Status
+			}
 		case ft.Status != 0:
 			code := ft.Code
 			if code == "" {
@@ -76,9 +81,9 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 		a := batchAnswer{ID: it.ID}
 		itemID := f.newRequestID()
 		if partial && i >= len(req.Requests)/2 {
-			a.Status = http.StatusServiceUnavailable
+			a.Status = partialStatus
 			a.Headers = map[string]string{"Retry-After": "1", "Content-Type": "application/json"}
-			a.Body = errorBody(apiError{status: 503, code: "serviceNotAvailable", msg: "Injected partial batch failure."}, itemID, f.now())
+			a.Body = errorBody(apiError{status: partialStatus, code: defaultCode(partialStatus), msg: "Injected partial batch failure."}, itemID, f.now())
 			answers = append(answers, a)
 			continue
 		}

@@ -151,7 +151,8 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 func (s *Server) Close() { s.srv.Close() }
 
 // Transport returns a RoundTripper that serves requests with the fake in-process (no sockets),
-// for tests under testing/synctest. Use it with base URL "http://graph.fake/v1.0".
+// for tests under testing/synctest. Use it with base URL "http://localhost/v1.0" (graphx sends a
+// token over plain http to a loopback host only; the host is not dialled).
 func (f *Fake) Transport() http.RoundTripper { return roundTripper{f} }
 
 type roundTripper struct{ f *Fake }

@@ -40,7 +40,7 @@ type Fault struct {
 	RetryAfter   time.Duration // sets Retry-After on the fault answer
 	Drop         bool          // close the connection without an answer
 	Delay        time.Duration // wait this long (on the time package's clock) before answering
-	PartialBatch bool          // for OpBatch: the second half of the items answer 503
+	PartialBatch bool          // for OpBatch: the second half of the items answer Status (default 503), not applied
 }
 
 // InterceptFunc is consulted before each operation (op is one of the Op constants; target is
