@@ -21,49 +21,73 @@ const (
 func (f *Fake) route(c call) (op, target string, h func(call) result) {
 	seg := strings.Split(strings.Trim(c.path, "/"), "/")
 	m := c.method
+	// Graph matches path segments (entity sets, navigation properties, type casts)
+	// case-insensitively: /Users and /directory/deleteditems are the same as /users and
+	// /directory/deletedItems. Ids are passed on as given.
+	is := func(i int, name string) bool {
+		if i >= len(seg) {
+			return false
+		}
+		if cast, ok := strings.CutPrefix(name, "microsoft."); ok && strings.EqualFold(seg[i], cast) {
+			return true // msgraph-sdk-go writes type casts in the short form graph.user
+		}
+		return strings.EqualFold(seg[i], name)
+	}
+	kind := strings.ToLower(seg[0])
 	switch {
-	case len(seg) == 1 && seg[0] == "users" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "users") && m == http.MethodGet:
 		return OpListUsers, "", f.listUsers
-	case len(seg) == 2 && seg[0] == "users" && m == http.MethodGet:
+	case len(seg) == 2 && is(0, "users") && m == http.MethodGet:
 		return OpGetUser, seg[1], func(c call) result { return f.getUser(c, seg[1]) }
-	case len(seg) == 2 && seg[0] == "users" && m == http.MethodPatch:
+	case len(seg) == 2 && is(0, "users") && m == http.MethodPatch:
 		return OpUpdateUser, seg[1], func(c call) result { return f.updateUser(c, seg[1]) }
-	case len(seg) == 1 && seg[0] == "groups" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "groups") && m == http.MethodGet:
 		return OpListGroups, "", f.listGroups
-	case len(seg) == 1 && seg[0] == "contacts" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "contacts") && m == http.MethodGet:
 		return OpListContacts, "", f.listContacts
-	case len(seg) == 3 && seg[2] == "onPremisesSyncBehavior" && (seg[0] == "users" || seg[0] == "groups" || seg[0] == "contacts"):
+	case len(seg) == 3 && is(2, "onPremisesSyncBehavior") && (is(0, "users") || is(0, "groups") || is(0, "contacts")):
 		if m == http.MethodGet {
-			return OpGetSyncBehavior, seg[1], func(c call) result { return f.getBehavior(seg[0], seg[1]) }
+			return OpGetSyncBehavior, seg[1], func(c call) result { return f.getBehavior(kind, seg[1]) }
 		}
 		if m == http.MethodPatch {
-			return OpUpdateSyncBehavior, seg[1], func(c call) result { return f.updateBehavior(c, seg[0], seg[1]) }
+			return OpUpdateSyncBehavior, seg[1], func(c call) result { return f.updateBehavior(c, kind, seg[1]) }
 		}
-	case len(seg) == 1 && seg[0] == "organization" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "organization") && m == http.MethodGet:
 		return OpGetOrganization, "", f.getOrganization
-	case len(seg) == 2 && seg[0] == "organization" && m == http.MethodPatch:
+	case len(seg) == 2 && is(0, "organization") && m == http.MethodGet:
+		return OpGetOrganization, seg[1], func(c call) result { return f.getOrganizationByID(c, seg[1]) }
+	case len(seg) == 2 && is(0, "organization") && m == http.MethodPatch:
 		return OpUpdateOrganization, seg[1], func(c call) result { return f.updateOrganization(c, seg[1]) }
-	case len(seg) == 2 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodGet:
+	case len(seg) == 2 && is(0, "directory") && is(1, "onPremisesSynchronization") && m == http.MethodGet:
 		return OpGetSync, "", f.getSync
-	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodPatch:
+	case len(seg) == 3 && is(0, "directory") && is(1, "onPremisesSynchronization") && m == http.MethodGet:
+		return OpGetSync, seg[2], func(c call) result { return f.getSyncByID(c, seg[2]) }
+	case len(seg) == 3 && is(0, "directory") && is(1, "onPremisesSynchronization") && m == http.MethodPatch:
 		return OpUpdateSync, seg[2], func(c call) result { return f.updateSync(c, seg[2]) }
-	case len(seg) == 2 && seg[0] == "directory" && seg[1] == "deletedItems" && m == http.MethodGet:
+	case len(seg) == 2 && is(0, "directory") && is(1, "deletedItems") && m == http.MethodGet:
 		return OpListDeletedUsers, "", func(call) result {
 			return errResult(http.StatusBadRequest, "Request_BadRequest", "The request URI must include a type cast, e.g. /directory/deletedItems/microsoft.graph.user.")
 		}
-	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[2] == "microsoft.graph.user" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "directory") && is(1, "deletedItems") && is(2, "microsoft.graph.user") && m == http.MethodGet:
 		return OpListDeletedUsers, "", f.listDeleted
-	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "deletedItems" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "directory") && is(1, "deletedItems") && otherDeletedCast(seg[2]) && m == http.MethodGet:
+		// Deleted groups, applications, service principals…: not modelled, always none.
+		return OpListDeletedUsers, "", func(c call) result {
+			return f.page(c, 0, nil, []string{"id"})
+		}
+	case len(seg) == 3 && is(0, "directory") && is(1, "deletedItems") && m == http.MethodGet:
 		return OpGetDeletedItem, seg[2], func(c call) result { return f.getDeleted(c, seg[2]) }
-	case len(seg) == 4 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[3] == "restore" && m == http.MethodPost:
+	case len(seg) == 4 && is(0, "directory") && is(1, "deletedItems") && is(3, "microsoft.graph.user") && m == http.MethodGet:
+		return OpGetDeletedItem, seg[2], func(c call) result { return f.getDeleted(c, seg[2]) }
+	case len(seg) == 4 && is(0, "directory") && is(1, "deletedItems") && is(3, "restore") && m == http.MethodPost:
 		return OpRestore, seg[2], func(c call) result { return f.restore(c, seg[2]) }
-	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleAssignments" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleAssignments") && m == http.MethodGet:
 		return OpListRoleAssignments, "", f.listRoles
-	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleEligibilityScheduleInstances" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleEligibilityScheduleInstances") && m == http.MethodGet:
 		return OpListRoleEligibilities, "", f.listEligibilities
-	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleDefinitions" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleDefinitions") && m == http.MethodGet:
 		return OpListRoleDefinitions, "", f.listRoleDefinitions
-	case len(seg) == 3 && seg[0] == "groups" && seg[2] == "members" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "groups") && is(2, "members") && m == http.MethodGet:
 		return OpListGroupMembers, seg[1], func(c call) result { return f.listMembers(c, seg[1]) }
 	}
 	return "", "", nil
@@ -186,10 +210,15 @@ func toObject(v any) object {
 }
 
 var (
-	userDefault    = []string{"id", "displayName", "givenName", "surname", "mail", "userPrincipalName"}
+	// Graph's default user properties (returned without $select).
+	userDefault = []string{"businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
+		"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}
 	groupDefault   = []string{"id", "displayName", "mail", "mailEnabled", "mailNickname", "securityEnabled", "proxyAddresses", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
 	contactDefault = []string{"id", "displayName", "mail", "mailNickname", "proxyAddresses", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
 )
+
+// collections are the properties the fake serves that are collections.
+var collections = map[string]bool{"businessPhones": true, "proxyAddresses": true, "verifiedDomains": true, "groupTypes": true}
 
 // project keeps the selected (or default) properties; a selected property that is not set is
 // null, as in Graph.
@@ -221,9 +250,12 @@ func project(m object, sel, def []string) json.RawMessage {
 		kb, _ := json.Marshal(k)
 		b.Write(kb)
 		b.WriteByte(':')
-		if ok {
+		switch {
+		case ok:
 			b.Write(v)
-		} else {
+		case collections[k]:
+			b.WriteString("[]") // Graph's collections are never null
+		default:
 			b.WriteString("null")
 		}
 	}
@@ -540,19 +572,20 @@ func (f *Fake) updateBehavior(c call, kind, id string) result {
 	return result{status: http.StatusNoContent}
 }
 
-func (f *Fake) getOrganization(c call) result {
+var orgDefault = []string{"id", "displayName", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "verifiedDomains"}
+
+// orgObject is the organization as served (a pending disable reads as false).
+func (f *Fake) orgObject() object {
 	o := cloneOrg(f.org)
 	if !f.disableUntil.IsZero() {
 		fls := false
 		o.OnPremisesSyncEnabled = &fls
 	}
-	obj := toObject(o)
-	q, e := parseQuery(c)
-	if e != nil {
-		return result{err: e}
-	}
-	return jsonResult(http.StatusOK, map[string]any{"value": []json.RawMessage{project(obj, q.selectFields,
-		[]string{"id", "displayName", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "verifiedDomains"})}})
+	return toObject(o)
+}
+
+func (f *Fake) getOrganization(c call) result {
+	return f.page(c, 1, func(int) object { return f.orgObject() }, orgDefault)
 }
 
 func (f *Fake) updateOrganization(c call, id string) result {
@@ -603,7 +636,7 @@ func (f *Fake) DisablePending() (time.Time, bool) {
 }
 
 func (f *Fake) getSync(c call) result {
-	return jsonResult(http.StatusOK, map[string]any{"value": []any{f.sync}})
+	return f.page(c, 1, func(int) object { return toObject(f.sync) }, []string{"id", "configuration", "features"})
 }
 
 func (f *Fake) updateSync(c call, id string) result {
@@ -745,4 +778,38 @@ func (f *Fake) listMembers(c call, groupID string) result {
 func (f *Fake) isUserLocked(id string) bool {
 	_, ok := f.userIdx[id]
 	return ok
+}
+
+// otherDeletedCast reports the type casts of deleted items other than user (which Graph
+// supports and the fake answers with an empty collection).
+func otherDeletedCast(seg string) bool {
+	for _, t := range []string{"microsoft.graph.group", "microsoft.graph.application", "microsoft.graph.servicePrincipal",
+		"microsoft.graph.administrativeUnit", "microsoft.graph.device", "microsoft.graph.certificateBasedAuthPki",
+		"microsoft.graph.certificateAuthorityDetail"} {
+		if strings.EqualFold(seg, t) || strings.EqualFold(seg, strings.TrimPrefix(t, "microsoft.")) {
+			return true
+		}
+	}
+	return false
+}
+
+// getOrganizationByID serves GET /organization/{id}.
+func (f *Fake) getOrganizationByID(c call, id string) result {
+	if !strings.EqualFold(id, f.org.ID) {
+		return notFound(id)
+	}
+	q, e := parseQuery(c)
+	if e != nil {
+		return result{err: e}
+	}
+	return result{status: http.StatusOK, body: withContext(project(f.orgObject(), q.selectFields, orgDefault), c.base+"/$metadata#organization/$entity")}
+}
+
+// getSyncByID serves GET /directory/onPremisesSynchronization/{id}.
+func (f *Fake) getSyncByID(c call, id string) result {
+	if !strings.EqualFold(id, f.sync.ID) {
+		return notFound(id)
+	}
+	b, _ := json.Marshal(f.sync)
+	return result{status: http.StatusOK, body: withContext(b, c.base+"/$metadata#directory/onPremisesSynchronization/$entity")}
 }

@@ -114,3 +114,36 @@ func TestTypedSDKClientRoles(t *testing.T) { //nolint:paralleltest // see sdkCli
 	assert.True(t, isUser, "@odata.type makes the SDK build a user")
 	assert.Equal(t, "u-cloud", *members.GetValue()[0].GetId())
 }
+
+// TestTypedSDKClientDirectory drives the directory requests of the documentation through the
+// typed client's own builders: deleted users by type cast, a deleted item with a cast,
+// restore, the organization by id, and the sync settings by id.
+func TestTypedSDKClientDirectory(t *testing.T) { //nolint:paralleltest // see sdkClient
+	now := time.Now()
+	srv := graphxtest.NewServer(t, graphxtest.WithSeed(seed(now)))
+	client := sdkClient(t, srv.URL)
+
+	deleted, err := client.Directory().DeletedItems().GraphUser().Get(t.Context(), nil)
+	require.NoError(t, err)
+	require.Len(t, deleted.GetValue(), 1)
+	assert.Equal(t, "d-recent", *deleted.GetValue()[0].GetId())
+
+	one, err := client.Directory().DeletedItems().ByDirectoryObjectId("d-recent").GraphUser().Get(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "dee@contoso.example", *one.GetUserPrincipalName())
+
+	restored, err := client.Directory().DeletedItems().ByDirectoryObjectId("d-recent").Restore().Post(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "d-recent", *restored.GetId())
+	_, ok := srv.User("d-recent")
+	assert.True(t, ok)
+
+	org, err := client.Organization().ByOrganizationId("tenant-1").Get(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "Contoso", *org.GetDisplayName())
+
+	sync, err := client.Directory().OnPremisesSynchronization().ByOnPremisesDirectorySynchronizationId("tenant-1").Get(t.Context(), nil)
+	require.NoError(t, err)
+	require.NotNil(t, sync.GetFeatures())
+	assert.True(t, *sync.GetFeatures().GetSoftMatchOnUpnEnabled())
+}
