@@ -29,8 +29,10 @@ type batchResponse struct {
 
 // Batch sends writes in JSON batches of up to MaxBatch (POST /$batch). It returns one error per
 // write, in the order given: nil for success, an *OpError otherwise. Items Graph throttles
-// (429/503/504 per item) are resent after their Retry-After (or a backoff), up to the client's
-// retry limit; each item counts against the write budget on every attempt. The second result
+// (429 per item) are resent after their Retry-After (or a backoff), up to the client's retry
+// limit; each item counts against the write budget on every attempt. An item answered 503 or
+// 504, or missing from the answer, and every item of a batch whose envelope got no definite
+// answer, fail with ErrOutcomeUnknown and are not resent. The second result
 // is non-nil only when ctx ended. Beta writes are sent alone (a batch has one version).
 func (c *Client) Batch(ctx context.Context, writes []Write) ([]error, error) {
 	errs := make([]error, len(writes))
@@ -87,8 +89,8 @@ func (c *Client) batchChunk(ctx context.Context, writes []Write, chunk []int, er
 		}
 		if err := json.Unmarshal(body, &resp); err != nil {
 			for _, i := range todo {
-				errs[i] = &OpError{Op: writes[i].Op, Target: writes[i].Target, Status: http.StatusOK, Err: ErrUnavailable,
-					Message: "decoding batch response: " + err.Error()}
+				errs[i] = &OpError{Op: writes[i].Op, Target: writes[i].Target, Status: http.StatusOK, Err: ErrOutcomeUnknown,
+					Message: c.scrub("decoding batch response: " + err.Error())}
 			}
 			return nil
 		}
@@ -105,14 +107,16 @@ func (c *Client) batchChunk(ctx context.Context, writes []Write, chunk []int, er
 			w := writes[i]
 			switch {
 			case !ok:
-				errs[i] = &OpError{Op: w.Op, Target: w.Target, Err: ErrUnavailable, Message: "no response for this item in the batch"}
+				errs[i] = &OpError{Op: w.Op, Target: w.Target, Err: ErrOutcomeUnknown, Message: "no response for this item in the batch"}
 			case r.Status < 300:
 				errs[i] = nil
 			default:
-				oe := itemError(w, r)
+				oe := c.itemError(w, r)
 				errs[i] = oe
-				if (r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable ||
-					r.Status == http.StatusGatewayTimeout) && attempt < c.maxRetries {
+				if r.Status == http.StatusServiceUnavailable || r.Status == http.StatusGatewayTimeout {
+					oe.Err = ErrOutcomeUnknown // may have been made: never resent without a re-read
+				}
+				if r.Status == http.StatusTooManyRequests && attempt < c.maxRetries {
 					retry = append(retry, i)
 					wait = max(wait, oe.RetryAfter)
 				}
@@ -138,7 +142,7 @@ func (c *Client) batchChunk(ctx context.Context, writes []Write, chunk []int, er
 	return nil
 }
 
-func itemError(w Write, r batchResponse) *OpError {
+func (c *Client) itemError(w Write, r batchResponse) *OpError {
 	oe := &OpError{Op: w.Op, Target: w.Target, Status: r.Status}
 	var e struct {
 		Error struct {
@@ -150,7 +154,7 @@ func itemError(w Write, r batchResponse) *OpError {
 		} `json:"error"`
 	}
 	if json.Unmarshal(r.Body, &e) == nil {
-		oe.Code, oe.Message, oe.RequestID = e.Error.Code, e.Error.Message, e.Error.InnerError.RequestID
+		oe.Code, oe.Message, oe.RequestID = c.scrub(e.Error.Code), c.scrub(e.Error.Message), c.scrub(e.Error.InnerError.RequestID)
 	}
 	for k, v := range r.Headers {
 		switch strings.ToLower(k) {
@@ -158,7 +162,7 @@ func itemError(w Write, r batchResponse) *OpError {
 			oe.RetryAfter = parseRetryAfter(v, time.Now())
 		case "request-id":
 			if oe.RequestID == "" {
-				oe.RequestID = v
+				oe.RequestID = c.scrub(v)
 			}
 		}
 	}

@@ -96,7 +96,7 @@ func BenchmarkSnapshotUsers100k(b *testing.B) {
 	}
 	b.Run("in-process", func(b *testing.B) {
 		m := &measured{fake: fake.Transport()}
-		c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+		c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://localhost/v1.0"),
 			graphx.WithHTTPClient(&http.Client{Transport: m}))
 		if err != nil {
 			b.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -19,6 +20,8 @@ import (
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	core "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+
+	"github.com/hybridid/hybridid/internal/redact"
 )
 
 // DefaultBaseURL is the Microsoft Graph v1.0 endpoint.
@@ -40,6 +43,7 @@ type Client struct {
 	budget     *Budget
 	maxRetries int
 	pageSize   int
+	auth       *tokenAuth
 }
 
 type config struct {
@@ -105,8 +109,9 @@ func WithHTTPClient(h *http.Client) Option {
 	}
 }
 
-// WithMaxRetries sets how many times a throttled (429/503/504) or, for reads, dropped request is
-// retried before the error is returned (default 6; 0 disables retries).
+// WithMaxRetries sets how many times a throttled (429) request, or a read answered 503/504 or
+// dropped, is retried before the error is returned (default 6; 0 disables retries). A write is
+// never resent after a 503, a 504 or a lost answer (ErrOutcomeUnknown).
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
@@ -132,8 +137,9 @@ func WithPageSize(n int) Option {
 // request adapter (msgraph-sdk-go-core GraphRequestAdapterBase and its default middleware,
 // minus kiota's RetryHandler: graphx retries itself, see the package doc).
 //
-// A bearer token is sent over plain http only to a loopback host, or when cred is a
-// StaticToken (the fake tenant).
+// A bearer token is sent over plain http only to a loopback host (127.0.0.0/8, ::1,
+// localhost): New refuses a StaticToken with a plain-http base URL to any other host, naming
+// the endpoint, and every request (a followed @odata.nextLink included) is checked again.
 func New(cred azcore.TokenCredential, opts ...Option) (*Client, error) {
 	if cred == nil {
 		return nil, errors.New("graphx: nil credential")
@@ -147,8 +153,15 @@ func New(cred azcore.TokenCredential, opts ...Option) (*Client, error) {
 	if !cfg.budgetGiven {
 		cfg.budgetN, cfg.budgetPer = DefaultWriteBudget, DefaultWriteBudgetPeriod
 	}
-	_, static := cred.(staticToken)
-	auth := &tokenAuth{cred: cred, static: static, scopes: []string{scopeFor(cfg.base)}}
+	st, static := cred.(staticToken)
+	if u, _ := url.Parse(cfg.base); u != nil && u.Scheme != "https" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("graphx: refusing to send a bearer token over plain http to %s (endpoint %s): use https, or a loopback host (127.0.0.1, ::1, localhost)",
+			u.Host, cfg.base)
+	}
+	auth := &tokenAuth{cred: cred, scopes: []string{scopeFor(cfg.base)}}
+	if static {
+		auth.static = string(st)
+	}
 
 	opt := core.GraphClientOptions{GraphServiceVersion: "", GraphServiceLibraryVersion: "hybridid-graphx"}
 	var mws []khttp.Middleware
@@ -165,11 +178,14 @@ func New(cred azcore.TokenCredential, opts ...Option) (*Client, error) {
 		if parent == nil {
 			parent = http.DefaultTransport
 		}
-		cp.Transport = khttp.NewCustomTransportWithParentTransport(parent, mws...)
+		cp.Transport = khttp.NewCustomTransportWithParentTransport(statusTransport{parent}, mws...)
 		hc = &cp
 	} else {
-		hc = core.GetDefaultClient(&opt, mws...)
-		hc.Timeout = 0
+		// As core.GetDefaultClient, without its 100 s timeout (use ctx deadlines).
+		hc = &http.Client{
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			Transport:     khttp.NewCustomTransportWithParentTransport(statusTransport{khttp.GetDefaultTransport()}, mws...),
+		}
 	}
 	adapter, err := core.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, opt,
 		jsonser.NewJsonParseNodeFactory(), jsonser.NewJsonSerializationWriterFactory(), hc)
@@ -188,6 +204,7 @@ func New(cred azcore.TokenCredential, opts ...Option) (*Client, error) {
 		log:        log,
 		maxRetries: cfg.maxRetries,
 		pageSize:   cfg.pageSize,
+		auth:       auth,
 	}
 	if cfg.budgetN > 0 {
 		c.budget = NewBudget(cfg.budgetN, cfg.budgetPer)
@@ -222,11 +239,13 @@ func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azco
 func (s staticToken) String() string   { return "graphx.StaticToken(<redacted>)" }
 func (s staticToken) GoString() string { return s.String() }
 
-// tokenAuth is the kiota AuthenticationProvider: it adds the bearer token.
+// tokenAuth is the kiota AuthenticationProvider: it adds the bearer token, and remembers the
+// tokens it sent so that server text echoing one can be scrubbed.
 type tokenAuth struct {
 	cred   azcore.TokenCredential
-	static bool
+	static string // the StaticToken, "" for other credentials
 	scopes []string
+	last   atomic.Pointer[string] // the last token obtained from cred
 }
 
 func (a *tokenAuth) AuthenticateRequest(ctx context.Context, ri *abs.RequestInformation, _ map[string]any) error {
@@ -234,15 +253,38 @@ func (a *tokenAuth) AuthenticateRequest(ctx context.Context, ri *abs.RequestInfo
 	if err != nil {
 		return err
 	}
-	if u.Scheme != "https" && !a.static && !isLoopback(u.Hostname()) {
-		return &authError{msg: "refusing to send a bearer token over " + u.Scheme + " to " + u.Host, insecure: true}
+	if u.Scheme != "https" && !isLoopback(u.Hostname()) {
+		return &authError{msg: "refusing to send a bearer token over plain " + u.Scheme + " to " + u.Host +
+			": use https, or a loopback host (127.0.0.1, ::1, localhost)", insecure: true}
 	}
 	tok, err := a.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: a.scopes})
 	if err != nil {
 		return &authError{msg: "get token: " + err.Error()}
 	}
+	if tok.Token != a.static {
+		t := tok.Token
+		a.last.Store(&t)
+	}
 	ri.Headers.Add("Authorization", "Bearer "+tok.Token)
 	return nil
+}
+
+// secrets are the tokens this client has sent (the static one, the last one obtained).
+func (a *tokenAuth) secrets() []string {
+	out := []string{a.static}
+	if p := a.last.Load(); p != nil {
+		out = append(out, *p)
+	}
+	return out
+}
+
+// scrub makes server-supplied (or SDK) text safe for an error or a log: the client's tokens
+// and any credential are masked, control characters escaped (internal/redact).
+func (c *Client) scrub(s string) string {
+	if s == "" {
+		return s
+	}
+	return redact.Text(s, c.auth.secrets()...)
 }
 
 // authError is a failure to authenticate a request before it was sent.
@@ -254,7 +296,7 @@ type authError struct {
 func (e *authError) Error() string { return e.msg }
 
 func isLoopback(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -292,6 +334,13 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 			oe.Err = ctx.Err()
 			return nil, oe
 		}
+		if r.method != http.MethodGet && sentWithoutAnswer(oe, err) {
+			// The write may have been made: never resend it without a re-read (the caller's).
+			oe.Err = ErrOutcomeUnknown
+			c.log.LogAttrs(ctx, slog.LevelWarn, "graph write outcome unknown; not resent", slog.String("op", r.op),
+				slog.Int("status", oe.Status), slog.Int("attempt", attempt+1))
+			return nil, oe
+		}
 		if !c.retryable(r, oe) || attempt >= c.maxRetries {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "graph request failed", slog.String("op", r.op),
 				slog.Int("status", oe.Status), slog.String("code", oe.Code), slog.Int("attempt", attempt+1))
@@ -317,13 +366,34 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	}
 }
 
+// retryable: a 429 is resent (Graph did not carry the request out); a read is resent after a
+// 503, a 504 or no answer; a write only after a 429 (see sentWithoutAnswer).
 func (c *Client) retryable(r request, e *OpError) bool {
 	switch e.Status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return r.method == http.MethodGet
+	case 0:
+		return r.method == http.MethodGet && errors.Is(e.Err, ErrUnavailable)
+	}
+	return false
+}
+
+// sentWithoutAnswer reports a failure after which a request may have been carried out: a 503 or
+// 504 (a gateway or the service gave up, perhaps after applying it), or a transport failure
+// other than a failed dial (a timeout, a dropped connection).
+func sentWithoutAnswer(e *OpError, err error) bool {
+	switch e.Status {
+	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	case 0:
-		// No answer: a read is safe to resend; a write may have been applied, so it is not.
-		return r.method == http.MethodGet && errors.Is(e.Err, ErrUnavailable)
+		var ae *authError
+		if errors.As(err, &ae) {
+			return false
+		}
+		var ne *net.OpError
+		return !(errors.As(err, &ne) && ne.Op == "dial")
 	}
 	return false
 }
@@ -334,7 +404,37 @@ func backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2)
 }
 
+// statusKey carries a *statusBox in a request's context: statusTransport records there the
+// status of the answer, so that an error the SDK could not parse (an error body that is not
+// Graph's JSON) still has its HTTP status.
+type statusKey struct{}
+
+type statusBox struct{ status atomic.Int32 }
+
+type statusTransport struct{ next http.RoundTripper }
+
+func (t statusTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.next.RoundTrip(r)
+	if err == nil {
+		if b, ok := r.Context().Value(statusKey{}).(*statusBox); ok {
+			b.status.Store(int32(res.StatusCode))
+		}
+	}
+	return res, err
+}
+
+// sendError is an SDK error together with the HTTP status of the answer (0: none arrived).
+type sendError struct {
+	err    error
+	status int
+}
+
+func (e *sendError) Error() string { return e.err.Error() }
+func (e *sendError) Unwrap() error { return e.err }
+
 func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
+	box := &statusBox{}
+	ctx = context.WithValue(ctx, statusKey{}, box)
 	ri := abs.NewRequestInformation()
 	ri.Method = methodOf(r.method)
 	u, err := url.Parse(r.url)
@@ -352,7 +452,7 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 	}
 	res, err := c.adapter.SendPrimitive(ctx, ri, "[]byte", errorMapping)
 	if err != nil {
-		return nil, err
+		return nil, &sendError{err: err, status: int(box.status.Load())}
 	}
 	b, _ := res.([]byte)
 	return b, nil
@@ -383,7 +483,7 @@ func (c *Client) opError(r request, err error) *OpError {
 	var ae *authError
 	switch {
 	case errors.As(err, &ae):
-		oe.Message = ae.msg
+		oe.Message = c.scrub(ae.msg)
 		oe.Err = ErrForbidden
 		if ae.insecure {
 			oe.Err = ErrBadRequest
@@ -393,18 +493,24 @@ func (c *Client) opError(r request, err error) *OpError {
 		oe.Status = od.ResponseStatusCode
 		headers = od.ResponseHeaders
 		if me := od.GetErrorEscaped(); me != nil {
-			oe.Code = deref(me.GetCode())
-			oe.Message = deref(me.GetMessage())
+			oe.Code = c.scrub(deref(me.GetCode()))
+			oe.Message = c.scrub(deref(me.GetMessage()))
 			if ie := me.GetInnerError(); ie != nil {
-				oe.RequestID = deref(ie.GetRequestId())
+				oe.RequestID = c.scrub(deref(ie.GetRequestId()))
 			}
 		}
 	case errors.As(err, &api):
 		oe.Status = api.ResponseStatusCode
 		headers = api.ResponseHeaders
-		oe.Message = api.Message
+		oe.Message = c.scrub(api.Message)
 	default:
-		oe.Message = err.Error()
+		oe.Message = c.scrub(err.Error())
+		var se *sendError
+		if errors.As(err, &se) && se.status >= 300 {
+			// An answer came but its body was not Graph's error JSON.
+			oe.Status = se.status
+			oe.Message = c.scrub("unreadable error body: " + se.err.Error())
+		}
 	}
 	if headers != nil {
 		if v := headers.Get("retry-after"); len(v) > 0 {
@@ -412,7 +518,7 @@ func (c *Client) opError(r request, err error) *OpError {
 		}
 		if oe.RequestID == "" {
 			if v := headers.Get("request-id"); len(v) > 0 {
-				oe.RequestID = v[0]
+				oe.RequestID = c.scrub(v[0])
 			}
 		}
 	}

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -63,19 +66,56 @@ func TestStaticTokenIsRedacted(t *testing.T) {
 	assert.NotContains(t, fmt.Sprintf("%#v", cred), secret)
 }
 
+// TestTokenNotSentOverPlainHTTPToRemoteHost: a token (static or not) goes over plain http to a
+// loopback host only; New refuses any other endpoint and names it, and a followed link to a
+// plain-http host is refused before the token is sent.
 func TestTokenNotSentOverPlainHTTPToRemoteHost(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct {
+		name, base string
+		cred       azcore.TokenCredential
+		ok         bool
+	}{
+		{"static token, remote host", "http://graph.example/v1.0", graphx.StaticToken(secret), false},
+		{"static token, remote IP", "http://10.0.0.5:8080/v1.0", graphx.StaticToken(secret), false},
+		{"static token, all interfaces", "http://0.0.0.0:8080/v1.0", graphx.StaticToken(secret), false},
+		{"credential, remote host", "http://graph.example/v1.0", nonStatic{}, false},
+		{"static token, 127.0.0.1", "http://127.0.0.1:8080/v1.0", graphx.StaticToken(secret), true},
+		{"static token, 127.3.2.1", "http://127.3.2.1/v1.0", graphx.StaticToken(secret), true},
+		{"static token, ::1", "http://[::1]:8080/v1.0", graphx.StaticToken(secret), true},
+		{"static token, localhost", "http://LOCALHOST:8080/v1.0", graphx.StaticToken(secret), true},
+		{"static token, https", "https://graph.example/v1.0", graphx.StaticToken(secret), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := graphx.New(tc.cred, graphx.WithBaseURL(tc.base))
+			if tc.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "refusing to send a bearer token over plain http")
+			assert.Contains(t, err.Error(), tc.base, "the error names the endpoint")
+			assert.NotContains(t, err.Error(), secret)
+		})
+	}
+
 	var seen int
-	c, err := graphx.New(nonStatic{}, graphx.WithBaseURL("http://graph.example/v1.0"),
-		graphx.WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+	c, err := graphx.New(graphx.StaticToken(secret), graphx.WithBaseURL("http://127.0.0.1:1/v1.0"),
+		graphx.WithHTTPClient(&http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			seen++
-			return nil, fmt.Errorf("must not be reached")
+			body := `{"value":[{"id":"u1"}],"@odata.nextLink":"http://graph.example/v1.0/users?$skiptoken=X1"}`
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 		})}))
 	require.NoError(t, err)
-	_, err = c.Organization(t.Context())
-	require.ErrorIs(t, err, graphx.ErrBadRequest)
-	assert.Contains(t, err.Error(), "refusing to send a bearer token")
-	assert.Zero(t, seen)
+	for _, err = range c.Users(t.Context()) {
+		if err != nil {
+			break
+		}
+	}
+	require.Error(t, err)
+	assert.Equal(t, 1, seen, "the link to another host is not followed")
 }
 
 func TestSecretsNeverLeak(t *testing.T) {
@@ -107,7 +147,11 @@ func TestRetries(t *testing.T) {
 		{"503 on read is retried", graphxtest.Fault{Status: 503}, graphxtest.OpGetOrganization, 2, false, nil, 3},
 		{"429 with Retry-After on write is retried", graphxtest.Fault{Status: 429, RetryAfter: 5 * time.Second}, graphxtest.OpUpdateUser, 1, true, nil, 2},
 		{"dropped read is retried", graphxtest.Fault{Drop: true}, graphxtest.OpGetOrganization, 1, false, nil, 2},
-		{"dropped write is not resent", graphxtest.Fault{Drop: true}, graphxtest.OpUpdateUser, 1, true, graphx.ErrUnavailable, 1},
+		{"dropped write is not resent", graphxtest.Fault{Drop: true}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
+		{"503 on write is not resent", graphxtest.Fault{Status: 503, RetryAfter: time.Second}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
+		{"504 on write is not resent", graphxtest.Fault{Status: 504}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
+		{"504 on read is retried", graphxtest.Fault{Status: 504}, graphxtest.OpGetOrganization, 1, false, nil, 2},
+		{"500 on write is not resent", graphxtest.Fault{Status: 500}, graphxtest.OpUpdateUser, 1, true, graphx.ErrUnavailable, 1},
 		{"404 is not retried", graphxtest.Fault{Status: 404}, graphxtest.OpUpdateUser, 1, true, graphx.ErrNotFound, 1},
 		{"retries run out", graphxtest.Fault{Status: 503}, graphxtest.OpGetOrganization, 100, false, graphx.ErrThrottled, 4},
 	}
@@ -118,7 +162,7 @@ func TestRetries(t *testing.T) {
 				fake, err := graphxtest.New(graphxtest.WithSeed(seedUsers(1)),
 					graphxtest.WithFaults(graphxtest.FailTimes(tc.op, tc.times, tc.fault)))
 				require.NoError(t, err)
-				c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+				c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://localhost/v1.0"),
 					graphx.WithHTTPClient(&http.Client{Transport: fake.Transport()}), graphx.WithMaxRetries(3))
 				require.NoError(t, err)
 				before := fake.Requests()
@@ -134,7 +178,7 @@ func TestRetries(t *testing.T) {
 					require.ErrorIs(t, err, tc.wantErr)
 				}
 				assert.Equal(t, tc.wantTries, fake.Requests()-before)
-				if tc.fault.RetryAfter > 0 {
+				if tc.fault.RetryAfter > 0 && tc.wantErr == nil {
 					assert.GreaterOrEqual(t, time.Since(start), tc.fault.RetryAfter)
 				}
 			})
@@ -255,7 +299,7 @@ func TestSlowAnswerHonoursContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake, err := graphxtest.New(graphxtest.WithFaults(graphxtest.FailTimes(graphxtest.OpGetOrganization, 1, graphxtest.Fault{Delay: time.Minute})))
 		require.NoError(t, err)
-		c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+		c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL("http://localhost/v1.0"),
 			graphx.WithHTTPClient(&http.Client{Transport: fake.Transport()}))
 		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)

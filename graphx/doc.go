@@ -1,7 +1,9 @@
 // Package graphx is the Microsoft Graph adapter of hybridid: it reads a tenant (organization,
-// sync feature flags, users, groups, contacts, deleted users, role assignments) as streams of
-// snapshot types, finds users by anchor, UPN or proxy address, and makes the few writes a
-// hybrid identity conversion needs.
+// sync feature flags, users, groups, contacts, deleted users, role assignments, and the inputs
+// of the July 2026 hard-match protections: PIM eligibilities, privileged role definitions,
+// members of role-holding groups, onPremisesObjectIdentifier) as streams of snapshot types,
+// finds users by anchor, UPN or proxy address, and makes the few writes a hybrid identity
+// conversion needs.
 //
 // Every request goes through msgraph-sdk-go's request adapter (msgraph-sdk-go-core's
 // GraphRequestAdapterBase with the Graph middleware chain: telemetry, redirect, compression,
@@ -15,10 +17,14 @@
 // jitter. graphx does not use it: it removes it from the chain and retries in Client.do instead,
 // so that (1) every attempt of a write passes through the client-side write budget, (2) a 429
 // pauses all writers of the client for its Retry-After, not only the one that was throttled,
-// (3) a batch retries only the items Graph throttled, and (4) a write whose connection dropped is
-// not resent (its outcome is unknown; a read is resent). Retry-After is honoured as
-// delta-seconds (fractions kept) or an HTTP date; without it the wait is exponential from 1 s,
-// capped at 32 s, with jitter in [d/2, d). WithMaxRetries bounds the attempts.
+// (3) a batch retries only the items Graph throttled, and (4) a write is resent only after a
+// 429. A write answered 503 or 504, or whose answer never came (a timeout, a dropped connection;
+// a failed dial excepted), may have been made: graphx returns ErrOutcomeUnknown and never resends
+// it, so that the caller re-reads first (the conversion port maps it to "may have happened",
+// and the apply loop re-reads). Reads are resent after 429, 503, 504 and lost answers.
+// Retry-After is honoured as delta-seconds (fractions kept) or an HTTP date; without it the wait
+// is exponential from 1 s, capped at 32 s, with jitter in [d/2, d). WithMaxRetries bounds the
+// attempts.
 //
 // The write budget (WithWriteBudget) is a token bucket defaulting to Graph's documented limit per
 // application per tenant, 3,000 writes per 2 min 30 s (docs/entra-rules.md §6.5); each batch item counts
@@ -32,11 +38,21 @@
 // trip) is not detected. Its errors (*TenantError) match both graphx's and conversion's
 // sentinels; 429 carries RetryAfter.
 //
+// # Secrets
+//
+// A bearer token (a StaticToken or one from an azcore credential) is sent over plain http only
+// to a loopback host (127.0.0.0/8, ::1, localhost); New refuses any other plain-http endpoint.
+// Every server-supplied text that enters an error or a log (error code, message, request-id,
+// a followed link, transport errors) passes through internal/redact with the tokens this client
+// sent: they and any Bearer/Basic credential or Authorization value are masked, control
+// characters escaped, so that a server or proxy echoing the request cannot leak the token or
+// drive a terminal.
+//
 // # Errors
 //
 // Every failure is an *OpError{Op, Target, Status, Code, Message, RequestID, RetryAfter, Err}
 // whose Err is one of ErrNotFound, ErrConflict, ErrThrottled, ErrReadOnly, ErrForbidden,
-// ErrBadRequest, ErrUnavailable (or ctx.Err()). The SDK's error text is in Message; the SDK
+// ErrBadRequest, ErrUnavailable, ErrOutcomeUnknown (or ctx.Err()). The SDK's error text is in Message; the SDK
 // error is not wrapped. ErrReadOnly is Graph's answer to a write of onPremisesImmutableId on a
 // synced user (code AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService,
 // docs/entra-rules.md §1.7).
@@ -54,7 +70,15 @@
 //   - §6.4: JSON batches hold at most 20 requests, answers are matched by id, items are
 //     throttled individually.
 //   - §6.5/§6.6: the write limit and the least permission of each request (in each method's doc).
-//   - §2 (remap hardening, 2026): onPremisesObjectIdentifier is cleared on beta with null.
+//   - §2.4 (hard-match protections since 2026-07-01): onPremisesObjectIdentifier is read and
+//     cleared (null only) on beta; role definitions are read on beta because v1.0's
+//     unifiedRoleDefinition has no isPrivileged; eligibilities (roleEligibilityScheduleInstances)
+//     and group members on v1.0; the bypass flag
+//     allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled comes with the v1.0 sync features
+//     when Graph returns it (absent: unknown). Roles held through a group are read as the direct
+//     members of each group that is a principal of an assignment or eligibility (role-assignable
+//     groups cannot contain groups). What the caller may not read (403, no PIM licence, a beta
+//     property missing) is recorded as unknown, not as "none".
 //
 // # Benchmarks
 //
@@ -72,7 +96,6 @@
 // # Not done here
 //
 // graphx does not read onPremisesSyncBehavior in list reads (it is a navigation property; read
-// it per object with SyncBehavior), PIM-eligible role assignments, or transitive role
-// assignments; it does not create or delete objects; it never sends a token over plain http
-// except to a loopback host or with StaticToken.
+// it per object with SyncBehavior) or beta's transitiveRoleAssignments (it reads group members
+// instead); it does not create or delete objects.
 package graphx

@@ -18,9 +18,14 @@ var (
 	// uniqueness violation or a refused state change such as re-enabling sync while a disable
 	// is pending).
 	ErrConflict = errors.New("graphx: conflict")
-	// ErrThrottled: Graph answered 429 (or 503/504) and the retries allowed were used up;
-	// OpError.RetryAfter says how long Graph asked to wait.
+	// ErrThrottled: Graph answered 429 (or, to a read, 503/504) and the retries allowed were
+	// used up; OpError.RetryAfter says how long Graph asked to wait. The request was not carried
+	// out.
 	ErrThrottled = errors.New("graphx: throttled")
+	// ErrOutcomeUnknown: a write was sent and no definite answer came back (503, 504, a timeout
+	// or a dropped connection): Graph may or may not have made it. graphx never resends such a
+	// write; re-read the target before sending it again.
+	ErrOutcomeUnknown = errors.New("graphx: outcome unknown")
 	// ErrReadOnly: the property cannot be written on this object, e.g. onPremisesImmutableId of
 	// a user that is currently synced (reference §1.7).
 	ErrReadOnly = errors.New("graphx: read-only property")
@@ -37,9 +42,9 @@ type OpError struct {
 	Op         string        // the Client method, e.g. "SetImmutableID"
 	Target     string        // the object id or URL path the operation addressed
 	Status     int           // HTTP status, 0 when no response arrived
-	Code       string        // Graph's error code, e.g. "Request_ResourceNotFound"
-	Message    string        // Graph's (or the SDK's) error text
-	RequestID  string        // Graph's request-id, for support cases
+	Code       string        // Graph's error code, e.g. "Request_ResourceNotFound" (redacted, see Message)
+	Message    string        // Graph's (or the SDK's) error text, passed through internal/redact: secrets masked, control characters escaped
+	RequestID  string        // Graph's request-id, for support cases (redacted, see Message)
 	RetryAfter time.Duration // the wait Graph asked for (429/503), 0 when none
 	Err        error         // one of the sentinels above
 }

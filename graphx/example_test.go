@@ -22,7 +22,7 @@ func Example() {
 			{ID: "u2", UserPrincipalName: "bob@contoso.example"},
 		},
 	}))
-	c, _ := graphx.New(graphx.StaticToken("any"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+	c, _ := graphx.New(graphx.StaticToken("any"), graphx.WithBaseURL("http://localhost/v1.0"),
 		graphx.WithHTTPClient(&http.Client{Transport: fake.Transport()}))
 	ctx := context.Background()
 

@@ -61,7 +61,7 @@ func listAs[W, T any](c *Client, ctx context.Context, op, first string, headers 
 			var p page[W]
 			if err := decode(body, &p); err != nil {
 				yield(zero, &OpError{Op: op, Target: next, Status: http.StatusOK, Err: ErrUnavailable,
-					Message: "decoding response: " + err.Error()})
+					Message: c.scrub("decoding response: " + err.Error())})
 				return
 			}
 			for _, w := range p.Value {
@@ -72,7 +72,7 @@ func listAs[W, T any](c *Client, ctx context.Context, op, first string, headers 
 				}
 			}
 			if p.NextLink != "" && !sameOrigin(p.NextLink, c.base) {
-				yield(zero, &OpError{Op: op, Target: p.NextLink, Err: ErrUnavailable,
+				yield(zero, &OpError{Op: op, Target: c.scrub(p.NextLink), Err: ErrUnavailable,
 					Message: "@odata.nextLink points to another host; refusing to send the token there"})
 				return
 			}
@@ -171,7 +171,7 @@ func (c *Client) User(ctx context.Context, id string) (snapshot.User, error) {
 		return u, err
 	}
 	if err := decode(body, &u); err != nil {
-		return u, &OpError{Op: "User", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()}
+		return u, &OpError{Op: "User", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: c.scrub("decoding response: " + err.Error())}
 	}
 	stripOData(&u)
 	return u, nil
@@ -199,6 +199,10 @@ func stripOData(v any) {
 	case *snapshot.Contact:
 		extra = o.Extra
 	case *snapshot.RoleAssignment:
+		extra = o.Extra
+	case *snapshot.RoleEligibility:
+		extra = o.Extra
+	case *snapshot.RoleDefinition:
 		extra = o.Extra
 	case *snapshot.Organization:
 		extra = o.Extra
@@ -295,17 +299,22 @@ func (c *Client) SyncBehavior(ctx context.Context, kind Kind, id string) (snapsh
 		return sb, err
 	}
 	if err := decode(body, &sb); err != nil {
-		return sb, &OpError{Op: "SyncBehavior", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()}
+		return sb, &OpError{Op: "SyncBehavior", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: c.scrub("decoding response: " + err.Error())}
 	}
 	sb.Extra = nil // id and @odata members: not part of the snapshot shape
 	return sb, nil
 }
 
-// Snapshot reads the whole tenant: organization, sync features, users (with
-// onPremisesSyncBehavior where it matters, see UsersWithSyncBehavior), groups, contacts,
-// deleted users and role assignments. Permissions: the union of those of the reads above.
+// Snapshot reads the whole tenant: organization, sync features (with the July 2026 bypass flag
+// allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled when Graph returns it), users (with
+// onPremisesSyncBehavior where it matters, see UsersWithSyncBehavior, and
+// onPremisesObjectIdentifier from beta, see ObjectIdentifiers), groups, contacts, deleted users,
+// role assignments, role eligibilities, role definitions (beta, for isPrivileged) and the members
+// of the groups that hold a role. Permissions: the union of those of the reads above.
 // A tenant where the caller may not read the sync features (ErrForbidden) still yields a
-// snapshot with zero features and a logged warning.
+// snapshot with zero features and a logged warning; a part of the hardening inputs the caller
+// may not read (no permission, no PIM licence, no beta property) is left nil, which the snapshot
+// format defines as unknown, with a logged warning.
 func (c *Client) Snapshot(ctx context.Context) (*snapshot.Snapshot, error) {
 	s := &snapshot.Snapshot{TakenAt: time.Now().UTC()}
 	var err error
@@ -331,6 +340,9 @@ func (c *Client) Snapshot(ctx context.Context) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	if s.RoleAssignments, err = collect(c.RoleAssignments(ctx)); err != nil {
+		return nil, err
+	}
+	if err := c.hardeningInputs(ctx, s); err != nil {
 		return nil, err
 	}
 	return s, nil

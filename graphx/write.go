@@ -108,7 +108,7 @@ func (c *Client) RestoreDeletedUser(ctx context.Context, id string) (snapshot.Us
 	}
 	if len(body) > 0 {
 		if err := decode(body, &u); err != nil {
-			return u, &OpError{Op: "RestoreDeletedUser", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()}
+			return u, &OpError{Op: "RestoreDeletedUser", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: c.scrub("decoding response: " + err.Error())}
 		}
 		stripOData(&u)
 	}

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -50,6 +54,7 @@ func init() {
 
 // newGraphClient builds the graphx client: endpoint from the argument, HYBRIDCTL_GRAPH_ENDPOINT
 // or the default; a static bearer from HYBRIDCTL_GRAPH_TOKEN, else DefaultAzureCredential.
+// graphx refuses a plain-http endpoint that is not loopback (the token would travel in clear).
 func newGraphClient(e *env, endpoint string) (*graphx.Client, error) {
 	if endpoint == "" {
 		endpoint = e.getenv("HYBRIDCTL_GRAPH_ENDPOINT")
@@ -60,6 +65,10 @@ func newGraphClient(e *env, endpoint string) (*graphx.Client, error) {
 	var cred azcore.TokenCredential
 	if tok := e.getenv("HYBRIDCTL_GRAPH_TOKEN"); tok != "" {
 		cred = graphx.StaticToken(tok)
+	} else if testing.Testing() {
+		// DefaultAzureCredential probes a managed-identity endpoint that is not on loopback: a
+		// test must never reach it.
+		return nil, errors.New("credentials: a test reached Microsoft Graph without HYBRIDCTL_GRAPH_TOKEN")
 	} else {
 		c, err := azidentity.NewDefaultAzureCredential(nil)
 		if err != nil {
@@ -84,6 +93,9 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	if *out == "" {
 		return usageError(e, name, "-o FILE is required")
 	}
+	if err := checkSnapshotTarget(*out); err != nil {
+		return failure(e, name, err)
+	}
 	c, err := newGraphClient(e, *endpoint)
 	if err != nil {
 		return failure(e, name, err)
@@ -94,15 +106,55 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	return 0
 }
 
-// writeSnapshot streams the tenant into path (through a temporary file renamed at the end, so
-// that a failed read leaves no half file).
-func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (err error) {
-	org, err := c.Organization(ctx)
+// checkSnapshotTarget refuses an -o that would clobber something that is not a snapshot: a
+// directory, or an existing file that does not begin as a snapshot file does (a JSON object
+// whose first member is "takenAt", as the writer writes it).
+func checkSnapshotTarget(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	sync, err := c.OnPremisesSynchronization(ctx)
-	if err != nil && !errors.Is(err, graphx.ErrForbidden) && !errors.Is(err, graphx.ErrNotFound) {
+	if fi.IsDir() {
+		return fmt.Errorf("%s is a directory: give the snapshot file's name, e.g. %s", path, filepath.Join(path, "tenant.json"))
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file; refusing to replace it", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	if n > 0 && !looksLikeSnapshot(head[:n]) {
+		return fmt.Errorf("%s exists and is not a snapshot file; refusing to overwrite it (remove it or choose another name)", path)
+	}
+	return nil
+}
+
+// looksLikeSnapshot reports whether b starts like a file snapshot.Write writes.
+func looksLikeSnapshot(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n\ufeff")
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	b = bytes.TrimLeft(b[1:], " \t\r\n")
+	return bytes.HasPrefix(b, []byte(`"takenAt"`))
+}
+
+// writeSnapshot reads the tenant (graphx.Client.Snapshot: every part the snapshot format
+// defines, the July 2026 hard-match inputs included) and writes it to path through a temporary
+// file in the same directory, renamed at the end, so that a failed read leaves no half file.
+func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (err error) {
+	if e.stderrTTY {
+		fmt.Fprintln(e.stderr, "reading the tenant…")
+	}
+	s, err := c.Snapshot(ctx)
+	if err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*")
@@ -115,65 +167,7 @@ func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (
 			os.Remove(f.Name())
 		}
 	}()
-	w := snapshot.NewWriter(f)
-	if err := w.WriteHeader(&snapshot.Snapshot{TakenAt: time.Now().UTC(), Organization: org, OnPremisesSynchronization: sync}); err != nil {
-		return err
-	}
-	n := 0
-	progress := func(kind string) {
-		n++
-		if e.stderrTTY && n%1000 == 0 {
-			fmt.Fprintf(e.stderr, "\r%s: %d objects", kind, n)
-		}
-	}
-	for u, err := range c.UsersWithSyncBehavior(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteUser(&u); err != nil {
-			return err
-		}
-		progress("users")
-	}
-	for g, err := range c.Groups(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteGroup(&g); err != nil {
-			return err
-		}
-		progress("groups")
-	}
-	for ct, err := range c.Contacts(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteContact(&ct); err != nil {
-			return err
-		}
-		progress("contacts")
-	}
-	for u, err := range c.DeletedUsers(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteDeletedUser(&u); err != nil {
-			return err
-		}
-		progress("deleted users")
-	}
-	for r, err := range c.RoleAssignments(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := w.WriteRoleAssignment(&r); err != nil {
-			return err
-		}
-	}
-	if e.stderrTTY && n >= 1000 {
-		fmt.Fprintln(e.stderr)
-	}
-	if err := w.Close(); err != nil {
+	if err := snapshot.Write(f, s); err != nil {
 		return err
 	}
 	if err := f.Sync(); err != nil {
@@ -183,6 +177,19 @@ func writeSnapshot(ctx context.Context, e *env, c *graphx.Client, path string) (
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// loopbackDefault returns addr with host 127.0.0.1 when it names none (":0", ":8080"): the fake
+// accepts any token, so it is not offered to the network unless asked for by host.
+func loopbackDefault(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("--listen %s: %v", addr, err)
+	}
+	if host == "" {
+		return net.JoinHostPort("127.0.0.1", port), nil
+	}
+	return addr, nil
 }
 
 func runFakeTenant(ctx context.Context, e *env, args []string) int {
@@ -200,6 +207,14 @@ func runFakeTenant(ctx context.Context, e *env, args []string) int {
 	}
 	if *listen == "" {
 		return usageError(e, name, "--listen ADDR is required")
+	}
+	addr, err := loopbackDefault(*listen)
+	if err != nil {
+		return usageError(e, name, err.Error())
+	}
+	if addr != *listen {
+		fmt.Fprintf(e.stderr, "fake-tenant: no host in --listen %s: listening on loopback only (%s); give a host, e.g. 0.0.0.0%s, to listen on other interfaces\n",
+			*listen, addr, *listen)
 	}
 	if *rate < 0 {
 		return usageError(e, name, "--write-rate must not be negative")
@@ -226,7 +241,7 @@ func runFakeTenant(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failure(e, name, err)
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return failure(e, name, err)
 	}

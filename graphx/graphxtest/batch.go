@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -39,13 +40,16 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 	}
 	seen := map[string]bool{}
 	for _, it := range req.Requests {
-		if it.ID == "" || seen[it.ID] {
+		// Ids are compared case-insensitively ("a" and "A" collide), the stricter reading.
+		key := strings.ToLower(it.ID)
+		if it.ID == "" || seen[key] {
 			f.writeError(w, reqID, apiError{http.StatusBadRequest, "BadRequest", "Batch request ids must be present and unique: '" + it.ID + "'.", 0})
 			return
 		}
-		seen[it.ID] = true
+		seen[key] = true
 	}
 	var partial bool
+	partialStatus := http.StatusServiceUnavailable
 	if ft := f.fault(OpBatch, ""); ft != nil {
 		if ft.Delay > 0 {
 			time.Sleep(ft.Delay)
@@ -60,6 +64,10 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 			}
 			w.WriteHeader(dropStatus)
 			return
+		case ft.PartialBatch:
+			if ft.Status != 0 {
+				partialStatus = ft.Status
+			}
 		case ft.Status != 0:
 			code := ft.Code
 			if code == "" {
@@ -76,9 +84,9 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 		a := batchAnswer{ID: it.ID}
 		itemID := f.newRequestID()
 		if partial && i >= len(req.Requests)/2 {
-			a.Status = http.StatusServiceUnavailable
+			a.Status = partialStatus
 			a.Headers = map[string]string{"Retry-After": "1", "Content-Type": "application/json"}
-			a.Body = errorBody(apiError{status: 503, code: "serviceNotAvailable", msg: "Injected partial batch failure."}, itemID, f.now())
+			a.Body = errorBody(apiError{status: partialStatus, code: defaultCode(partialStatus), msg: "Injected partial batch failure."}, itemID, f.now())
 			answers = append(answers, a)
 			continue
 		}
@@ -93,19 +101,20 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 		if len(path) == 0 || path[0] != '/' {
 			path = "/" + path
 		}
-		if len(it.Body) > 0 && it.Headers["Content-Type"] == "" && it.Headers["content-type"] == "" {
+		h := http.Header{}
+		for k, v := range it.Headers {
+			h.Set(k, v) // header names are case-insensitive
+		}
+		if len(it.Body) > 0 && h.Get("Content-Type") == "" {
 			a.Status = http.StatusBadRequest
 			a.Body = errorBody(apiError{status: 400, code: "BadRequest", msg: "Content-Type header is required for a batch item with a body."}, itemID, f.now())
 			answers = append(answers, a)
 			continue
 		}
-		h := http.Header{}
-		for k, v := range it.Headers {
-			h.Set(k, v)
-		}
 		res := f.serve(r, itemID, call{method: it.Method, version: version, path: path, query: u.RawQuery,
 			header: h, body: it.Body, base: base, inBatch: true})
-		a.Headers = map[string]string{}
+		// Every item answer carries its own headers, as Graph's do.
+		a.Headers = map[string]string{"Cache-Control": "no-cache", "x-ms-resource-unit": "1"}
 		for k, v := range res.headers {
 			a.Headers[k] = v
 		}
@@ -123,7 +132,8 @@ func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version
 		default:
 			a.Status = res.status
 			if res.body != nil {
-				a.Headers["Content-Type"] = "application/json"
+				a.Headers["Content-Type"] = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+				a.Headers["OData-Version"] = "4.0"
 				a.Body = res.body
 			}
 		}

@@ -79,12 +79,15 @@ type Fake struct {
 	sync         snapshot.OnPremisesSynchronization
 	users        []*snapshot.User
 	userIdx      map[string]int
-	objectIDs    map[string]string // user id -> onPremisesObjectIdentifier (beta)
+	objectIDs    map[string]string // user id -> onPremisesObjectIdentifier (beta); absent: unknown, "": null
 	groups       []*snapshot.Group
 	contacts     []*snapshot.Contact
 	deleted      []*snapshot.User
 	roles        []snapshot.RoleAssignment
-	cloudManaged map[string]bool // object id -> onPremisesSyncBehavior.isCloudManaged
+	eligible     []snapshot.RoleEligibility // nil: not seeded, the endpoint answers 403
+	roleDefs     []snapshot.RoleDefinition  // nil: not seeded, the endpoint answers 403
+	members      []snapshot.GroupMember     // nil: not seeded, group members answer 403
+	cloudManaged map[string]bool            // object id -> onPremisesSyncBehavior.isCloudManaged
 
 	rate, burst, tokens float64
 	last                time.Time
@@ -148,7 +151,8 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 func (s *Server) Close() { s.srv.Close() }
 
 // Transport returns a RoundTripper that serves requests with the fake in-process (no sockets),
-// for tests under testing/synctest. Use it with base URL "http://graph.fake/v1.0".
+// for tests under testing/synctest. Use it with base URL "http://localhost/v1.0" (graphx sends a
+// token over plain http to a loopback host only; the host is not dialled).
 func (f *Fake) Transport() http.RoundTripper { return roundTripper{f} }
 
 type roundTripper struct{ f *Fake }
@@ -194,14 +198,7 @@ func (f *Fake) seed(s *snapshot.Snapshot) error {
 		if err := check(fmt.Sprintf("users[%d]", i), u.ID); err != nil {
 			return err
 		}
-		cu := cloneUser(u)
-		if raw, ok := cu.Extra["onPremisesObjectIdentifier"]; ok {
-			var v string
-			if json.Unmarshal(raw, &v) == nil && v != "" {
-				f.objectIDs[u.ID] = v
-			}
-			delete(cu.Extra, "onPremisesObjectIdentifier")
-		}
+		cu := f.takeObjectID(cloneUser(u))
 		if u.OnPremisesSyncBehavior != nil && u.OnPremisesSyncBehavior.IsCloudManaged {
 			f.cloudManaged[u.ID] = true
 		}
@@ -237,10 +234,40 @@ func (f *Fake) seed(s *snapshot.Snapshot) error {
 		if err := check(fmt.Sprintf("deletedUsers[%d]", i), u.ID); err != nil {
 			return err
 		}
-		f.deleted = append(f.deleted, cloneUser(u))
+		f.deleted = append(f.deleted, f.takeObjectID(cloneUser(u)))
 	}
 	f.roles = slices.Clone(s.RoleAssignments)
+	f.eligible = cloneNil(s.RoleEligibilities)
+	f.roleDefs = cloneNil(s.RoleDefinitions)
+	f.members = cloneNil(s.GroupMembers)
 	return nil
+}
+
+// cloneNil clones s keeping nil apart from empty (nil: the seed does not say).
+func cloneNil[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+// takeObjectID moves a user's onPremisesObjectIdentifier into f.objectIDs (the fake keeps the
+// beta property apart from the v1.0 object).
+func (f *Fake) takeObjectID(u *snapshot.User) *snapshot.User {
+	if u.OnPremisesObjectIdentifier != nil {
+		f.objectIDs[u.ID] = *u.OnPremisesObjectIdentifier
+	}
+	u.OnPremisesObjectIdentifier = nil
+	return u
+}
+
+// objectIDLocked returns a user's onPremisesObjectIdentifier in the snapshot convention.
+func (f *Fake) objectIDLocked(id string) *string {
+	v, ok := f.objectIDs[id]
+	if !ok {
+		return nil
+	}
+	return &v
 }
 
 func cloneUser(u snapshot.User) *snapshot.User {
@@ -264,13 +291,15 @@ func (f *Fake) Snapshot() *snapshot.Snapshot {
 	f.tickLocked()
 	s := &snapshot.Snapshot{TakenAt: f.now().UTC(), Organization: cloneOrg(f.org), OnPremisesSynchronization: f.sync,
 		Users: []snapshot.User{}, Groups: []snapshot.Group{}, Contacts: []snapshot.Contact{}, DeletedUsers: []snapshot.User{},
-		RoleAssignments: slices.Clone(f.roles)}
+		RoleAssignments: slices.Clone(f.roles), RoleEligibilities: cloneNil(f.eligible), RoleDefinitions: cloneNil(f.roleDefs),
+		GroupMembers: cloneNil(f.members)}
 	if s.RoleAssignments == nil {
 		s.RoleAssignments = []snapshot.RoleAssignment{}
 	}
 	for _, u := range f.users {
 		c := *cloneUser(*u)
 		c.OnPremisesSyncBehavior = f.behaviorLocked(u.ID)
+		c.OnPremisesObjectIdentifier = f.objectIDLocked(u.ID)
 		s.Users = append(s.Users, c)
 	}
 	for _, g := range f.groups {
@@ -286,7 +315,9 @@ func (f *Fake) Snapshot() *snapshot.Snapshot {
 		s.Contacts = append(s.Contacts, c)
 	}
 	for _, u := range f.deleted {
-		s.DeletedUsers = append(s.DeletedUsers, *cloneUser(*u))
+		c := *cloneUser(*u)
+		c.OnPremisesObjectIdentifier = f.objectIDLocked(u.ID)
+		s.DeletedUsers = append(s.DeletedUsers, c)
 	}
 	return s
 }
@@ -309,6 +340,7 @@ func (f *Fake) User(id string) (snapshot.User, bool) {
 	}
 	u := *cloneUser(*f.users[i])
 	u.OnPremisesSyncBehavior = f.behaviorLocked(id)
+	u.OnPremisesObjectIdentifier = f.objectIDLocked(id)
 	return u, true
 }
 
@@ -319,7 +351,7 @@ func (f *Fake) AddUser(u snapshot.User) {
 	if u.OnPremisesSyncBehavior != nil && u.OnPremisesSyncBehavior.IsCloudManaged {
 		f.cloudManaged[u.ID] = true
 	}
-	c := cloneUser(u)
+	c := f.takeObjectID(cloneUser(u))
 	c.OnPremisesSyncBehavior = nil
 	if i, ok := f.userIdx[u.ID]; ok {
 		f.users[i] = c
@@ -355,14 +387,14 @@ func (f *Fake) removeUserLocked(i int) {
 	}
 }
 
-// SetObjectIdentifier sets a user's onPremisesObjectIdentifier (beta property, not in snapshots).
+// SetObjectIdentifier sets a user's onPremisesObjectIdentifier (served on beta only; "" means null).
 func (f *Fake) SetObjectIdentifier(userID, v string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.objectIDs[userID] = v
 }
 
-// ObjectIdentifier returns a user's onPremisesObjectIdentifier.
+// ObjectIdentifier returns a user's onPremisesObjectIdentifier ("" when null or unknown).
 func (f *Fake) ObjectIdentifier(userID string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -11,22 +11,25 @@ import (
 
 // Operation names, as seen by interceptors and fault specs.
 const (
-	OpListUsers           = "listUsers"
-	OpGetUser             = "getUser"
-	OpUpdateUser          = "updateUser"
-	OpListGroups          = "listGroups"
-	OpListContacts        = "listContacts"
-	OpGetOrganization     = "getOrganization"
-	OpUpdateOrganization  = "updateOrganization"
-	OpGetSync             = "getSync"
-	OpUpdateSync          = "updateSync"
-	OpGetSyncBehavior     = "getSyncBehavior"
-	OpUpdateSyncBehavior  = "updateSyncBehavior"
-	OpListDeletedUsers    = "listDeletedUsers"
-	OpGetDeletedItem      = "getDeletedItem"
-	OpRestore             = "restore"
-	OpListRoleAssignments = "listRoleAssignments"
-	OpBatch               = "batch"
+	OpListUsers             = "listUsers"
+	OpGetUser               = "getUser"
+	OpUpdateUser            = "updateUser"
+	OpListGroups            = "listGroups"
+	OpListContacts          = "listContacts"
+	OpGetOrganization       = "getOrganization"
+	OpUpdateOrganization    = "updateOrganization"
+	OpGetSync               = "getSync"
+	OpUpdateSync            = "updateSync"
+	OpGetSyncBehavior       = "getSyncBehavior"
+	OpUpdateSyncBehavior    = "updateSyncBehavior"
+	OpListDeletedUsers      = "listDeletedUsers"
+	OpGetDeletedItem        = "getDeletedItem"
+	OpRestore               = "restore"
+	OpListRoleAssignments   = "listRoleAssignments"
+	OpListRoleEligibilities = "listRoleEligibilities"
+	OpListRoleDefinitions   = "listRoleDefinitions"
+	OpListGroupMembers      = "listGroupMembers"
+	OpBatch                 = "batch"
 )
 
 // Fault is what the fake does instead of answering normally.
@@ -37,7 +40,7 @@ type Fault struct {
 	RetryAfter   time.Duration // sets Retry-After on the fault answer
 	Drop         bool          // close the connection without an answer
 	Delay        time.Duration // wait this long (on the time package's clock) before answering
-	PartialBatch bool          // for OpBatch: the second half of the items answer 503
+	PartialBatch bool          // for OpBatch: the second half of the items answer Status (default 503), not applied
 }
 
 // InterceptFunc is consulted before each operation (op is one of the Op constants; target is

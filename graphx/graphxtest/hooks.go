@@ -15,7 +15,7 @@ func (f *Fake) getDeleted(c call, id string) result {
 	}
 	for _, u := range f.deleted {
 		if u.ID == id {
-			return result{status: http.StatusOK, body: withContext(project(toObject(u), q.selectFields,
+			return result{status: http.StatusOK, body: withContext(project(f.userObject(c, u), q.selectFields,
 				append(slicesClone(userDefault), "deletedDateTime")), c.base+"/$metadata#directoryObjects/$entity")}
 		}
 	}
@@ -34,6 +34,7 @@ func (f *Fake) UpdateUser(id string, fn func(u *snapshot.User)) bool {
 	}
 	fn(f.users[i])
 	f.users[i].OnPremisesSyncBehavior = nil
+	f.takeObjectID(f.users[i])
 	return true
 }
 
@@ -59,6 +60,7 @@ func (f *Fake) Users() []snapshot.User {
 	for _, u := range f.users {
 		c := *cloneUser(*u)
 		c.OnPremisesSyncBehavior = f.behaviorLocked(u.ID)
+		c.OnPremisesObjectIdentifier = f.objectIDLocked(u.ID)
 		out = append(out, c)
 	}
 	return out

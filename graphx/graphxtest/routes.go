@@ -21,51 +21,81 @@ const (
 func (f *Fake) route(c call) (op, target string, h func(call) result) {
 	seg := strings.Split(strings.Trim(c.path, "/"), "/")
 	m := c.method
+	// Graph matches path segments (entity sets, navigation properties, type casts)
+	// case-insensitively: /Users and /directory/deleteditems are the same as /users and
+	// /directory/deletedItems. Ids are passed on as given.
+	is := func(i int, name string) bool {
+		if i >= len(seg) {
+			return false
+		}
+		if cast, ok := strings.CutPrefix(name, "microsoft."); ok && strings.EqualFold(seg[i], cast) {
+			return true // msgraph-sdk-go writes type casts in the short form graph.user
+		}
+		return strings.EqualFold(seg[i], name)
+	}
+	kind := strings.ToLower(seg[0])
 	switch {
-	case len(seg) == 2 && seg[0] == "users" && onPremCall(c): // on-premises attributes (beta), in onprem.go
+	case len(seg) == 2 && is(0, "users") && onPremCall(c): // on-premises attributes (beta), in onprem.go
 		if m == http.MethodGet {
 			return OpGetOnPremAttributes, seg[1], func(c call) result { return f.getOnPremAttributes(c, seg[1]) }
 		}
 		return OpUpdateOnPremAttributes, seg[1], func(c call) result { return f.updateOnPremAttributes(c, seg[1]) }
-	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodPatch && bypassCall(c): // in onprem.go
+	case len(seg) == 3 && is(0, "directory") && is(1, "onPremisesSynchronization") && m == http.MethodPatch && bypassCall(c): // in onprem.go
 		return OpUpdateSync, seg[2], func(c call) result { return f.updateSyncBypass(c, seg[2]) }
-	case len(seg) == 1 && seg[0] == "users" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "users") && m == http.MethodGet:
 		return OpListUsers, "", f.listUsers
-	case len(seg) == 2 && seg[0] == "users" && m == http.MethodGet:
+	case len(seg) == 2 && is(0, "users") && m == http.MethodGet:
 		return OpGetUser, seg[1], func(c call) result { return f.getUser(c, seg[1]) }
-	case len(seg) == 2 && seg[0] == "users" && m == http.MethodPatch:
+	case len(seg) == 2 && is(0, "users") && m == http.MethodPatch:
 		return OpUpdateUser, seg[1], func(c call) result { return f.updateUser(c, seg[1]) }
-	case len(seg) == 1 && seg[0] == "groups" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "groups") && m == http.MethodGet:
 		return OpListGroups, "", f.listGroups
-	case len(seg) == 1 && seg[0] == "contacts" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "contacts") && m == http.MethodGet:
 		return OpListContacts, "", f.listContacts
-	case len(seg) == 3 && seg[2] == "onPremisesSyncBehavior" && (seg[0] == "users" || seg[0] == "groups" || seg[0] == "contacts"):
+	case len(seg) == 3 && is(2, "onPremisesSyncBehavior") && (is(0, "users") || is(0, "groups") || is(0, "contacts")):
 		if m == http.MethodGet {
-			return OpGetSyncBehavior, seg[1], func(c call) result { return f.getBehavior(seg[0], seg[1]) }
+			return OpGetSyncBehavior, seg[1], func(c call) result { return f.getBehavior(kind, seg[1]) }
 		}
 		if m == http.MethodPatch {
-			return OpUpdateSyncBehavior, seg[1], func(c call) result { return f.updateBehavior(c, seg[0], seg[1]) }
+			return OpUpdateSyncBehavior, seg[1], func(c call) result { return f.updateBehavior(c, kind, seg[1]) }
 		}
-	case len(seg) == 1 && seg[0] == "organization" && m == http.MethodGet:
+	case len(seg) == 1 && is(0, "organization") && m == http.MethodGet:
 		return OpGetOrganization, "", f.getOrganization
-	case len(seg) == 2 && seg[0] == "organization" && m == http.MethodPatch:
+	case len(seg) == 2 && is(0, "organization") && m == http.MethodGet:
+		return OpGetOrganization, seg[1], func(c call) result { return f.getOrganizationByID(c, seg[1]) }
+	case len(seg) == 2 && is(0, "organization") && m == http.MethodPatch:
 		return OpUpdateOrganization, seg[1], func(c call) result { return f.updateOrganization(c, seg[1]) }
-	case len(seg) == 2 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodGet:
+	case len(seg) == 2 && is(0, "directory") && is(1, "onPremisesSynchronization") && m == http.MethodGet:
 		return OpGetSync, "", f.getSync
-	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "onPremisesSynchronization" && m == http.MethodPatch:
+	case len(seg) == 3 && is(0, "directory") && is(1, "onPremisesSynchronization") && m == http.MethodGet:
+		return OpGetSync, seg[2], func(c call) result { return f.getSyncByID(c, seg[2]) }
+	case len(seg) == 3 && is(0, "directory") && is(1, "onPremisesSynchronization") && m == http.MethodPatch:
 		return OpUpdateSync, seg[2], func(c call) result { return f.updateSync(c, seg[2]) }
-	case len(seg) == 2 && seg[0] == "directory" && seg[1] == "deletedItems" && m == http.MethodGet:
+	case len(seg) == 2 && is(0, "directory") && is(1, "deletedItems") && m == http.MethodGet:
 		return OpListDeletedUsers, "", func(call) result {
 			return errResult(http.StatusBadRequest, "Request_BadRequest", "The request URI must include a type cast, e.g. /directory/deletedItems/microsoft.graph.user.")
 		}
-	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[2] == "microsoft.graph.user" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "directory") && is(1, "deletedItems") && is(2, "microsoft.graph.user") && m == http.MethodGet:
 		return OpListDeletedUsers, "", f.listDeleted
-	case len(seg) == 3 && seg[0] == "directory" && seg[1] == "deletedItems" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "directory") && is(1, "deletedItems") && otherDeletedCast(seg[2]) && m == http.MethodGet:
+		// Deleted groups, applications, service principals…: not modelled, always none.
+		return OpListDeletedUsers, "", func(c call) result {
+			return f.page(c, 0, nil, []string{"id"})
+		}
+	case len(seg) == 3 && is(0, "directory") && is(1, "deletedItems") && m == http.MethodGet:
 		return OpGetDeletedItem, seg[2], func(c call) result { return f.getDeleted(c, seg[2]) }
-	case len(seg) == 4 && seg[0] == "directory" && seg[1] == "deletedItems" && seg[3] == "restore" && m == http.MethodPost:
+	case len(seg) == 4 && is(0, "directory") && is(1, "deletedItems") && is(3, "microsoft.graph.user") && m == http.MethodGet:
+		return OpGetDeletedItem, seg[2], func(c call) result { return f.getDeleted(c, seg[2]) }
+	case len(seg) == 4 && is(0, "directory") && is(1, "deletedItems") && is(3, "restore") && m == http.MethodPost:
 		return OpRestore, seg[2], func(c call) result { return f.restore(c, seg[2]) }
-	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "directory" && seg[2] == "roleAssignments" && m == http.MethodGet:
+	case len(seg) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleAssignments") && m == http.MethodGet:
 		return OpListRoleAssignments, "", f.listRoles
+	case len(seg) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleEligibilityScheduleInstances") && m == http.MethodGet:
+		return OpListRoleEligibilities, "", f.listEligibilities
+	case len(seg) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleDefinitions") && m == http.MethodGet:
+		return OpListRoleDefinitions, "", f.listRoleDefinitions
+	case len(seg) == 3 && is(0, "groups") && is(2, "members") && m == http.MethodGet:
+		return OpListGroupMembers, seg[1], func(c call) result { return f.listMembers(c, seg[1]) }
 	}
 	return "", "", nil
 }
@@ -187,10 +217,15 @@ func toObject(v any) object {
 }
 
 var (
-	userDefault    = []string{"id", "displayName", "givenName", "surname", "mail", "userPrincipalName"}
+	// Graph's default user properties (returned without $select).
+	userDefault = []string{"businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
+		"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}
 	groupDefault   = []string{"id", "displayName", "mail", "mailEnabled", "mailNickname", "securityEnabled", "proxyAddresses", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
 	contactDefault = []string{"id", "displayName", "mail", "mailNickname", "proxyAddresses", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
 )
+
+// collections are the properties the fake serves that are collections.
+var collections = map[string]bool{"businessPhones": true, "proxyAddresses": true, "verifiedDomains": true, "groupTypes": true}
 
 // project keeps the selected (or default) properties; a selected property that is not set is
 // null, as in Graph.
@@ -201,16 +236,33 @@ func project(m object, sel, def []string) json.RawMessage {
 	}
 	var b strings.Builder
 	b.WriteByte('{')
-	for i, k := range fields {
-		if i > 0 {
+	if t, ok := m["@odata.type"]; ok {
+		// Graph always says which type a member of a mixed collection has.
+		b.WriteString(`"@odata.type":`)
+		b.Write(t)
+	}
+	n := 0
+	if _, ok := m["@odata.type"]; ok {
+		n = 1
+	}
+	for _, k := range fields {
+		v, ok := m[k]
+		if ok && len(v) == 0 {
+			continue // unknown to the fake: left out (see userObject)
+		}
+		if n > 0 {
 			b.WriteByte(',')
 		}
+		n++
 		kb, _ := json.Marshal(k)
 		b.Write(kb)
 		b.WriteByte(':')
-		if v, ok := m[k]; ok {
+		switch {
+		case ok:
 			b.Write(v)
-		} else {
+		case collections[k]:
+			b.WriteString("[]") // Graph's collections are never null
+		default:
 			b.WriteString("null")
 		}
 	}
@@ -287,7 +339,49 @@ func (f *Fake) page(c call, n int, get func(int) object, def []string) result {
 // ---- handlers (f.mu held) ----
 
 func (f *Fake) listUsers(c call) result {
-	return f.page(c, len(f.users), func(i int) object { return toObject(f.users[i]) }, userDefault)
+	if e := betaOnly(c, "user", "onPremisesObjectIdentifier"); e != nil {
+		return result{err: e}
+	}
+	return f.page(c, len(f.users), func(i int) object { return f.userObject(c, f.users[i]) }, userDefault)
+}
+
+// userObject is a user as the call's version shows it: beta adds onPremisesObjectIdentifier
+// when the fake knows it; an unknown one (a seed user without it) is left out even when
+// selected, so that a snapshot round trip keeps "unknown" apart from null.
+func (f *Fake) userObject(c call, u *snapshot.User) object {
+	m := toObject(u)
+	if c.version == "beta" {
+		m["onPremisesObjectIdentifier"] = json.RawMessage{} // unknown: left out
+		if v, ok := f.objectIDs[u.ID]; ok {
+			if v == "" {
+				m["onPremisesObjectIdentifier"] = json.RawMessage("null")
+			} else {
+				m["onPremisesObjectIdentifier"], _ = json.Marshal(v)
+			}
+		}
+	}
+	return m
+}
+
+// betaOnly refuses a v1.0 $select of properties the fake serves on beta only, as Graph refuses
+// a property its version does not have.
+func betaOnly(c call, typ string, props ...string) *apiError {
+	if c.version == "beta" {
+		return nil
+	}
+	vals, err := url.ParseQuery(c.query)
+	if err != nil {
+		return nil // parseQuery reports it
+	}
+	for _, sel := range strings.Split(vals.Get("$select"), ",") {
+		for _, p := range props {
+			if strings.EqualFold(strings.TrimSpace(sel), p) {
+				return &apiError{status: http.StatusBadRequest, code: "BadRequest",
+					msg: "Could not find a property named '" + p + "' on type 'microsoft.graph." + typ + "'."}
+			}
+		}
+	}
+	return nil
 }
 
 func (f *Fake) getUser(c call, id string) result {
@@ -296,10 +390,13 @@ func (f *Fake) getUser(c call, id string) result {
 		return notFound(id)
 	}
 	q, e := parseQuery(c)
+	if e == nil {
+		e = betaOnly(c, "user", "onPremisesObjectIdentifier")
+	}
 	if e != nil {
 		return result{err: e}
 	}
-	return result{status: http.StatusOK, body: withContext(project(toObject(u), q.selectFields, userDefault), c.base+"/$metadata#users/$entity")}
+	return result{status: http.StatusOK, body: withContext(project(f.userObject(c, u), q.selectFields, userDefault), c.base+"/$metadata#users/$entity")}
 }
 
 func (f *Fake) findUserLocked(id string) *snapshot.User {
@@ -351,7 +448,7 @@ func (f *Fake) updateUser(c call, id string) result {
 				return errResult(http.StatusBadRequest, "Request_BadRequest", "Only null is accepted for property 'onPremisesObjectIdentifier'.")
 			}
 			delete(m, "onPremisesObjectIdentifier")
-			delete(f.objectIDs, u.ID)
+			f.objectIDs[u.ID] = ""
 		}
 	}
 	synced := isTrue(u.OnPremisesSyncEnabled) && !f.cloudManaged[u.ID]
@@ -406,7 +503,10 @@ func (f *Fake) listContacts(c call) result {
 }
 
 func (f *Fake) listDeleted(c call) result {
-	return f.page(c, len(f.deleted), func(i int) object { return toObject(f.deleted[i]) }, append(slicesClone(userDefault), "deletedDateTime"))
+	if e := betaOnly(c, "user", "onPremisesObjectIdentifier"); e != nil {
+		return result{err: e}
+	}
+	return f.page(c, len(f.deleted), func(i int) object { return f.userObject(c, f.deleted[i]) }, append(slicesClone(userDefault), "deletedDateTime"))
 }
 
 // withContext adds "@odata.context" as the first member of a projected object.
@@ -479,19 +579,20 @@ func (f *Fake) updateBehavior(c call, kind, id string) result {
 	return result{status: http.StatusNoContent}
 }
 
-func (f *Fake) getOrganization(c call) result {
+var orgDefault = []string{"id", "displayName", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "verifiedDomains"}
+
+// orgObject is the organization as served (a pending disable reads as false).
+func (f *Fake) orgObject() object {
 	o := cloneOrg(f.org)
 	if !f.disableUntil.IsZero() {
 		fls := false
 		o.OnPremisesSyncEnabled = &fls
 	}
-	obj := toObject(o)
-	q, e := parseQuery(c)
-	if e != nil {
-		return result{err: e}
-	}
-	return jsonResult(http.StatusOK, map[string]any{"value": []json.RawMessage{project(obj, q.selectFields,
-		[]string{"id", "displayName", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "verifiedDomains"})}})
+	return toObject(o)
+}
+
+func (f *Fake) getOrganization(c call) result {
+	return f.page(c, 1, func(int) object { return f.orgObject() }, orgDefault)
 }
 
 func (f *Fake) updateOrganization(c call, id string) result {
@@ -542,7 +643,7 @@ func (f *Fake) DisablePending() (time.Time, bool) {
 }
 
 func (f *Fake) getSync(c call) result {
-	return jsonResult(http.StatusOK, map[string]any{"value": []any{f.sync}})
+	return f.page(c, 1, func(int) object { return toObject(f.sync) }, []string{"id", "configuration", "features"})
 }
 
 func (f *Fake) updateSync(c call, id string) result {
@@ -602,4 +703,120 @@ func (f *Fake) restore(c call, id string) result {
 		return result{status: http.StatusOK, body: project(toObject(u), nil, append(slicesClone(userDefault), "onPremisesImmutableId", "onPremisesSyncEnabled"))}
 	}
 	return notFound(id)
+}
+
+var (
+	eligibilityDefault = []string{"id", "principalId", "roleDefinitionId", "directoryScopeId", "startDateTime", "endDateTime", "memberType"}
+	roleDefDefault     = []string{"id", "description", "displayName", "isBuiltIn", "isEnabled", "templateId"}
+)
+
+// forbidden is the answer for a part of the tenant the fake was not seeded with: as a tenant
+// where the caller lacks the permission (or, for PIM, the licence).
+func forbidden(what string) result {
+	return errResult(http.StatusForbidden, "Authorization_RequestDenied",
+		"Insufficient privileges to complete the operation ("+what+" not seeded in this fake tenant).")
+}
+
+func (f *Fake) listEligibilities(c call) result {
+	if f.eligible == nil {
+		return forbidden("role eligibilities")
+	}
+	return f.page(c, len(f.eligible), func(i int) object { return toObject(f.eligible[i]) }, eligibilityDefault)
+}
+
+// listRoleDefinitions serves role definitions; isPrivileged exists on beta only (Graph v1.0's
+// unifiedRoleDefinition does not have it).
+func (f *Fake) listRoleDefinitions(c call) result {
+	if f.roleDefs == nil {
+		return forbidden("role definitions")
+	}
+	if e := betaOnly(c, "unifiedRoleDefinition", "isPrivileged"); e != nil {
+		return result{err: e}
+	}
+	def := roleDefDefault
+	if c.version == "beta" {
+		def = append(slicesClone(def), "isPrivileged")
+	}
+	return f.page(c, len(f.roleDefs), func(i int) object {
+		m := toObject(f.roleDefs[i])
+		if c.version != "beta" {
+			delete(m, "isPrivileged")
+		}
+		return m
+	}, def)
+}
+
+// listMembers serves the direct members of a group, each with its @odata.type.
+func (f *Fake) listMembers(c call, groupID string) result {
+	if f.members == nil {
+		return forbidden("group members")
+	}
+	known := false
+	for _, g := range f.groups {
+		known = known || g.ID == groupID
+	}
+	var ids []string
+	for _, m := range f.members {
+		if m.GroupID == groupID {
+			ids = append(ids, m.MemberID)
+		}
+	}
+	if !known && len(ids) == 0 {
+		return notFound(groupID)
+	}
+	return f.page(c, len(ids), func(i int) object {
+		typ := "#microsoft.graph.directoryObject"
+		switch {
+		case f.isUserLocked(ids[i]):
+			typ = "#microsoft.graph.user"
+		default:
+			for _, g := range f.groups {
+				if g.ID == ids[i] {
+					typ = "#microsoft.graph.group"
+				}
+			}
+		}
+		tb, _ := json.Marshal(typ)
+		ib, _ := json.Marshal(ids[i])
+		return object{"@odata.type": tb, "id": ib}
+	}, []string{"id"})
+}
+
+func (f *Fake) isUserLocked(id string) bool {
+	_, ok := f.userIdx[id]
+	return ok
+}
+
+// otherDeletedCast reports the type casts of deleted items other than user (which Graph
+// supports and the fake answers with an empty collection).
+func otherDeletedCast(seg string) bool {
+	for _, t := range []string{"microsoft.graph.group", "microsoft.graph.application", "microsoft.graph.servicePrincipal",
+		"microsoft.graph.administrativeUnit", "microsoft.graph.device", "microsoft.graph.certificateBasedAuthPki",
+		"microsoft.graph.certificateAuthorityDetail"} {
+		if strings.EqualFold(seg, t) || strings.EqualFold(seg, strings.TrimPrefix(t, "microsoft.")) {
+			return true
+		}
+	}
+	return false
+}
+
+// getOrganizationByID serves GET /organization/{id}.
+func (f *Fake) getOrganizationByID(c call, id string) result {
+	if !strings.EqualFold(id, f.org.ID) {
+		return notFound(id)
+	}
+	q, e := parseQuery(c)
+	if e != nil {
+		return result{err: e}
+	}
+	return result{status: http.StatusOK, body: withContext(project(f.orgObject(), q.selectFields, orgDefault), c.base+"/$metadata#organization/$entity")}
+}
+
+// getSyncByID serves GET /directory/onPremisesSynchronization/{id}.
+func (f *Fake) getSyncByID(c call, id string) result {
+	if !strings.EqualFold(id, f.sync.ID) {
+		return notFound(id)
+	}
+	b, _ := json.Marshal(f.sync)
+	return result{status: http.StatusOK, body: withContext(b, c.base+"/$metadata#directory/onPremisesSynchronization/$entity")}
 }

@@ -40,7 +40,7 @@ func TestBenchConvert(t *testing.T) {
 	run := func(t *testing.T, j conversion.Journal, cancelAfter int64) (time.Duration, *graphxtest.Fake, *conversion.Plan, func(context.Context, conversion.Journal) (*conversion.Result, error)) {
 		fake, err := graphxtest.New(graphxtest.WithSeed(seed))
 		require.NoError(t, err)
-		client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+		client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://localhost/v1.0"),
 			graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0))
 		require.NoError(t, err)
 		s, err := client.Snapshot(t.Context())

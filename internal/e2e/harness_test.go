@@ -54,7 +54,7 @@ func newWorld(t *testing.T, s setup) *world {
 	cloud = append(cloud, s.cloud...)
 	fake, err := graphxtest.New(append([]graphxtest.Option{graphxtest.WithSeed(snapshot.FromRecords(tenant, cloud))}, s.opts...)...)
 	require.NoError(t, err)
-	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://localhost/v1.0"),
 		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
 	require.NoError(t, err)
 	dir := conversiontest.NewDirectory(onprem...)

@@ -94,7 +94,7 @@ func (e *sambaEnv) world(t *testing.T, cloud ...matching.Cloud) *world {
 	tenant, _, _ := conversiontest.Population(0, time.Now())
 	fake, err := graphxtest.New(graphxtest.WithSeed(snapshot.FromRecords(tenant, cloud)))
 	require.NoError(t, err)
-	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://localhost/v1.0"),
 		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
 	require.NoError(t, err)
 	cfg := matching.Config{Scope: []string{e.synced}, SourceAnchor: matching.AnchorConsistencyGUID}
