@@ -100,7 +100,7 @@ func portError(err error) error {
 		te.Kind = conversion.ErrForbidden
 	case errors.Is(oe.Err, ErrReadOnly):
 		te.Kind = conversion.ErrReadOnly
-	case errors.Is(oe.Err, ErrUnavailable):
+	case errors.Is(oe.Err, ErrUnavailable), errors.Is(oe.Err, ErrOutcomeUnknown):
 		te.Kind = conversion.ErrUnavailable
 	}
 	return te

@@ -18,7 +18,6 @@ import (
 	"github.com/hybridid/hybridid/conversion/conversiontest"
 	"github.com/hybridid/hybridid/graphx"
 	"github.com/hybridid/hybridid/graphx/graphxtest"
-	"github.com/hybridid/hybridid/snapshot"
 )
 
 // TestBenchClearOnPrem is the clean-up figure (scripts/bench-convert): the on-premises attributes
@@ -40,7 +39,7 @@ func TestBenchClearOnPrem(t *testing.T) {
 		off := false
 		cloud[i].SyncEnabled = &off // restored earlier: cloud-only, on-premises attributes kept
 	}
-	seed := snapshot.FromRecords(tenant, cloud)
+	seed := seedOf(tenant, cloud)
 	plan := conversion.PlanClearOnPrem(&conversion.Input{Tenant: tenant, Cloud: cloud}, &conversion.Options{CreatedAt: time.Now()})
 	require.Len(t, plan.Changes, n)
 

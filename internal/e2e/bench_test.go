@@ -18,7 +18,6 @@ import (
 	"github.com/hybridid/hybridid/conversion/conversiontest"
 	"github.com/hybridid/hybridid/graphx"
 	"github.com/hybridid/hybridid/graphx/graphxtest"
-	"github.com/hybridid/hybridid/snapshot"
 )
 
 // TestBenchConvert is the conversion throughput figure (scripts/bench-convert): N users (default
@@ -36,7 +35,7 @@ func TestBenchConvert(t *testing.T) {
 	}
 	const rate = 200.0
 	tenant, onprem, cloud := conversiontest.Population(n, time.Now())
-	seed := snapshot.FromRecords(tenant, cloud)
+	seed := seedOf(tenant, cloud)
 	run := func(t *testing.T, j conversion.Journal, cancelAfter int64) (time.Duration, *graphxtest.Fake, *conversion.Plan, func(context.Context, conversion.Journal) (*conversion.Result, error)) {
 		fake, err := graphxtest.New(graphxtest.WithSeed(seed))
 		require.NoError(t, err)

@@ -52,7 +52,7 @@ func newWorld(t *testing.T, s setup) *world {
 	}
 	onprem = append(onprem, s.onprem...)
 	cloud = append(cloud, s.cloud...)
-	fake, err := graphxtest.New(append([]graphxtest.Option{graphxtest.WithSeed(snapshot.FromRecords(tenant, cloud))}, s.opts...)...)
+	fake, err := graphxtest.New(append([]graphxtest.Option{graphxtest.WithSeed(seedOf(tenant, cloud))}, s.opts...)...)
 	require.NoError(t, err)
 	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://localhost/v1.0"),
 		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
@@ -110,6 +110,14 @@ const unverified = "sync outcomes were not verified: no matching engine (Options
 // rolesTransport answers the role reads of graphx.Tenant.UserRoles that the fake does not serve
 // (PIM eligibilities, group memberships, role definitions) as Graph answers for a tenant without
 // any: an empty collection, or 404 for a definition. Requests the fake serves pass through.
+// seedOf is the fake tenant's seed for tenant and cloud: the tenant's role eligibilities,
+// definitions and group members count as read (none unless the test gives some), as a tenant
+// whose administrator granted the read permissions would answer.
+func seedOf(tenant matching.Tenant, cloud []matching.Cloud) *snapshot.Snapshot {
+	tenant.Known |= matching.KnownEligibilities | matching.KnownRoleDefinitions | matching.KnownGroupMembers
+	return snapshot.FromRecords(tenant, cloud)
+}
+
 type rolesTransport struct{ base http.RoundTripper }
 
 func (rt rolesTransport) RoundTrip(r *http.Request) (*http.Response, error) {

@@ -22,7 +22,6 @@ import (
 	"github.com/hybridid/hybridid/graphx"
 	"github.com/hybridid/hybridid/graphx/graphxtest"
 	"github.com/hybridid/hybridid/matching"
-	"github.com/hybridid/hybridid/snapshot"
 )
 
 // requireOnce checks that every SOA subject got exactly one isCloudManaged write.
@@ -141,7 +140,7 @@ func TestCrashResume(t *testing.T) {
 		t.Run(fmt.Sprintf("killed after %d entries", k), func(t *testing.T) {
 			t.Parallel()
 			tenant, onprem, cloud := conversiontest.Population(n, time.Now())
-			srv := graphxtest.NewServer(t, graphxtest.WithSeed(snapshot.FromRecords(tenant, cloud)))
+			srv := graphxtest.NewServer(t, graphxtest.WithSeed(seedOf(tenant, cloud)))
 			client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL(srv.URL), graphx.WithWriteBudget(0, 0),
 				graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{http.DefaultTransport}}))
 			require.NoError(t, err)

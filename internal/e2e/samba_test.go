@@ -22,7 +22,6 @@ import (
 	"github.com/hybridid/hybridid/ldapx"
 	"github.com/hybridid/hybridid/ldapx/ldapxtest"
 	"github.com/hybridid/hybridid/matching"
-	"github.com/hybridid/hybridid/snapshot"
 )
 
 // TestMain stops the shared Samba AD DC (started by the first Samba test) when the tests end.
@@ -92,7 +91,7 @@ func (e *sambaEnv) objects(ctx context.Context) ([]matching.OnPrem, error) {
 func (e *sambaEnv) world(t *testing.T, cloud ...matching.Cloud) *world {
 	t.Helper()
 	tenant, _, _ := conversiontest.Population(0, time.Now())
-	fake, err := graphxtest.New(graphxtest.WithSeed(snapshot.FromRecords(tenant, cloud)))
+	fake, err := graphxtest.New(graphxtest.WithSeed(seedOf(tenant, cloud)))
 	require.NoError(t, err)
 	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://localhost/v1.0"),
 		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
