@@ -99,7 +99,7 @@ func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report
 			if e.errDN == nil {
 				e.errDN = map[string]int{}
 			}
-			e.errDN[strings.ToLower(normDN(onprem[i].DN))] = i
+			e.errDN[dnKey(onprem[i].DN)] = i
 		}
 	}
 

@@ -798,7 +798,7 @@ func (e *engine) errorByDN(dn string) int {
 	if e.errDN == nil {
 		return -1
 	}
-	if j, ok := e.errDN[strings.ToLower(normDN(dn))]; ok {
+	if j, ok := e.errDN[dnKey(dn)]; ok {
 		return j
 	}
 	return -1

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/hybridid/hybridid/dn"
 )
 
 // FuzzFoldHash: values EqualFold calls equal hash equally (the indexes rely on it), EqualFold
@@ -65,19 +67,25 @@ func FuzzUPN(f *testing.F) {
 	})
 }
 
-// FuzzScope: DN normalisation never panics, is idempotent, and a DN is always in its own scope.
+// FuzzScope: the scope check never panics, a DN is in its own scope and its children are too,
+// text that is not a DN is in no scope, and the DN key is stable.
 func FuzzScope(f *testing.F) {
 	for _, s := range []string{"CN=a,OU=Synced,DC=corp", "cn = a , ou = x", `CN=a\,b,OU=x`, `CN=a\ ,OU=x`, "", " ", `\`} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, dn string) {
-		n := normDN(dn)
-		if normDN(n) != n {
-			t.Fatalf("normDN not idempotent: %q -> %q -> %q", dn, n, normDN(n))
+	f.Fuzz(func(t *testing.T, s string) {
+		if k := dnKey(s); dnKey(k) != k {
+			t.Fatalf("dnKey not idempotent: %q -> %q -> %q", s, k, dnKey(k))
 		}
-		if n != "" && !newScope([]string{dn}).contains(dn) {
-			t.Fatalf("%q is not in its own scope", dn)
+		in, child := newScope([]string{s}).contains(s), newScope([]string{s}).contains("CN=x,"+s)
+		if _, err := dn.Parse(s); err != nil {
+			if strings.TrimSpace(s) != "" && (in || child) {
+				t.Fatalf("%q is not a DN but is in scope (%v, %v)", s, in, child)
+			}
+			return
 		}
-		_ = newScope([]string{dn}).contains("CN=x," + dn)
+		if !in || !child {
+			t.Fatalf("%q: own scope %v, child in scope %v", s, in, child)
+		}
 	})
 }
