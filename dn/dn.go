@@ -174,6 +174,16 @@ func Equal(a, b string) bool {
 	return da.Equal(db)
 }
 
+// Key returns a map key for the DN text s: [DN.Normalize] of it, or s itself when s does not
+// parse. Key(a) == Key(b) exactly when Equal(a, b). It allocates nothing when s is canonical and
+// already folded.
+func Key(s string) string {
+	if d, err := Parse(s); err == nil {
+		return d.Normalize()
+	}
+	return s
+}
+
 // NewRDN returns the RDN attrType=value, escaping value as [EscapeValue] does. It fails with
 // ErrType when attrType is not an attribute name or numeric OID and with ErrEmpty when value is
 // empty.

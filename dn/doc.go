@@ -8,7 +8,7 @@
 //     [ErrSyntax], [ErrEscape] or [ErrType]).
 //   - [DN.Equal], [DN.Within] (the sync-scope test: an OU or anything below it), [DN.IsUnder]
 //     (strictly below), [DN.Parent] and [DN.RDN] allocate nothing; [Equal] compares two texts.
-//   - [DN.Normalize] gives a map key; [EscapeValue], [NewRDN] and [DN.Child] build DNs for new
+//   - [DN.Normalize] and [Key] give map keys; [EscapeValue], [NewRDN] and [DN.Child] build DNs for new
 //     objects.
 //
 // What it does not do: it knows no schema, so a numeric OID never equals the attribute name it

@@ -58,6 +58,9 @@ func FuzzEqual(f *testing.F) {
 		if !dn.Equal(a, a) || dn.Equal(a, b) != dn.Equal(b, a) {
 			t.Fatalf("Equal not reflexive or symmetric on %q, %q", a, b)
 		}
+		if dn.Equal(a, b) != (dn.Key(a) == dn.Key(b)) {
+			t.Fatalf("Equal(%q, %q) = %v but Key gives %q, %q", a, b, dn.Equal(a, b), dn.Key(a), dn.Key(b))
+		}
 		da, errA := dn.Parse(a)
 		db, errB := dn.Parse(b)
 		if errA != nil || errB != nil {

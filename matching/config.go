@@ -134,12 +134,3 @@ func (s scopeSet) contains(text string) bool {
 	}
 	return false
 }
-
-// dnKey is the map key of an object DN: DNs that name the same entry share it. Text that is not
-// a DN is its own key.
-func dnKey(text string) string {
-	if d, err := dn.Parse(text); err == nil {
-		return d.Normalize()
-	}
-	return text
-}
