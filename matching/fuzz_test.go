@@ -86,3 +86,21 @@ func FuzzScope(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDNValueFold: package dn compares DN values with the same folding as EqualFold (the two are
+// written separately on purpose: dn stays independent of the engine).
+func FuzzDNValueFold(f *testing.F) {
+	for _, s := range [][2]string{{"Ann", "ANN"}, {"K", "\u212a"}, {"ß", "ẞ"}, {"ı", "I"}, {"İ", "i"}, {"\xff", "\xff"}, {"#a ", "#A "}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ra, errA := dn.NewRDN("CN", "x"+a)
+		rb, errB := dn.NewRDN("CN", "x"+b)
+		if errA != nil || errB != nil {
+			t.Fatal(errA, errB)
+		}
+		if ra.Equal(rb) != EqualFold(a, b) {
+			t.Fatalf("dn says %v, EqualFold says %v for %q, %q", ra.Equal(rb), EqualFold(a, b), a, b)
+		}
+	})
+}
