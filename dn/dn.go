@@ -260,6 +260,9 @@ func EscapeValue(v string) string {
 // package doc. Canonical texts escape only characters that fold to themselves, so the escapes
 // of two equal DNs line up.
 func foldEqual(a, b string) bool {
+	if a == b {
+		return true // the common case, compared a word at a time
+	}
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		ca, cb := a[i], b[j]
