@@ -245,10 +245,6 @@ func strs(v [][]byte) []string {
 // non-ASCII bytes become \hh).
 func EscapeFilter(v string) string { return ldap.EscapeFilter(v) }
 
-// EscapeDNValue escapes an attribute value for use in an RFC 4514 DN (`,`, `+`, `"`, `\`, `<`,
-// `>`, `;`, `=`, leading `#` or space, trailing space, NUL).
-func EscapeDNValue(v string) string { return ldap.EscapeDN(v) }
-
 // DialConn is Dial without the Client: it returns the bound connection, for use with New (for
 // example by a conformance suite that also needs raw writes). Only connection options apply.
 func DialConn(ctx context.Context, rawURL string, opts ...Option) (Conn, error) {

@@ -3,10 +3,9 @@ package ldapx
 import (
 	"context"
 
-	ldap "github.com/go-ldap/ldap/v3"
-
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -131,7 +130,11 @@ func (d *Directory) Move(ctx context.Context, guid anchor.ObjectGUID, oldParent,
 	if err != nil {
 		return err
 	}
-	if !SameDN(parentOf(r.DN), oldParent) {
+	old, err := dn.Parse(oldParent)
+	if err != nil {
+		return &OpError{Op: op, DN: oldParent, Err: ErrInvalid, Message: "the old parent is not a DN: " + err.Error()}
+	}
+	if cur, err := dn.Parse(r.DN); err != nil || !cur.Parent().Equal(old) {
 		return newOpError(op, r.DN, ErrConflict, "object is not in "+oldParent)
 	}
 	// A missing newSuperior is noSuchObject on AD but "other" (00002095) on Samba: check first.
@@ -167,42 +170,8 @@ func (d *Directory) CreateUser(ctx context.Context, u conversion.NewUser) (ancho
 	return r.ObjectGUID, nil
 }
 
-// SameDN reports whether a and b name the same entry: RDN attribute types and values compared
-// case-insensitively (as AD does), escaping and spaces after separators ignored. DNs that do not
-// parse are compared as case-insensitive text.
-func SameDN(a, b string) bool {
-	pa, errA := ldap.ParseDN(a)
-	pb, errB := ldap.ParseDN(b)
-	if errA != nil || errB != nil {
-		return equalFoldASCII(a, b)
-	}
-	return pa.EqualFold(pb)
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
-// parentOf returns dn without its first RDN ("" for a one-RDN DN).
-func parentOf(dn string) string {
-	rdn, ok := splitRDN(dn)
-	if !ok {
-		return ""
-	}
-	return dn[len(rdn)+1:]
-}
+// SameDN reports whether a and b name the same entry, as [dn.Equal] does.
+//
+// Deprecated: use dn.Equal, or dn.Parse and DN.Equal. SameDN stays while code outside ldapx
+// still calls it.
+func SameDN(a, b string) bool { return dn.Equal(a, b) }

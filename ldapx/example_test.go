@@ -51,10 +51,8 @@ func Example() {
 
 func ExampleEscapeFilter() {
 	fmt.Println(ldapx.EscapeFilter(`a*(b)\c`))
-	fmt.Println(ldapx.EscapeDNValue(`Lee, Ann "A" + B`))
 	// Output:
 	// a\2a\28b\29\5cc
-	// Lee\, Ann \"A\" \+ B
 }
 
 // The conversion port: objects are named by objectGUID, and every write states the value it

@@ -7,6 +7,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/dn"
 )
 
 // NewUser describes a user to create.
@@ -44,7 +45,7 @@ func (c *Client) CreateUser(ctx context.Context, u NewUser) (Created, error) {
 	if u.OU == "" || u.CN == "" || u.SAMAccountName == "" {
 		return Created{}, &OpError{Op: op, Err: ErrInvalid, Message: "OU, CN and SAMAccountName are required"}
 	}
-	dn := "CN=" + EscapeDNValue(u.CN) + "," + u.OU
+	entryDN := "CN=" + dn.EscapeValue(u.CN) + "," + u.OU
 	attrs := []Attribute{
 		{Name: "objectClass", Values: vals("top", "person", "organizationalPerson", "user")},
 		{Name: "cn", Values: vals(u.CN)},
@@ -68,7 +69,7 @@ func (c *Client) CreateUser(ctx context.Context, u NewUser) (Created, error) {
 		attrs = append(attrs, Attribute{Name: "mS-DS-ConsistencyGuid", Values: [][]byte{b[:]}})
 	}
 	var res Created
-	res.DN = dn
+	res.DN = entryDN
 	if u.MailNickname != "" {
 		ok, err := c.HasAttribute(ctx, "mailNickname")
 		if err != nil {
@@ -78,21 +79,21 @@ func (c *Client) CreateUser(ctx context.Context, u NewUser) (Created, error) {
 			add("mailNickname", u.MailNickname)
 		} else {
 			res.Skipped = append(res.Skipped, "mailNickname")
-			c.log.Info("attribute skipped: not in schema", "op", op, "dn", dn, "attribute", "mailNickname")
+			c.log.Info("attribute skipped: not in schema", "op", op, "entryDN", entryDN, "attribute", "mailNickname")
 		}
 	}
 	if u.Password != "" {
 		if !c.conn.Encrypted() {
-			return Created{}, &OpError{Op: op, DN: dn, Err: ErrInsecure, Message: "a password can only be written over TLS"}
+			return Created{}, &OpError{Op: op, DN: entryDN, Err: ErrInsecure, Message: "a password can only be written over TLS"}
 		}
 		attrs = append(attrs,
 			Attribute{Name: "unicodePwd", Values: [][]byte{UnicodePwd(u.Password)}},
 			Attribute{Name: "userAccountControl", Values: vals("512")})
 	}
-	err := c.conn.Add(ctx, &AddRequest{DN: dn, Attributes: attrs})
-	c.log.Debug("add", "op", op, "dn", dn, "status", status(err))
+	err := c.conn.Add(ctx, &AddRequest{DN: entryDN, Attributes: attrs})
+	c.log.Debug("add", "op", op, "entryDN", entryDN, "status", status(err))
 	if err != nil {
-		return Created{}, opError(op, dn, err)
+		return Created{}, opError(op, entryDN, err)
 	}
 	return res, nil
 }
@@ -199,34 +200,22 @@ func (c *Client) ReplaceProxyAddresses(ctx context.Context, dn string, old, new 
 	return c.modify(ctx, "ldapx.ReplaceProxyAddresses", dn, ch)
 }
 
-// Move moves dn under newParent keeping its RDN, and returns the new DN. A missing object gives
-// ErrNotFound; an object with the same RDN in newParent gives ErrConflict. LDAP: modify DN; needs
-// delete on the source and create on the target OU.
-func (c *Client) Move(ctx context.Context, dn, newParent string) (string, error) {
+// Move moves the entry under newParent keeping its RDN, and returns the new DN. A missing
+// object gives ErrNotFound; an object with the same RDN in newParent gives ErrConflict. LDAP:
+// modify DN; needs delete on the source and create on the target OU.
+func (c *Client) Move(ctx context.Context, entry, newParent string) (string, error) {
 	const op = "ldapx.Move"
-	rdn, ok := splitRDN(dn)
-	if !ok || newParent == "" {
-		return "", &OpError{Op: op, DN: dn, Err: ErrInvalid, Message: "cannot split DN or empty target"}
+	d, err := dn.Parse(entry)
+	if err != nil || d.Len() < 2 || newParent == "" {
+		return "", &OpError{Op: op, DN: entry, Err: ErrInvalid, Message: "not a DN with a parent, or empty target"}
 	}
-	err := c.conn.ModifyDN(ctx, &ModifyDNRequest{DN: dn, NewRDN: rdn, DeleteOldRDN: true, NewSuperior: newParent})
-	c.log.Debug("modify DN", "op", op, "dn", dn, "status", status(err))
+	rdn := d.RDN().String()
+	err = c.conn.ModifyDN(ctx, &ModifyDNRequest{DN: entry, NewRDN: rdn, DeleteOldRDN: true, NewSuperior: newParent})
+	c.log.Debug("modify DN", "op", op, "dn", entry, "status", status(err))
 	if err != nil {
-		return "", opError(op, dn, err)
+		return "", opError(op, entry, err)
 	}
 	return rdn + "," + newParent, nil
-}
-
-// splitRDN returns the first RDN of dn (up to the first unescaped comma).
-func splitRDN(dn string) (string, bool) {
-	for i := 0; i < len(dn); i++ {
-		switch dn[i] {
-		case '\\':
-			i++
-		case ',':
-			return dn[:i], i > 0
-		}
-	}
-	return "", false
 }
 
 func (c *Client) modify(ctx context.Context, op, dn string, ch []Modification) error {

@@ -3,6 +3,8 @@ package matching
 import (
 	"fmt"
 	"strings"
+
+	"github.com/hybridid/hybridid/dn"
 )
 
 // AnchorAttribute is the on-premises attribute the sync client uses as sourceAnchor.
@@ -75,9 +77,10 @@ const DefaultDeletionThreshold = 500
 // Config is the sync configuration the prediction is for. The zero Config is Connect Sync with
 // default settings: everything in scope, mS-DS-ConsistencyGuid, threshold 500.
 type Config struct {
-	// Scope lists the OUs (DNs) in sync scope. An object is in scope when its DN equals one of
-	// them or ends with "," + one of them, compared case-insensitively on RDN boundaries (spaces
-	// around ',' and '=' are ignored). Empty means everything.
+	// Scope lists the OUs (DNs) in sync scope. An object is in scope when its DN is one of them
+	// or below one of them, compared as package dn compares (case-insensitive, escaping and the
+	// spaces around separators ignored). Empty means everything; an entry that is not a DN
+	// selects nothing, and an object whose DN does not parse is out of scope.
 	Scope []string
 	// SourceAnchor is the anchor attribute (Connect Sync only: Cloud Sync always uses
 	// mS-DS-ConsistencyGuid falling back to objectGUID, docs/entra-rules.md §1.6).
@@ -96,81 +99,38 @@ func (c *Config) threshold() int {
 	return c.DeletionThreshold
 }
 
-// normDN returns dn with the spaces around unescaped ',' and '=' and at both ends removed. It
-// returns dn itself (no allocation) when there is nothing to remove.
-func normDN(dn string) string {
-	if !strings.ContainsRune(dn, ' ') {
-		return dn
-	}
-	var b strings.Builder
-	b.Grow(len(dn))
-	pending := 0 // spaces seen but not yet written
-	afterSep := true
-	for i := 0; i < len(dn); i++ {
-		c := dn[i]
-		switch {
-		case c == ' ':
-			pending++
-			continue
-		case c == '\\' && i+1 < len(dn):
-			if !afterSep {
-				b.WriteString(strings.Repeat(" ", pending))
-			}
-			b.WriteByte(c)
-			b.WriteByte(dn[i+1])
-			i++
-			pending, afterSep = 0, false
-			continue
-		case c == ',' || c == '=':
-			b.WriteByte(c)
-			pending, afterSep = 0, true
-			continue
-		}
-		if !afterSep {
-			b.WriteString(strings.Repeat(" ", pending))
-		}
-		b.WriteByte(c)
-		pending, afterSep = 0, false
-	}
-	return b.String()
-}
+// scopeSet is the parsed sync scope.
+type scopeSet []dn.DN
 
-// scopeSet is the normalised sync scope.
-type scopeSet []string
-
+// newScope parses the scope OUs. Blank entries are left out (a list of only blank entries means
+// everything); an entry that is not a DN stays in the set as the zero DN, which contains nothing,
+// so that a typo narrows the scope instead of widening it to everything.
 func newScope(dns []string) scopeSet {
 	s := make(scopeSet, 0, len(dns))
 	for _, d := range dns {
-		if d = normDN(d); d != "" {
-			s = append(s, d)
+		if strings.TrimSpace(d) == "" {
+			continue
 		}
+		p, _ := dn.Parse(d)
+		s = append(s, p)
 	}
 	return s
 }
 
-// contains reports whether dn is at or below one of the scope OUs, and which one.
-func (s scopeSet) contains(dn string) bool {
+// contains reports whether the object DN s is one of the scope OUs or below one of them. A DN
+// that does not parse is in no OU. Parsing a DN as AD prints it does not allocate.
+func (s scopeSet) contains(text string) bool {
 	if len(s) == 0 {
 		return true
 	}
-	dn = normDN(dn)
+	d, err := dn.Parse(text)
+	if err != nil {
+		return false
+	}
 	for _, base := range s {
-		if len(dn) == len(base) && strings.EqualFold(dn, base) {
-			return true
-		}
-		if len(dn) > len(base) && dn[len(dn)-len(base)-1] == ',' && !escapedAt(dn, len(dn)-len(base)-1) &&
-			strings.EqualFold(dn[len(dn)-len(base):], base) {
+		if d.Within(base) {
 			return true
 		}
 	}
 	return false
-}
-
-// escapedAt reports whether the byte at i is escaped by an odd run of backslashes before it.
-func escapedAt(s string, i int) bool {
-	n := 0
-	for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
-		n++
-	}
-	return n%2 == 1
 }

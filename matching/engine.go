@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/dn"
 )
 
 // restoreWindow is how long a soft-deleted object stays in deleted items (docs/entra-rules.md §4a).
@@ -99,7 +100,7 @@ func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report
 			if e.errDN == nil {
 				e.errDN = map[string]int{}
 			}
-			e.errDN[strings.ToLower(normDN(onprem[i].DN))] = i
+			e.errDN[dn.Key(onprem[i].DN)] = i
 		}
 	}
 

@@ -3,6 +3,8 @@ package matching
 import (
 	"strconv"
 	"strings"
+
+	"github.com/hybridid/hybridid/dn"
 )
 
 // desc is describeCloud built in the arena.
@@ -793,12 +795,12 @@ func (e *engine) evalCloud(c int, link, refused int32, all []Result, r *Result, 
 	}
 }
 
-// errorByDN returns the on-premises object with read errors whose DN is dn, or -1.
-func (e *engine) errorByDN(dn string) int {
+// errorByDN returns the on-premises object with read errors whose DN is text, or -1.
+func (e *engine) errorByDN(text string) int {
 	if e.errDN == nil {
 		return -1
 	}
-	if j, ok := e.errDN[strings.ToLower(normDN(dn))]; ok {
+	if j, ok := e.errDN[dn.Key(text)]; ok {
 		return j
 	}
 	return -1

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/hybridid/hybridid/dn"
 )
 
 // FuzzFoldHash: values EqualFold calls equal hash equally (the indexes rely on it), EqualFold
@@ -65,19 +67,40 @@ func FuzzUPN(f *testing.F) {
 	})
 }
 
-// FuzzScope: DN normalisation never panics, is idempotent, and a DN is always in its own scope.
+// FuzzScope: the scope check never panics, a DN is in its own scope and its children are too,
+// and text that is not a DN is in no scope.
 func FuzzScope(f *testing.F) {
 	for _, s := range []string{"CN=a,OU=Synced,DC=corp", "cn = a , ou = x", `CN=a\,b,OU=x`, `CN=a\ ,OU=x`, "", " ", `\`} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, dn string) {
-		n := normDN(dn)
-		if normDN(n) != n {
-			t.Fatalf("normDN not idempotent: %q -> %q -> %q", dn, n, normDN(n))
+	f.Fuzz(func(t *testing.T, s string) {
+		in, child := newScope([]string{s}).contains(s), newScope([]string{s}).contains("CN=x,"+s)
+		if _, err := dn.Parse(s); err != nil {
+			if strings.TrimSpace(s) != "" && (in || child) {
+				t.Fatalf("%q is not a DN but is in scope (%v, %v)", s, in, child)
+			}
+			return
 		}
-		if n != "" && !newScope([]string{dn}).contains(dn) {
-			t.Fatalf("%q is not in its own scope", dn)
+		if !in || !child {
+			t.Fatalf("%q: own scope %v, child in scope %v", s, in, child)
 		}
-		_ = newScope([]string{dn}).contains("CN=x," + dn)
+	})
+}
+
+// FuzzDNValueFold: package dn compares DN values with the same folding as EqualFold (the two are
+// written separately on purpose: dn stays independent of the engine).
+func FuzzDNValueFold(f *testing.F) {
+	for _, s := range [][2]string{{"Ann", "ANN"}, {"K", "\u212a"}, {"ß", "ẞ"}, {"ı", "I"}, {"İ", "i"}, {"\xff", "\xff"}, {"#a ", "#A "}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ra, errA := dn.NewRDN("CN", "x"+a)
+		rb, errB := dn.NewRDN("CN", "x"+b)
+		if errA != nil || errB != nil {
+			t.Fatal(errA, errB)
+		}
+		if ra.Equal(rb) != EqualFold(a, b) {
+			t.Fatalf("dn says %v, EqualFold says %v for %q, %q", ra.Equal(rb), EqualFold(a, b), a, b)
+		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -67,7 +68,7 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 		assert.Equal(t, matching.ClassUser, u.Class)
 		assert.False(t, u.ObjectGUID.IsZero())
 		assert.Equal(t, nu.ConsistencyGUID, u.ConsistencyGUID)
-		assert.True(t, sameDN(nu.DN(), u.DN), "DN %q, want %q", u.DN, nu.DN())
+		assert.True(t, dn.Equal(nu.DN(), u.DN), "DN %q, want %q", u.DN, nu.DN())
 		assert.Equal(t, nu.UPN, u.UserPrincipalName)
 		assert.Equal(t, nu.Mail, u.Mail)
 		assert.ElementsMatch(t, nu.ProxyAddresses, u.ProxyAddresses)
@@ -80,10 +81,10 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 		again, err := s.Directory.User(ctx, u.ObjectGUID)
 		require.NoError(t, err)
 		assert.Equal(t, portable(u), portable(again), "reading twice gives the same record")
-		for _, dn := range []string{u.DN, strings.ToUpper(u.DN), strings.ToLower(u.DN)} {
-			byDN, err := s.Directory.UserByDN(ctx, dn)
-			require.NoError(t, err, "UserByDN(%q)", dn)
-			assert.Equal(t, portable(u), portable(byDN), "UserByDN(%q)", dn)
+		for _, text := range []string{u.DN, strings.ToUpper(u.DN), strings.ToLower(u.DN)} {
+			byDN, err := s.Directory.UserByDN(ctx, text)
+			require.NoError(t, err, "UserByDN(%q)", text)
+			assert.Equal(t, portable(u), portable(byDN), "UserByDN(%q)", text)
 		}
 	})
 
@@ -238,7 +239,9 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 		t.Parallel()
 		s, _, u := create(t)
 		ctx := t.Context()
-		rdn := strings.TrimSuffix(u.DN, conversion.ParentDN(u.DN))
+		cur, err := dn.Parse(u.DN)
+		require.NoError(t, err)
+		rdn := cur.RDN().String() + ","
 		for _, tc := range []struct {
 			name     string
 			from, to string
@@ -260,7 +263,7 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 				}
 				got, err := s.Directory.User(ctx, u.ObjectGUID)
 				require.NoError(t, err)
-				assert.True(t, sameDN(rdn+tc.parent, got.DN), "DN %q, want %q", got.DN, rdn+tc.parent)
+				assert.True(t, dn.Equal(rdn+tc.parent, got.DN), "DN %q, want %q", got.DN, rdn+tc.parent)
 				want := u
 				want.DN = got.DN
 				assert.Equal(t, portable(want), portable(got), "a move changes the DN only")
@@ -278,7 +281,9 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 
 // portable is u as every Directory must agree on it.
 func portable(u matching.OnPrem) matching.OnPrem {
-	u.DN = normDN(u.DN)
+	if d, err := dn.Parse(u.DN); err == nil {
+		u.DN = d.Normalize()
+	}
 	u.ProxyAddresses = slices.Clone(u.ProxyAddresses)
 	slices.Sort(u.ProxyAddresses)
 	if len(u.ProxyAddresses) == 0 {
@@ -286,34 +291,6 @@ func portable(u matching.OnPrem) matching.OnPrem {
 	}
 	u.MailEnabled, u.ObjectSID, u.MailNickname, u.Source = false, "", "", ""
 	return u
-}
-
-// sameDN reports whether two DNs are equal ignoring ASCII case and spaces after RDN separators
-// (the comparison the conformance suites make; ldapx.SameDN parses DNs fully).
-func sameDN(a, b string) bool { return normDN(a) == normDN(b) }
-
-func normDN(dn string) string {
-	var b strings.Builder
-	skip := false
-	for i := 0; i < len(dn); i++ {
-		c := dn[i]
-		switch {
-		case c == '\\' && i+1 < len(dn):
-			b.WriteByte(c)
-			i++
-			c = dn[i]
-			skip = false
-		case skip && c == ' ':
-			continue
-		default:
-			skip = c == ','
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }
 
 // randomTag returns 8 random hex digits, for names that must not collide with an earlier run

@@ -2,6 +2,7 @@ package ldapxtest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/conversion/conversiontest"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/ldapx"
 	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
@@ -46,14 +48,7 @@ func Conformance(t *testing.T, newTarget func(t *testing.T) Target) {
 	_, _ = rand.Read(rnd[:])
 	tag := hex.EncodeToString(rnd[:])
 	root := "OU=ct" + tag + "," + tg.BaseDN
-	mkOU := func(dn string) {
-		t.Helper()
-		rdn, _, _ := strings.Cut(dn, ",")
-		require.NoError(t, tg.Conn.Add(ctx, &ldapx.AddRequest{DN: dn, Attributes: []ldapx.Attribute{
-			{Name: "objectClass", Values: [][]byte{[]byte("top"), []byte("organizationalUnit")}},
-			{Name: "ou", Values: [][]byte{[]byte(strings.TrimPrefix(rdn, "OU="))}},
-		}}), "creating %s", dn)
-	}
+	mkOU := func(text string) { addOU(t, ctx, tg.Conn, text) }
 	mkOU(root)
 	ouA, ouB, ouMany := "OU=A,"+root, "OU=B,"+root, "OU=Many,"+root
 	mkOU(ouA)
@@ -286,12 +281,8 @@ func Conformance(t *testing.T, newTarget func(t *testing.T) Target) {
 			var rnd [4]byte
 			_, _ = rand.Read(rnd[:])
 			sub := "OU=port" + hex.EncodeToString(rnd[:]) + "," + root
-			for _, dn := range []string{sub, "OU=From," + sub, "OU=To," + sub} {
-				rdn, _, _ := strings.Cut(dn, ",")
-				require.NoError(t, tg.Conn.Add(t.Context(), &ldapx.AddRequest{DN: dn, Attributes: []ldapx.Attribute{
-					{Name: "objectClass", Values: [][]byte{[]byte("top"), []byte("organizationalUnit")}},
-					{Name: "ou", Values: [][]byte{[]byte(strings.TrimPrefix(rdn, "OU="))}},
-				}}), "creating %s", dn)
+			for _, ou := range []string{sub, "OU=From," + sub, "OU=To," + sub} {
+				addOU(t, t.Context(), tg.Conn, ou)
 			}
 			return conversiontest.DirectorySetup{Directory: c.Directory(), ParentDN: "OU=From," + sub, OtherParentDN: "OU=To," + sub}
 		})
@@ -343,6 +334,17 @@ func conformDirectory(t *testing.T, c *ldapx.Client, tg Target, root, tag string
 		require.ErrorIs(t, err, conversion.ErrNotFound)
 		got, err := dir.User(ctx, guid)
 		require.NoError(t, err)
-		assert.True(t, ldapx.SameDN(nu.DN(), got.DN), "DN %q", got.DN)
+		assert.True(t, dn.Equal(nu.DN(), got.DN), "DN %q", got.DN)
 	})
+}
+
+// addOU creates the organizational unit named by text, its ou attribute taken from the first RDN.
+func addOU(t testing.TB, ctx context.Context, conn ldapx.Conn, text string) {
+	t.Helper()
+	d, err := dn.Parse(text)
+	require.NoError(t, err)
+	require.NoError(t, conn.Add(ctx, &ldapx.AddRequest{DN: text, Attributes: []ldapx.Attribute{
+		{Name: "objectClass", Values: [][]byte{[]byte("top"), []byte("organizationalUnit")}},
+		{Name: "ou", Values: [][]byte{[]byte(d.RDN().Value())}},
+	}}), "creating %s", text)
 }

@@ -15,6 +15,7 @@ import (
 	ldap "github.com/go-ldap/ldap/v3"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/ldapx"
 )
 
@@ -162,56 +163,32 @@ func attrs(kv ...string) []ldapx.Attribute {
 	return out
 }
 
-func (d *Directory) put(dn string, a []ldapx.Attribute) *fakeEntry {
-	e := &fakeEntry{dn: dn, attrs: a}
+func (d *Directory) put(text string, a []ldapx.Attribute) *fakeEntry {
+	e := &fakeEntry{dn: text, attrs: a}
 	g := make([]byte, 16)
 	rand.Read(g)
 	e.set("objectGUID", [][]byte{g})
-	k := normDN(dn)
+	k := dn.Key(text)
 	d.entries[k] = e
 	d.order = append(d.order, k)
 	return e
 }
 
-// normDN lower-cases a DN and removes spaces after RDN separators, so that DNs that differ only
-// in case compare equal (AD DNs are case-insensitive).
-func normDN(dn string) string {
-	parsed, err := ldap.ParseDN(dn)
-	if err != nil || len(parsed.RDNs) == 0 {
-		return strings.ToLower(strings.TrimSpace(dn))
-	}
-	var b strings.Builder
-	for i, r := range parsed.RDNs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		for j, a := range r.Attributes {
-			if j > 0 {
-				b.WriteByte('+')
-			}
-			b.WriteString(strings.ToLower(a.Type))
-			b.WriteByte('=')
-			b.WriteString(ldap.EscapeDN(strings.ToLower(a.Value)))
-		}
-	}
-	return b.String()
-}
-
 // key returns the entries key of dn. An extended DN "<GUID=…>" (the GUID as text, or as 32 hex
 // digits in wire order, as AD accepts) names the entry with that objectGUID; "" when none has it.
-func (d *Directory) key(dn string) string {
-	inner, ok := strings.CutPrefix(dn, "<GUID=")
+func (d *Directory) key(text string) string {
+	inner, ok := strings.CutPrefix(text, "<GUID=")
 	if !ok {
-		return normDN(dn)
+		return dn.Key(text)
 	}
 	inner, ok = strings.CutSuffix(inner, ">")
 	if !ok {
-		return normDN(dn)
+		return dn.Key(text)
 	}
 	g, err := anchor.ParseGUID(inner)
 	if err != nil {
 		if g, err = anchor.ParseHex(inner); err != nil {
-			return normDN(dn)
+			return dn.Key(text)
 		}
 	}
 	b := g.Bytes()
@@ -222,19 +199,16 @@ func (d *Directory) key(dn string) string {
 			}
 		}
 	}
-	return normDN(dn)
+	return dn.Key(text)
 }
 
-func parentDN(dn string) string {
-	for i := 0; i < len(dn); i++ {
-		switch dn[i] {
-		case '\\':
-			i++
-		case ',':
-			return dn[i+1:]
-		}
+// parentKey returns the key of the parent of the entry whose key is k ("" for none).
+func parentKey(k string) string {
+	p, err := dn.Parse(k)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return p.Parent().String()
 }
 
 func (e *fakeEntry) get(name string) *ldapx.Attribute {
@@ -371,9 +345,11 @@ func inScope(k, base string, scope ldapx.Scope) bool {
 	case ldapx.ScopeBase:
 		return k == base
 	case ldapx.ScopeOne:
-		return parentDN(k) == base
+		return parentKey(k) == base
 	default:
-		return k == base || strings.HasSuffix(k, ","+base)
+		e, errE := dn.Parse(k)
+		b, errB := dn.Parse(base)
+		return k == base || errE == nil && errB == nil && e.IsUnder(b)
 	}
 }
 
@@ -535,14 +511,14 @@ func (d *Directory) add(ctx context.Context, req *ldapx.AddRequest) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, err := ldap.ParseDN(req.DN); err != nil {
-		return rerr(ldapx.ResultInvalidDNSyntax, "%s: %v", req.DN, err)
+	if _, err := dn.Parse(req.DN); err != nil {
+		return rerr(ldapx.ResultInvalidDNSyntax, "%v", err)
 	}
-	k := normDN(req.DN)
+	k := dn.Key(req.DN)
 	if _, ok := d.entries[k]; ok {
 		return rerr(ldapx.ResultEntryAlreadyExists, "entry already exists: %s", req.DN)
 	}
-	if _, ok := d.entries[parentDN(k)]; !ok {
+	if _, ok := d.entries[parentKey(k)]; !ok {
 		return rerr(ldapx.ResultNoSuchObject, "parent of %s does not exist", req.DN)
 	}
 	e := &fakeEntry{dn: req.DN}
@@ -706,19 +682,26 @@ func (d *Directory) modifyDN(ctx context.Context, req *ldapx.ModifyDNRequest) er
 		return rerr(ldapx.ResultNoSuchObject, "no such object: %s", req.DN)
 	}
 	for _, o := range d.order {
-		if d.entries[o] != nil && parentDN(o) == k {
+		if d.entries[o] != nil && parentKey(o) == k {
 			return rerr(ldapx.ResultNotAllowedOnNonLeaf, "the fake moves leaf entries only")
 		}
 	}
-	parent := parentDN(e.dn)
+	cur, err := dn.Parse(e.dn)
+	if err != nil {
+		return rerr(ldapx.ResultInvalidDNSyntax, "%v", err)
+	}
+	parent := cur.Parent().String()
 	if req.NewSuperior != "" {
 		parent = req.NewSuperior
 	}
-	if _, ok := d.entries[normDN(parent)]; !ok {
+	if _, ok := d.entries[dn.Key(parent)]; !ok {
 		return rerr(ldapx.ResultNoSuchObject, "new superior %s does not exist", parent)
 	}
 	newDN := req.NewRDN + "," + parent
-	nk := normDN(newDN)
+	if _, err := dn.Parse(newDN); err != nil {
+		return rerr(ldapx.ResultInvalidDNSyntax, "%v", err)
+	}
+	nk := dn.Key(newDN)
 	if _, ok := d.entries[nk]; ok && nk != k {
 		return rerr(ldapx.ResultEntryAlreadyExists, "entry already exists: %s", newDN)
 	}
