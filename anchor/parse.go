@@ -134,8 +134,9 @@ func ParseHex(s string) (ObjectGUID, error) {
 			}
 		}
 		if bad > 0xf {
+			// A digit position holds something else (a space included: "0  00").
 			for i := 0; i < len(s); i++ {
-				if s[i] != ' ' && hexvalue[s[i]] == 0xff {
+				if i%3 != 2 && hexvalue[s[i]] == 0xff {
 					return ObjectGUID{}, perr(fn, s, ErrSyntax, "invalid hex digit "+quoteByte(s[i])+" at offset "+strconv.Itoa(i))
 				}
 			}
