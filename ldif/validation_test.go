@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hybridid/hybridid/ldif"
+	"github.com/hybridid/hybridid/matching"
 	"github.com/hybridid/hybridid/matching/matchingtest"
 	"github.com/hybridid/hybridid/validation"
 )
@@ -103,6 +104,11 @@ func FuzzReadObjects(f *testing.F) {
 		for i := range entries {
 			o := ldif.ValidationObject(&entries[i])
 			rec, ok, err := ldif.Mapping{}.OnPrem(&entries[i])
+			if err == nil && ok && rec.Class == matching.ClassUnknown {
+				// An entry without objectClass is a record with a read error to the engine
+				// (outcome error); validation has no class for it and leaves it out.
+				continue
+			}
 			if err == nil && ok && (rec.Class != o.Class || rec.UserPrincipalName != o.UserPrincipalName ||
 				rec.ObjectGUID != o.ObjectGUID || rec.ObjectSID != o.ObjectSID || rec.MailEnabled != o.MailEnabled) {
 				t.Fatalf("records differ:\nMapping    %+v\nvalidation %+v", rec, o.OnPrem)
