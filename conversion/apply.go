@@ -714,7 +714,8 @@ func (r *runner) finishing(ctx context.Context) (context.Context, func()) {
 }
 
 // transient reports whether err is a failure worth another attempt once the target has been
-// re-read and still holds Before: throttling, a service failure (5xx) or a timeout.
+// re-read and still holds Before: throttling, a service failure (5xx), a timeout, or any error
+// with which the server named a wait (RetryAfterError reporting true).
 func transient(err error) bool {
 	if errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
 		return true
@@ -723,8 +724,8 @@ func transient(err error) bool {
 	if errors.As(err, &te) && te.Timeout() {
 		return true
 	}
-	var ra RetryAfterError
-	return errors.As(err, &ra)
+	_, named := retryAfter(err)
+	return named
 }
 
 // writeVerified makes the write of c and returns its status. A write that fails with anything but
@@ -825,8 +826,8 @@ func (r *runner) retry(ctx context.Context, c Change, f func() error) error {
 	for attempt := 0; ; attempt++ {
 		err := f()
 		// Only ErrThrottled means "refused for load, not done": an error that merely carries a
-		// RetryAfter method (graphx's *TenantError has one on every error) may be a write that
-		// happened, and must be re-read, not re-sent.
+		// RetryAfter method (graphx's and ldapx's *OpError have one on every error) may be a
+		// write that happened, and must be re-read, not re-sent.
 		if err == nil || !errors.Is(err, ErrThrottled) || attempt >= max {
 			return err
 		}

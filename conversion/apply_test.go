@@ -497,12 +497,12 @@ func TestIndefiniteErrorVerified(t *testing.T) {
 }
 
 // lostResponse is an error a port may return after its write was made (a dropped connection, a
-// gateway timeout). Like graphx's *TenantError it has a RetryAfter method, but it is not
+// gateway timeout). Like graphx's *OpError it has a RetryAfter method, but it is not
 // ErrThrottled: the write may have happened.
 type lostResponse struct{}
 
-func (lostResponse) Error() string             { return "gateway timeout" }
-func (lostResponse) RetryAfter() time.Duration { return 0 }
+func (lostResponse) Error() string                     { return "gateway timeout" }
+func (lostResponse) RetryAfter() (time.Duration, bool) { return 0, false }
 
 // TestAmbiguousErrorNotResent: a write whose error is not ErrThrottled is re-read, never sent
 // again, even when the error carries a RetryAfter method.

@@ -346,7 +346,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				slog.Int("status", oe.Status), slog.String("code", oe.Code), slog.Int("attempt", attempt+1))
 			return nil, oe
 		}
-		wait := oe.RetryAfter
+		wait := oe.Wait
 		if wait <= 0 {
 			wait = backoff(attempt)
 		}
@@ -380,14 +380,14 @@ func (c *Client) retryable(r request, e *OpError) bool {
 	return false
 }
 
-// sentWithoutAnswer reports a failure after which a request may have been carried out: a 503 or
-// 504 (a gateway or the service gave up, perhaps after applying it), or a transport failure
-// other than a failed dial (a timeout, a dropped connection).
+// sentWithoutAnswer reports a failure after which a request may have been carried out: a 5xx
+// (a gateway or the service gave up, perhaps after applying it), or a transport failure other
+// than a failed dial (a timeout, a dropped connection).
 func sentWithoutAnswer(e *OpError, err error) bool {
-	switch e.Status {
-	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	switch {
+	case e.Status >= 500:
 		return true
-	case 0:
+	case e.Status == 0:
 		var ae *authError
 		if errors.As(err, &ae) {
 			return false
@@ -514,7 +514,7 @@ func (c *Client) opError(r request, err error) *OpError {
 	}
 	if headers != nil {
 		if v := headers.Get("retry-after"); len(v) > 0 {
-			oe.RetryAfter = parseRetryAfter(v[0], time.Now())
+			oe.Wait = parseRetryAfter(v[0], time.Now())
 		}
 		if oe.RequestID == "" {
 			if v := headers.Get("request-id"); len(v) > 0 {

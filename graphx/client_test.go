@@ -151,7 +151,7 @@ func TestRetries(t *testing.T) {
 		{"503 on write is not resent", graphxtest.Fault{Status: 503, RetryAfter: time.Second}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
 		{"504 on write is not resent", graphxtest.Fault{Status: 504}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
 		{"504 on read is retried", graphxtest.Fault{Status: 504}, graphxtest.OpGetOrganization, 1, false, nil, 2},
-		{"500 on write is not resent", graphxtest.Fault{Status: 500}, graphxtest.OpUpdateUser, 1, true, graphx.ErrUnavailable, 1},
+		{"500 on write is not resent", graphxtest.Fault{Status: 500}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
 		{"404 is not retried", graphxtest.Fault{Status: 404}, graphxtest.OpUpdateUser, 1, true, graphx.ErrNotFound, 1},
 		{"retries run out", graphxtest.Fault{Status: 503}, graphxtest.OpGetOrganization, 100, false, graphx.ErrThrottled, 4},
 	}

@@ -25,12 +25,14 @@ type Interceptor struct {
 	After  func(ctx context.Context, op, target string) error
 }
 
-// ThrottleError is a throttling error with a Retry-After, as adapters return them.
+// ThrottleError is a throttling error as adapters return them: it unwraps to
+// conversion.ErrThrottled and its RetryAfter reports After as the wait the server named (none when
+// After is zero).
 type ThrottleError struct{ After time.Duration }
 
-func (e *ThrottleError) Error() string             { return fmt.Sprintf("throttled: retry after %s", e.After) }
-func (e *ThrottleError) Unwrap() error             { return conversion.ErrThrottled }
-func (e *ThrottleError) RetryAfter() time.Duration { return e.After }
+func (e *ThrottleError) Error() string                     { return fmt.Sprintf("throttled: retry after %s", e.After) }
+func (e *ThrottleError) Unwrap() error                     { return conversion.ErrThrottled }
+func (e *ThrottleError) RetryAfter() (time.Duration, bool) { return e.After, e.After > 0 }
 
 // log is the write log and fault hooks shared by both fakes.
 type log struct {
