@@ -59,7 +59,7 @@ var (
 	// continues it.
 	ErrWaitTimeout = errors.New("wait timed out")
 	// ErrRestoreWindow: a soft-deleted user is too close to (or past) the end of its 30-day restore
-	// window (reference §4a, §6.2).
+	// window (docs/entra-rules.md §4a, §6.2).
 	ErrRestoreWindow = errors.New("restore window at risk")
 	// ErrRefused: a planner guard rail refused a user (see Refusal).
 	ErrRefused = errors.New("refused")

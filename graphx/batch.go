@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// MaxBatch is Graph's limit of requests in one JSON batch (reference §6.4).
+// MaxBatch is Graph's limit of requests in one JSON batch (docs/entra-rules.md §6.4).
 const MaxBatch = 20
 
 type batchRequest struct {

@@ -27,7 +27,7 @@ import (
 // DefaultBaseURL is the Microsoft Graph v1.0 endpoint.
 const DefaultBaseURL = "https://graph.microsoft.com/v1.0"
 
-// Graph's documented write limit per application per tenant (reference §6.5): 3,000 writes
+// Graph's documented write limit per application per tenant (docs/entra-rules.md §6.5): 3,000 writes
 // per 2 min 30 s.
 const (
 	DefaultWriteBudget       = 3000
@@ -85,7 +85,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithWriteBudget limits the client to n writes per period (token bucket, burst n/10, see
 // Budget). Default:
-// DefaultWriteBudget per DefaultWriteBudgetPeriod (reference §6.5). n <= 0 disables the budget.
+// DefaultWriteBudget per DefaultWriteBudgetPeriod (docs/entra-rules.md §6.5). n <= 0 disables the budget.
 func WithWriteBudget(n int, per time.Duration) Option {
 	return func(c *config) error {
 		if n > 0 && per <= 0 {

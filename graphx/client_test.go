@@ -257,7 +257,7 @@ func TestGroupsAndContactsWithSyncBehavior(t *testing.T) {
 	for _, g := range s.Groups {
 		byGroup[g.ID] = g
 	}
-	require.NotNil(t, byGroup["g-converted"].OnPremisesSyncBehavior, "reference §4c: groups carry the SOA state too")
+	require.NotNil(t, byGroup["g-converted"].OnPremisesSyncBehavior, "docs/entra-rules.md §4c: groups carry the SOA state too")
 	assert.True(t, byGroup["g-converted"].OnPremisesSyncBehavior.IsCloudManaged)
 	assert.Nil(t, byGroup["g-cloud"].OnPremisesSyncBehavior, "a cloud-only group costs no extra request")
 	byContact := map[string]snapshot.Contact{}

@@ -80,7 +80,7 @@ func (t *Tenant) Organization(ctx context.Context) (matching.Tenant, error) {
 
 // User implements conversion.TenantReader. Besides GET /users/{id} it reads
 // onPremisesSyncBehavior (one more GET) unless the user is synced (onPremisesSyncEnabled true:
-// isCloudManaged=true leaves it null, reference §4c), so that CloudManaged is exact.
+// isCloudManaged=true leaves it null, docs/entra-rules.md §4c), so that CloudManaged is exact.
 func (t *Tenant) User(ctx context.Context, id string) (matching.Cloud, error) {
 	u, err := t.c.User(ctx, id)
 	if err != nil {
@@ -151,7 +151,7 @@ func cloudOf(u snapshot.User, where string) (matching.Cloud, error) {
 
 // SetImmutableID implements conversion.TenantWriter: it re-reads the user, refuses with
 // ErrConflict when onPremisesImmutableId is not old, then sets it (or clears it with JSON null
-// when new is zero, reference §1.7). A synced user answers ErrReadOnly.
+// when new is zero, docs/entra-rules.md §1.7). A synced user answers ErrReadOnly.
 func (t *Tenant) SetImmutableID(ctx context.Context, id string, old, new anchor.SourceAnchor) error {
 	u, err := t.c.User(ctx, id)
 	if err != nil {
@@ -174,7 +174,7 @@ func quoted(s string) string {
 }
 
 // SetCloudManaged implements conversion.TenantWriter: it re-reads onPremisesSyncBehavior,
-// refuses with ErrConflict when isCloudManaged is not old, then writes it (reference §4c).
+// refuses with ErrConflict when isCloudManaged is not old, then writes it (docs/entra-rules.md §4c).
 func (t *Tenant) SetCloudManaged(ctx context.Context, id string, old, new bool) error {
 	cur := false
 	sb, err := t.c.SyncBehavior(ctx, KindUser, id)
@@ -217,7 +217,7 @@ func (t *Tenant) RestoreDeleted(ctx context.Context, id string) error {
 
 // SetOrgSyncEnabled implements conversion.TenantWriter: it re-reads the organization, refuses
 // with ErrConflict when onPremisesSyncEnabled is not old (null counts as false), then writes it
-// (reference §4b: a re-enable while a disable is pending answers ErrConflict).
+// (docs/entra-rules.md §4b: a re-enable while a disable is pending answers ErrConflict).
 func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, new bool) error {
 	org, err := t.c.Organization(ctx)
 	if err != nil {

@@ -261,7 +261,7 @@ func (d *Directory) CreateUser(ctx context.Context, nu conversion.NewUser) (anch
 }
 
 // Tenant is an in-memory conversion.Tenant. It enforces what Graph enforces that conversion
-// relies on: preconditions, onPremisesImmutableId read-only while the user is synced (reference
+// relies on: preconditions, onPremisesImmutableId read-only while the user is synced (docs/entra-rules.md
 // §1.7), isCloudManaged=true leaving onPremisesSyncEnabled null (§4c), restore keeping the
 // ImmutableID (§4a). It does not model sync itself: SoftDelete stands in for a sync cycle.
 type Tenant struct {

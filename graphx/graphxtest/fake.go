@@ -24,7 +24,7 @@ const (
 	DefaultPageSize      = 100 // Graph's default page of users
 	MaxPageSize          = 999 // Graph's largest $top for directory objects
 	RestoreWindow        = 30 * 24 * time.Hour
-	DefaultDisablePeriod = 72 * time.Hour // reference §4b: "up to 72 hours"
+	DefaultDisablePeriod = 72 * time.Hour // docs/entra-rules.md §4b: "up to 72 hours"
 	MaxBatch             = 20
 )
 
@@ -424,7 +424,7 @@ func (f *Fake) tickLocked() {
 			if u.OnPremisesSyncEnabled != nil && *u.OnPremisesSyncEnabled {
 				fls := false
 				u.OnPremisesSyncEnabled = &fls
-				// reference §4b: the disable clears these on-premises properties.
+				// docs/entra-rules.md §4b: the disable clears these on-premises properties.
 				u.OnPremisesDistinguishedName, u.OnPremisesSamAccountName, u.OnPremisesUserPrincipalName = "", "", ""
 			}
 		}

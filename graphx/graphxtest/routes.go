@@ -572,7 +572,7 @@ func (f *Fake) updateBehavior(c call, kind, id string) result {
 	}
 	if v {
 		f.cloudManaged[id] = true
-		*flag = nil // reference §4c: after SOA transfer isCloudManaged=true, onPremisesSyncEnabled null
+		*flag = nil // docs/entra-rules.md §4c: after SOA transfer isCloudManaged=true, onPremisesSyncEnabled null
 	} else {
 		delete(f.cloudManaged, id)
 	}
