@@ -72,6 +72,7 @@ type Fake struct {
 	mu            sync.Mutex
 	now           func() time.Time
 	intercept     []InterceptFunc
+	funcs         Funcs
 	disablePeriod time.Duration
 
 	org          snapshot.Organization
