@@ -1,6 +1,7 @@
 package graphx_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -223,6 +224,35 @@ func TestTenantConflictError(t *testing.T) {
 	assert.False(t, named)
 	assert.Contains(t, err.Error(), "isCloudManaged is false, expected true")
 	assert.Empty(t, srv.Writes())
+}
+
+// TestTenantRestoreLostAnswer: a restore that Graph made but answered 404 (the answer of an
+// earlier attempt lost, or someone else restored the user) is not conversion.ErrNotFound
+// ("nothing was restored") but ErrOutcomeUnknown, so that conversion re-reads the user; a
+// restore of a user that is in neither place stays ErrNotFound.
+func TestTenantRestoreLostAnswer(t *testing.T) {
+	t.Parallel()
+	answer404 := graphxtest.Funcs{Restore: func(ctx context.Context, req *graphxtest.Request, next graphxtest.Handler) (*graphxtest.Response, error) {
+		if _, err := next(ctx, req); err != nil {
+			return nil, err
+		}
+		return nil, &graphxtest.Fault{Status: http.StatusNotFound}
+	}}
+	tn, srv := newTenant(t, graphxtest.WithFuncs(answer404))
+	err := tn.RestoreDeleted(t.Context(), gone)
+	var oe *graphx.OpError
+	require.ErrorAs(t, err, &oe)
+	assert.Same(t, oe, err)
+	assert.ErrorIs(t, err, graphx.ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, conversion.ErrUnavailable)
+	assert.NotErrorIs(t, err, conversion.ErrNotFound)
+	assert.Contains(t, err.Error(), "the user is active")
+	_, ok := srv.User(gone)
+	assert.True(t, ok, "restored")
+
+	err = tn.RestoreDeleted(t.Context(), "99999999-0000-4000-8000-000000000009")
+	assert.ErrorIs(t, err, graphx.ErrNotFound)
+	assert.ErrorIs(t, err, conversion.ErrNotFound)
 }
 
 // gatewayTimeout forwards every request to the server and, for the first n requests with method,
