@@ -93,7 +93,7 @@ func (d *Directory) All() []matching.OnPrem {
 	return out
 }
 
-// user implements conversion.DirectoryReader.
+// user is the fake's own User (conversion.DirectoryReader), the next of its hook.
 func (d *Directory) user(_ context.Context, g anchor.ObjectGUID) (matching.OnPrem, error) {
 	if u, ok := d.Get(g); ok {
 		return u, nil
@@ -101,7 +101,7 @@ func (d *Directory) user(_ context.Context, g anchor.ObjectGUID) (matching.OnPre
 	return matching.OnPrem{}, notFound("objectGUID " + g.String())
 }
 
-// userByDN implements conversion.DirectoryReader (DNs compare case-insensitively).
+// userByDN is the fake's own UserByDN (conversion.DirectoryReader), the next of its hook (DNs compare case-insensitively).
 func (d *Directory) userByDN(_ context.Context, dn string) (matching.OnPrem, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -140,7 +140,7 @@ func guidValue(g anchor.ObjectGUID) conversion.Value {
 	return conversion.Text(g.String())
 }
 
-// setConsistencyGUID implements conversion.DirectoryWriter.
+// setConsistencyGUID is the fake's own SetConsistencyGUID (conversion.DirectoryWriter), the next of its hook.
 func (d *Directory) setConsistencyGUID(ctx context.Context, g, old, nw anchor.ObjectGUID) error {
 	return d.modify(ctx, "SetConsistencyGUID", g, guidValue(old), guidValue(nw), func(u *matching.OnPrem) error {
 		if u.ConsistencyGUID != old {
@@ -151,7 +151,7 @@ func (d *Directory) setConsistencyGUID(ctx context.Context, g, old, nw anchor.Ob
 	})
 }
 
-// replaceProxyAddresses implements conversion.DirectoryWriter.
+// replaceProxyAddresses is the fake's own ReplaceProxyAddresses (conversion.DirectoryWriter), the next of its hook.
 func (d *Directory) replaceProxyAddresses(ctx context.Context, g anchor.ObjectGUID, old, nw []string) error {
 	return d.modify(ctx, "ReplaceProxyAddresses", g, conversion.List(old), conversion.List(nw), func(u *matching.OnPrem) error {
 		if !conversion.List(u.ProxyAddresses).Equal(conversion.List(old)) {
@@ -162,7 +162,7 @@ func (d *Directory) replaceProxyAddresses(ctx context.Context, g anchor.ObjectGU
 	})
 }
 
-// setMail implements conversion.DirectoryWriter.
+// setMail is the fake's own SetMail (conversion.DirectoryWriter), the next of its hook.
 func (d *Directory) setMail(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
 	return d.modify(ctx, "SetMail", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
 		if u.Mail != old {
@@ -173,7 +173,7 @@ func (d *Directory) setMail(ctx context.Context, g anchor.ObjectGUID, old, nw st
 	})
 }
 
-// setUPN implements conversion.DirectoryWriter.
+// setUPN is the fake's own SetUPN (conversion.DirectoryWriter), the next of its hook.
 func (d *Directory) setUPN(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
 	return d.modify(ctx, "SetUPN", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
 		if u.UserPrincipalName != old {
@@ -184,7 +184,7 @@ func (d *Directory) setUPN(ctx context.Context, g anchor.ObjectGUID, old, nw str
 	})
 }
 
-// move implements conversion.DirectoryWriter.
+// move is the fake's own Move (conversion.DirectoryWriter), the next of its hook.
 func (d *Directory) move(ctx context.Context, g anchor.ObjectGUID, oldParent, newParent string) error {
 	return d.modify(ctx, "Move", g, conversion.Text(oldParent), conversion.Text(newParent), func(u *matching.OnPrem) error {
 		parent := conversion.ParentDN(u.DN)
@@ -196,7 +196,7 @@ func (d *Directory) move(ctx context.Context, g anchor.ObjectGUID, oldParent, ne
 	})
 }
 
-// createUser implements conversion.DirectoryWriter. New objectGUIDs are deterministic.
+// createUser is the fake's own CreateUser (conversion.DirectoryWriter), the next of its hook. New objectGUIDs are deterministic.
 func (d *Directory) createUser(ctx context.Context, nu conversion.NewUser) (anchor.ObjectGUID, error) {
 	dn := nu.DN()
 	key := conversion.Target{Side: conversion.SideOnPrem, DN: dn}.Key()
@@ -286,7 +286,7 @@ func (t *Tenant) SoftDelete(id string, at time.Time) error {
 	return nil
 }
 
-// organization implements conversion.TenantReader.
+// organization is the fake's own Organization (conversion.TenantReader), the next of its hook.
 func (t *Tenant) organization(context.Context) (matching.Tenant, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -299,7 +299,7 @@ func (t *Tenant) organization(context.Context) (matching.Tenant, error) {
 	return o, nil
 }
 
-// userRoles implements conversion.TenantReader: the user's active assignments and eligibilities,
+// userRoles is the fake's own UserRoles (conversion.TenantReader), the next of its hook: the user's active assignments and eligibilities,
 // direct and through the role-assignable groups of the tenant's GroupMembers, with the privilege
 // marks of its RoleDefinitions (conversion.HoldsOf on the tenant as it is now). It sees everything
 // the tenant holds; unlike Graph it does not check that the user exists.
@@ -337,7 +337,7 @@ func (t *Tenant) SetObjectIdentifier(id, v string) error {
 	return nil
 }
 
-// user implements conversion.TenantReader.
+// user is the fake's own User (conversion.TenantReader), the next of its hook.
 func (t *Tenant) user(_ context.Context, id string) (matching.Cloud, error) {
 	if u, ok := t.Get(id); ok {
 		return u, nil
@@ -345,7 +345,7 @@ func (t *Tenant) user(_ context.Context, id string) (matching.Cloud, error) {
 	return matching.Cloud{}, notFound("user " + id)
 }
 
-// deletedUser implements conversion.TenantReader.
+// deletedUser is the fake's own DeletedUser (conversion.TenantReader), the next of its hook.
 func (t *Tenant) deletedUser(_ context.Context, id string) (matching.Cloud, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -355,7 +355,7 @@ func (t *Tenant) deletedUser(_ context.Context, id string) (matching.Cloud, erro
 	return matching.Cloud{}, notFound("deleted user " + id)
 }
 
-// listDeleted implements conversion.TenantReader, in id order.
+// listDeleted is the fake's own ListDeleted (conversion.TenantReader), the next of its hook, in id order.
 func (t *Tenant) listDeleted(context.Context) iter.Seq2[matching.Cloud, error] {
 	t.mu.Lock()
 	list := make([]matching.Cloud, 0, len(t.deleted))
@@ -390,7 +390,7 @@ func (t *Tenant) modify(ctx context.Context, op, id string, old, nw conversion.V
 	return nil
 }
 
-// setImmutableID implements conversion.TenantWriter.
+// setImmutableID is the fake's own SetImmutableID (conversion.TenantWriter), the next of its hook.
 func (t *Tenant) setImmutableID(ctx context.Context, id string, old, nw anchor.SourceAnchor) error {
 	return t.modify(ctx, "SetImmutableID", id, conversion.TextOrNull(old.String()), conversion.TextOrNull(nw.String()), func(u *matching.Cloud) error {
 		if u.ImmutableID != old {
@@ -404,7 +404,7 @@ func (t *Tenant) setImmutableID(ctx context.Context, id string, old, nw anchor.S
 	})
 }
 
-// setCloudManaged implements conversion.TenantWriter.
+// setCloudManaged is the fake's own SetCloudManaged (conversion.TenantWriter), the next of its hook.
 func (t *Tenant) setCloudManaged(ctx context.Context, id string, old, nw bool) error {
 	return t.modify(ctx, "SetCloudManaged", id, conversion.Bool(old), conversion.Bool(nw), func(u *matching.Cloud) error {
 		if u.CloudManaged != old {
@@ -416,7 +416,7 @@ func (t *Tenant) setCloudManaged(ctx context.Context, id string, old, nw bool) e
 	})
 }
 
-// restoreDeleted implements conversion.TenantWriter.
+// restoreDeleted is the fake's own RestoreDeleted (conversion.TenantWriter), the next of its hook.
 func (t *Tenant) restoreDeleted(ctx context.Context, id string) error {
 	key := conversion.Target{Side: conversion.SideCloud, ID: id}.Key()
 	t.mu.Lock()
@@ -433,7 +433,7 @@ func (t *Tenant) restoreDeleted(ctx context.Context, id string) error {
 	return nil
 }
 
-// setOrgSyncEnabled implements conversion.TenantWriter. Turning sync off also sets every synced
+// setOrgSyncEnabled is the fake's own SetOrgSyncEnabled (conversion.TenantWriter), the next of its hook. Turning sync off also sets every synced
 // user's onPremisesSyncEnabled to false at once.
 func (t *Tenant) setOrgSyncEnabled(ctx context.Context, old, nw bool) error {
 	key := conversion.Target{Side: conversion.SideTenant, ID: t.org.ID}.Key()

@@ -292,8 +292,10 @@ func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, nw bool) error {
 	return t.setOrgSyncEnabled(ctx, old, nw)
 }
 
-// SetOnPremAttributes implements conversion.TenantWriter as Graph beta does (see the unexported
-// method's documentation; Funcs.SetOnPremAttributes runs around it).
+// SetOnPremAttributes implements conversion.TenantWriter as Graph beta does (Funcs.SetOnPremAttributes
+// runs around it): refused on a synced user (ErrReadOnly), onPremisesObjectIdentifier accepts only
+// null (ErrReadOnly), a security identifier must start with "S-1-5-", an ImmutableID must be a
+// valid anchor that no other user has (ErrConflict otherwise).
 func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, nw conversion.OnPremAttributes) error {
 	if h := t.hooks().SetOnPremAttributes; h != nil {
 		return h(ctx, id, old, nw, t.setOnPremAttributes)

@@ -33,7 +33,7 @@ func (t *Tenant) onPremLocked(u *matching.Cloud) conversion.OnPremAttributes {
 	}
 }
 
-// onPremAttributes implements conversion.TenantReader.
+// onPremAttributes is the fake's own OnPremAttributes (conversion.TenantReader), the next of its hook.
 func (t *Tenant) onPremAttributes(_ context.Context, id string) (conversion.OnPremAttributes, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -44,7 +44,7 @@ func (t *Tenant) onPremAttributes(_ context.Context, id string) (conversion.OnPr
 	return t.onPremLocked(u), nil
 }
 
-// setOnPremAttributes implements conversion.TenantWriter as Graph beta does: refused on a synced
+// setOnPremAttributes is the fake's own SetOnPremAttributes (conversion.TenantWriter), the next of its hook. As Graph beta does: refused on a synced
 // user (ErrReadOnly), onPremisesObjectIdentifier accepts only null (ErrReadOnly), a security
 // identifier must start with "S-1-5-", an ImmutableID must be a valid anchor that no other user has.
 func (t *Tenant) setOnPremAttributes(ctx context.Context, id string, old, nw conversion.OnPremAttributes) error {
@@ -88,7 +88,7 @@ func (t *Tenant) setOnPremAttributes(ctx context.Context, id string, old, nw con
 	})
 }
 
-// setHardeningBypass implements conversion.TenantWriter: the tenant's
+// setHardeningBypass is the fake's own SetHardeningBypass (conversion.TenantWriter), the next of its hook: the tenant's
 // allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled (Organization reports it, with
 // matching.KnownBypassFlag set).
 func (t *Tenant) setHardeningBypass(ctx context.Context, old, nw bool) error {
@@ -129,7 +129,7 @@ func classOf(kind conversion.ObjectKind) matching.Class {
 	return matching.ClassUnknown
 }
 
-// cloudManaged implements conversion.TenantReader for the groups and contacts the tenant was
+// cloudManaged is the fake's own CloudManaged (conversion.TenantReader), the next of its hook, for the groups and contacts the tenant was
 // made with (matching.Cloud records of class group or contact).
 func (t *Tenant) cloudManaged(_ context.Context, kind conversion.ObjectKind, id string) (bool, error) {
 	t.mu.Lock()
@@ -141,7 +141,7 @@ func (t *Tenant) cloudManaged(_ context.Context, kind conversion.ObjectKind, id 
 	return o.CloudManaged, nil
 }
 
-// setObjectCloudManaged implements conversion.TenantWriter: true leaves onPremisesSyncEnabled
+// setObjectCloudManaged is the fake's own SetObjectCloudManaged (conversion.TenantWriter), the next of its hook: true leaves onPremisesSyncEnabled
 // null, as for users.
 func (t *Tenant) setObjectCloudManaged(ctx context.Context, kind conversion.ObjectKind, id string, old, nw bool) error {
 	return t.modify(ctx, "SetObjectCloudManaged", id, conversion.Bool(old), conversion.Bool(nw), func(u *matching.Cloud) error {
