@@ -144,7 +144,7 @@ type Applier struct {
 	// Concurrency bounds the subjects worked on at once (default 4).
 	Concurrency int
 	// GraphWritesPerSecond spaces tenant writes (0: no limit). Graph allows 3,000 writes per
-	// 2.5 minutes per app and tenant, i.e. 20/s (reference §6.5).
+	// 2.5 minutes per app and tenant, i.e. 20/s (docs/entra-rules.md §6.5).
 	GraphWritesPerSecond float64
 	// MaxRetries is how often a throttled call is retried (default 5).
 	MaxRetries int
@@ -154,10 +154,10 @@ type Applier struct {
 	// left pending for the next run.
 	WaitTimeout time.Duration
 	// OrgDisablePending is how long a tenant-wide sync disable stays pending (default 72 hours,
-	// reference §4b).
+	// docs/entra-rules.md §4b).
 	OrgDisablePending time.Duration
 	// RestoreMargin refuses to restore a user with less than this left of its 30-day window
-	// (default 72 hours, reference §6.2).
+	// (default 72 hours, docs/entra-rules.md §6.2).
 	RestoreMargin time.Duration
 	// DryRun runs the same path with a recording writer: nothing is written, the journal file is
 	// not touched, and the Result lists the writes apply would make.
@@ -257,7 +257,7 @@ func (a *Applier) Apply(ctx context.Context, plan *Plan) (*Result, error) {
 // Each reversal is itself a change ("undo-c0007") that is precondition-checked and journaled, so
 // an interrupted undo resumes like an apply. Irreversible changes (restore-user, create-user) are
 // reported as skipped with ErrIrreversible. Undoing set-cloud-managed (the SOA rollback of
-// reference §4c) hands the user back to AD only once blockCloudObjectTakeoverThroughHardMatch
+// docs/entra-rules.md §4c) hands the user back to AD only once blockCloudObjectTakeoverThroughHardMatch
 // is off and a sync cycle has run; Undo reports an action-needed event when the flag is on.
 // After an undo the journal is finished: applying the plan again needs a new journal (Apply
 // refuses it with ErrJournalMismatch). Undo refuses (ErrWrongTenant) a journal holding a
@@ -312,7 +312,7 @@ func (a *Applier) Undo(ctx context.Context) (*Result, error) {
 		for _, u := range inv {
 			if b, _ := u.After.Bool(); u.Action == SetCloudManaged && !b {
 				r.emit(Event{ChangeID: u.ID, Action: u.Action, Target: u.Target.String(), Status: EventActionNeeded,
-					Message: "blockCloudObjectTakeoverThroughHardMatchEnabled is on: AD will not take the users back until it is turned off and a sync cycle runs (reference §4c)"})
+					Message: "blockCloudObjectTakeoverThroughHardMatchEnabled is on: AD will not take the users back until it is turned off and a sync cycle runs"})
 				break
 			}
 		}
@@ -714,7 +714,8 @@ func (r *runner) finishing(ctx context.Context) (context.Context, func()) {
 }
 
 // transient reports whether err is a failure worth another attempt once the target has been
-// re-read and still holds Before: throttling, a service failure (5xx) or a timeout.
+// re-read and still holds Before: throttling, a service failure (5xx), a timeout, or any error
+// with which the server named a wait (RetryAfterError reporting true).
 func transient(err error) bool {
 	if errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
 		return true
@@ -723,8 +724,8 @@ func transient(err error) bool {
 	if errors.As(err, &te) && te.Timeout() {
 		return true
 	}
-	var ra RetryAfterError
-	return errors.As(err, &ra)
+	_, named := retryAfter(err)
+	return named
 }
 
 // writeVerified makes the write of c and returns its status. A write that fails with anything but
@@ -825,8 +826,8 @@ func (r *runner) retry(ctx context.Context, c Change, f func() error) error {
 	for attempt := 0; ; attempt++ {
 		err := f()
 		// Only ErrThrottled means "refused for load, not done": an error that merely carries a
-		// RetryAfter method (graphx's *TenantError has one on every error) may be a write that
-		// happened, and must be re-read, not re-sent.
+		// RetryAfter method (graphx's and ldapx's *OpError have one on every error) may be a
+		// write that happened, and must be re-read, not re-sent.
 		if err == nil || !errors.Is(err, ErrThrottled) || attempt >= max {
 			return err
 		}

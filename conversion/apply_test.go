@@ -219,7 +219,7 @@ func TestThrottleRetry(t *testing.T) {
 		w := newWorld(t, 2, false)
 		var mu sync.Mutex
 		throttles := 2
-		w.ten.SetInterceptor(conversiontest.Interceptor{Before: func(ctx context.Context, op, target string) error {
+		w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.Before(func(ctx context.Context, op, target string) error {
 			mu.Lock()
 			defer mu.Unlock()
 			if throttles > 0 {
@@ -227,7 +227,7 @@ func TestThrottleRetry(t *testing.T) {
 				return &conversiontest.ThrottleError{After: 30 * time.Second}
 			}
 			return nil
-		}})
+		})))
 		var retries int
 		a := w.applier(&conversion.MemJournal{})
 		a.Concurrency = 1
@@ -250,9 +250,9 @@ func TestThrottleGivesUp(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		w := newWorld(t, 1, false)
-		w.ten.SetInterceptor(conversiontest.Interceptor{Before: func(context.Context, string, string) error {
+		w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.Before(func(context.Context, string, string) error {
 			return &conversiontest.ThrottleError{}
-		}})
+		})))
 		a := w.applier(&conversion.MemJournal{})
 		a.MaxRetries = 3
 		start := time.Now()
@@ -486,9 +486,9 @@ func TestIndefiniteErrorVerified(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1, false)
 	// The write happens but the response is lost: apply re-reads and records it as applied.
-	w.ten.SetInterceptor(conversiontest.Interceptor{After: func(context.Context, string, string) error {
+	w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.After(func(context.Context, string, string) error {
 		return errors.New("connection reset by peer")
-	}})
+	})))
 	j := &conversion.MemJournal{}
 	res, err := w.applier(j).Apply(t.Context(), w.plan)
 	require.NoError(t, err)
@@ -497,21 +497,21 @@ func TestIndefiniteErrorVerified(t *testing.T) {
 }
 
 // lostResponse is an error a port may return after its write was made (a dropped connection, a
-// gateway timeout). Like graphx's *TenantError it has a RetryAfter method, but it is not
+// gateway timeout). Like graphx's *OpError it has a RetryAfter method, but it is not
 // ErrThrottled: the write may have happened.
 type lostResponse struct{}
 
-func (lostResponse) Error() string             { return "gateway timeout" }
-func (lostResponse) RetryAfter() time.Duration { return 0 }
+func (lostResponse) Error() string                     { return "gateway timeout" }
+func (lostResponse) RetryAfter() (time.Duration, bool) { return 0, false }
 
 // TestAmbiguousErrorNotResent: a write whose error is not ErrThrottled is re-read, never sent
 // again, even when the error carries a RetryAfter method.
 func TestAmbiguousErrorNotResent(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 2, true)
-	w.ten.SetInterceptor(conversiontest.Interceptor{After: func(context.Context, string, string) error {
+	w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.After(func(context.Context, string, string) error {
 		return lostResponse{}
-	}})
+	})))
 	j := &conversion.MemJournal{}
 	res, err := w.applier(j).Apply(t.Context(), w.plan)
 	require.NoError(t, err)

@@ -165,14 +165,14 @@ func TestHardeningBypassExitPaths(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			w := setup(t)
 			fail := true
-			w.ft.SetInterceptor(conversiontest.Interceptor{Before: func(_ context.Context, op, _ string) error {
+			w.ft.SetFuncs(w.ft.EveryWrite(conversiontest.Before(func(_ context.Context, op, _ string) error {
 				if op == "SetHardeningBypass" && fail {
 					if org, _ := w.ft.Organization(context.Background()); org.Features.AllowObjectIdentifierUpdate {
 						return errors.New("forbidden: " + conversion.ErrForbidden.Error())
 					}
 				}
 				return nil
-			}})
+			})))
 			j := &conversion.MemJournal{}
 			a := &conversion.Applier{Directory: w.dir, Tenant: w.ft, Sync: matchAll(w), Journal: j, PollInterval: time.Second}
 			res, err := a.Apply(t.Context(), w.p)
@@ -205,18 +205,18 @@ func TestHardeningBypassResume(t *testing.T) {
 		ft := conversiontest.NewTenant(in.Tenant, in.Cloud...)
 		dir := conversiontest.NewDirectory(in.OnPrem...)
 		ctx, cancel := context.WithCancel(t.Context())
-		ft.SetInterceptor(conversiontest.Interceptor{After: func(_ context.Context, op, _ string) error {
+		ft.SetFuncs(ft.EveryWrite(conversiontest.After(func(_ context.Context, op, _ string) error {
 			if op == "SetHardeningBypass" {
 				cancel()
 			}
 			return nil
-		}})
+		})))
 		j := &conversion.MemJournal{}
 		a := &conversion.Applier{Directory: dir, Tenant: ft, Sync: &conversiontest.Sync{}, Journal: j, PollInterval: time.Minute}
 		_, err := a.Apply(ctx, p)
 		require.ErrorIs(t, err, context.Canceled)
 		assert.False(t, bypassValue(t, ft), "turned off on the way out")
-		ft.SetInterceptor(conversiontest.Interceptor{})
+		ft.SetFuncs(conversiontest.TenantFuncs{})
 
 		res, err := a.Apply(t.Context(), p)
 		require.NoError(t, err)

@@ -55,16 +55,16 @@ func TestCrashResume(t *testing.T) {
 					return nil
 				}
 				if after {
-					w.ten.SetInterceptor(conversiontest.Interceptor{After: hit})
+					w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.After(hit)))
 				} else {
-					w.ten.SetInterceptor(conversiontest.Interceptor{Before: hit})
+					w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.Before(hit)))
 				}
 				a := w.applier(j)
 				a.Concurrency = 3
 				_, err = a.Apply(ctx, w.plan)
 				require.Error(t, err)
 				require.NoError(t, fj.Close())
-				w.ten.SetInterceptor(conversiontest.Interceptor{})
+				w.ten.SetFuncs(conversiontest.TenantFuncs{})
 
 				// Run 2: a new process refuses to go on with a dirty journal.
 				fj, err = conversion.OpenJournal(path)

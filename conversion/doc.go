@@ -172,8 +172,10 @@
 //
 // # Adapters
 //
-// Adapters return errors that wrap ErrNotFound, ErrConflict, ErrThrottled (with a
-// RetryAfterError for the wait), ErrForbidden, ErrReadOnly or ErrUnavailable; any other error
+// Adapters return errors for which errors.Is matches ErrNotFound, ErrConflict, ErrThrottled,
+// ErrForbidden, ErrReadOnly or ErrUnavailable (graphx's and ldapx's *OpError do, through an Is
+// method); an error whose RetryAfter method (RetryAfterError) reports true names the wait the
+// server asked for, and Apply waits that long before the next attempt. Any other error
 // from a write means "unknown" and makes Apply re-read the target. Tenant.UserRoles reports how a
 // user holds roles (RoleHold); an adapter documents what it cannot see. See errors.go.
 package conversion

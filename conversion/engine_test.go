@@ -132,7 +132,7 @@ func TestPlanOUMovePredictionStillRefuses(t *testing.T) {
 
 // TestPlanSOAVerifiesWithEngine: SOA is verified on the cloud side. With the real engine every
 // converted user is predicted untouched (the AD side is blocked CloudManaged: sync skips it,
-// reference §4c); a predictor that says otherwise gets the user refused, with its reason.
+// docs/entra-rules.md §4c); a predictor that says otherwise gets the user refused, with its reason.
 func TestPlanSOAVerifiesWithEngine(t *testing.T) {
 	t.Parallel()
 	tenant, onprem, cloud := conversiontest.Population(3, t0)

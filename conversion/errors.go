@@ -13,9 +13,10 @@ import (
 //   - ErrConflict: the write's precondition (the old value it replaces) did not hold (LDAP
 //     noSuchAttribute/attributeOrValueExists on a delete-old/add-new modify, or a value re-read by the
 //     adapter that differs). The write did not happen; apply reports the change as stale.
-//   - ErrThrottled: the service refused for load (Graph 429, LDAP busy). If the error also
-//     implements RetryAfterError, apply waits that long; it re-reads the target before it sends a
-//     write again (some gateways answer 429 or 503 after the write committed).
+//   - ErrThrottled: the service refused for load (Graph 429, LDAP busy). When the error's
+//     RetryAfter method (see RetryAfterError) reports a wait the server named, apply waits that
+//     long, otherwise its own backoff; it re-reads the target before it sends a write again (some
+//     gateways answer 429 or 503 after the write committed).
 //   - ErrUnavailable: the service failed (Graph 5xx, a gateway timeout, a dropped connection):
 //     the write may or may not have happened. Apply re-reads the target; when it still holds the
 //     old value it retries, like a throttled write.
@@ -58,17 +59,20 @@ var (
 	// continues it.
 	ErrWaitTimeout = errors.New("wait timed out")
 	// ErrRestoreWindow: a soft-deleted user is too close to (or past) the end of its 30-day restore
-	// window (reference §4a, §6.2).
+	// window (docs/entra-rules.md §4a, §6.2).
 	ErrRestoreWindow = errors.New("restore window at risk")
 	// ErrRefused: a planner guard rail refused a user (see Refusal).
 	ErrRefused = errors.New("refused")
 )
 
-// RetryAfterError is implemented by adapter errors that know how long the service asked to wait
-// (Graph's Retry-After header).
+// RetryAfterError is implemented by adapter errors that can carry the wait the service asked for
+// (Graph's Retry-After header). RetryAfter reports that wait and true when the server named one,
+// and false when it did not (then the caller chooses its own backoff). Having the method says
+// nothing about the error's kind: only errors.Is(err, ErrThrottled) means "refused for load, not
+// done"; graphx's and ldapx's *OpError have the method on every error.
 type RetryAfterError interface {
 	error
-	RetryAfter() time.Duration
+	RetryAfter() (time.Duration, bool)
 }
 
 // ManualSyncError is returned by a SyncCycle that cannot start a cycle itself. Command is what
@@ -124,18 +128,16 @@ func (e *DirtyError) Error() string {
 // Unwrap returns ErrDirty.
 func (e *DirtyError) Unwrap() error { return ErrDirty }
 
-// retryAfter reports whether err is a throttling error and how long to wait (0: unknown).
+// retryAfter reports the wait the server named in err (through a RetryAfterError in its chain),
+// and whether it named one.
 func retryAfter(err error) (time.Duration, bool) {
-	if !errors.Is(err, ErrThrottled) {
-		var ra RetryAfterError
-		if errors.As(err, &ra) {
-			return ra.RetryAfter(), true
-		}
+	var ra RetryAfterError
+	if !errors.As(err, &ra) {
 		return 0, false
 	}
-	var ra RetryAfterError
-	if errors.As(err, &ra) {
-		return ra.RetryAfter(), true
+	d, ok := ra.RetryAfter()
+	if !ok || d <= 0 {
+		return 0, false
 	}
-	return 0, true
+	return d, true
 }

@@ -102,7 +102,7 @@ func ExamplePlan_WriteJSON() {
 	//       "subject": "00000000-0000-4000-8000-000000000000",
 	//       "before": false,
 	//       "after": true,
-	//       "reason": "transfer the source of authority to Entra: sync stops updating this user (onPremisesSyncBehavior.isCloudManaged, reference §4c)"
+	//       "reason": "transfer the source of authority to Entra: sync stops updating this user (onPremisesSyncBehavior.isCloudManaged)"
 	//     }
 	//   ]
 	// }

@@ -11,7 +11,7 @@ import (
 
 // Further refusal codes.
 const (
-	RefuseGuest      = "guest"        // matching against guests is undocumented (reference §2.4): refused
+	RefuseGuest      = "guest"        // matching against guests is undocumented (docs/entra-rules.md §2.4): refused
 	RefuseOutOfScope = "out-of-scope" // the AD user is outside the sync scope
 	RefuseCustom     = "custom-anchor"
 	// RefuseObjectIdentifier is Entra's error name for a hard match onto a user that still carries
@@ -29,7 +29,7 @@ type subjectPlan struct {
 }
 
 // reservedProxy reports addresses Entra computes itself and drops from on-premises values
-// (reference §3.1: *.onmicrosoft.com, *.microsoftonline.com).
+// (docs/entra-rules.md §3.1: *.onmicrosoft.com, *.microsoftonline.com).
 func reservedProxy(p string) bool {
 	_, addr, ok := strings.Cut(p, ":")
 	if !ok {
@@ -100,7 +100,7 @@ func inScope(cfg *matching.Config, dn string) bool {
 	return false
 }
 
-// adAnchor returns the anchor sync will compute for o (reference §1.2, §1.4).
+// adAnchor returns the anchor sync will compute for o (docs/entra-rules.md §1.2, §1.4).
 func adAnchor(cfg *matching.Config, o *matching.OnPrem) (anchor.SourceAnchor, bool) {
 	switch {
 	case cfg.SourceAnchor == matching.AnchorCustom:
@@ -252,12 +252,12 @@ func hardeningNotes(b *planBuilder, in *Input) {
 	}
 }
 
-// PlanHardMatch plans cloud-only->synced conversion by hard match from the cloud side (reference
+// PlanHardMatch plans cloud-only->synced conversion by hard match from the cloud side (docs/entra-rules.md
 // §5 option B). For each selected cloud-only user:
 //
 //   - an AD user with the same UPN or primary SMTP address exists: first the cloud proxy
 //     addresses and mail it lacks are copied to it (sync overwrites cloud values with AD values
-//     on takeover, reference §2.1; each copied address is checked against every other AD object),
+//     on takeover, docs/entra-rules.md §2.1; each copied address is checked against every other AD object),
 //     then its anchor (mS-DS-ConsistencyGuid if set, else objectGUID, per Input.Config) is
 //     stamped as the cloud user's onPremisesImmutableId;
 //   - no AD user exists and Options.CreateOU is set: one is created there with the cloud UPN,
@@ -353,7 +353,7 @@ func planOneHardMatch(in *Input, o *Options, c *matching.Cloud, addrs addrIndex,
 		if len(add) > 0 {
 			sp.changes = append(sp.changes, Change{Action: SetProxyAddresses, Target: tgt, Subject: c.ID,
 				Before: List(ad.ProxyAddresses), After: List(append(slices.Clone(ad.ProxyAddresses), add...)),
-				Reason: fmt.Sprintf("copy the cloud addresses %s to AD: on takeover sync replaces the cloud proxyAddresses with the AD ones (reference §2.1, §5)", strings.Join(add, ", "))})
+				Reason: fmt.Sprintf("copy the cloud addresses %s to AD: on takeover sync replaces the cloud proxyAddresses with the AD ones", strings.Join(add, ", "))})
 		}
 		if ad.Mail == "" && c.Mail != "" {
 			if dn := addrs.heldByOther(in.OnPrem, c.Mail, i); dn != "" {
@@ -365,7 +365,7 @@ func planOneHardMatch(in *Input, o *Options, c *matching.Cloud, addrs addrIndex,
 		if c.ImmutableID != a {
 			sp.changes = append(sp.changes, Change{Action: SetImmutableID, Target: cloudTarget(c), Subject: c.ID,
 				Before: TextOrNull(c.ImmutableID.String()), After: Text(a.String()),
-				Reason: fmt.Sprintf("stamp the anchor of %s (%s) so the next sync cycle hard-matches it to this user (reference §5 option B)", ad.DN, anchorSource(&in.Config, ad))})
+				Reason: fmt.Sprintf("stamp the anchor of %s (%s) so the next sync cycle hard-matches it to this user", ad.DN, anchorSource(&in.Config, ad))})
 		}
 		if len(sp.changes) == 0 {
 			return sp, RefuseAlreadyDone, "the cloud user already carries the AD user's anchor: the next sync cycle hard-matches it", ""
@@ -429,7 +429,7 @@ func planOneHardMatch(in *Input, o *Options, c *matching.Cloud, addrs addrIndex,
 	if c.ImmutableID != a {
 		sp.changes = append(sp.changes, Change{Action: SetImmutableID, Target: cloudTarget(c), Subject: c.ID,
 			Before: TextOrNull(c.ImmutableID.String()), After: Text(a.String()),
-			Reason: "stamp the new AD user's mS-DS-ConsistencyGuid as the anchor so the next sync cycle hard-matches it (reference §5 option B)"})
+			Reason: "stamp the new AD user's mS-DS-ConsistencyGuid as the anchor so the next sync cycle hard-matches it"})
 	}
 	return sp, "", "", ""
 }

@@ -85,7 +85,7 @@ type Options struct {
 	// TargetOU is where PlanOUMove moves AD users: an OU outside the sync scope.
 	TargetOU string
 	// Confirm must equal the tenant id for PlanTenantWide and for AllowHardeningBypass: turning sync off for the whole tenant
-	// is not undone for 72 hours (reference §4b).
+	// is not undone for 72 hours (docs/entra-rules.md §4b).
 	Confirm string
 }
 
@@ -143,12 +143,12 @@ func cloudTarget(c *matching.Cloud) Target {
 	return Target{Side: SideCloud, ID: c.ID, UPN: c.UserPrincipalName}
 }
 
-// PlanSOA plans the synced->cloud-only conversion by source-of-authority transfer (reference
+// PlanSOA plans the synced->cloud-only conversion by source-of-authority transfer (docs/entra-rules.md
 // §4c): for each selected synced user, set-cloud-managed false->true, then, with
 // ClearImmutableID, clear-immutable-id. Guard rails: the tenant must have sync on (SOA is a
 // feature of synced tenants); the user must be synced (onPremisesSyncEnabled true, not yet
 // cloud-managed); a user holding an Entra role is refused unless AllowRoles. Rollback (undo) sets
-// isCloudManaged back to false; reference §4c requires blockCloudObjectTakeoverThroughHardMatch
+// isCloudManaged back to false; docs/entra-rules.md §4c requires blockCloudObjectTakeoverThroughHardMatch
 // to be off and a sync run for the AD object to take over again, and that is only possible while
 // the ImmutableID is kept: ClearImmutableID makes rollback by hard match impossible.
 func PlanSOA(in *Input, o *Options) *Plan {
@@ -192,10 +192,10 @@ func PlanSOA(in *Input, o *Options) *Plan {
 		t := cloudTarget(c)
 		sp := subjectPlan{subject: c.ID, upn: c.UserPrincipalName, cloudID: c.ID}
 		sp.changes = append(sp.changes, Change{Action: SetCloudManaged, Target: t, Subject: c.ID, Before: Bool(false), After: Bool(true),
-			Reason: "transfer the source of authority to Entra: sync stops updating this user (onPremisesSyncBehavior.isCloudManaged, reference §4c)"})
+			Reason: "transfer the source of authority to Entra: sync stops updating this user (onPremisesSyncBehavior.isCloudManaged)"})
 		if o.ClearImmutableID && !c.ImmutableID.IsZero() {
 			sp.changes = append(sp.changes, Change{Action: ClearImmutableID, Target: t, Subject: c.ID, Before: Text(c.ImmutableID.String()), After: Null(),
-				Reason: "clear onPremisesImmutableId so no AD object can hard-match this user again; rollback to AD management by hard match is then no longer possible (reference §4d)"})
+				Reason: "clear onPremisesImmutableId so no AD object can hard-match this user again; rollback to AD management by hard match is then no longer possible"})
 		}
 		plans = append(plans, sp)
 	}
@@ -216,7 +216,7 @@ func PlanSOA(in *Input, o *Options) *Plan {
 // verifyCloudUntouched checks with the Predictor (when set) that, once the planned changes are
 // made, the next sync cycle leaves each subject's cloud user alone: neither soft-deletes it nor
 // lets an AD object take it over (for SOA, the engine reports the AD side as blocked
-// CloudManaged: sync skips the object, reference §4c). It refuses the subjects for which it
+// CloudManaged: sync skips the object, docs/entra-rules.md §4c). It refuses the subjects for which it
 // predicts otherwise and returns the others.
 func verifyCloudUntouched(b *planBuilder, in *Input, o *Options, plans []subjectPlan) []subjectPlan {
 	if len(plans) == 0 {

@@ -80,11 +80,11 @@ type TenantReader interface {
 type TenantWriter interface {
 	// SetImmutableID sets onPremisesImmutableId (zero new: clear it with JSON null).
 	SetImmutableID(ctx context.Context, id string, old, new anchor.SourceAnchor) error
-	// SetCloudManaged sets onPremisesSyncBehavior.isCloudManaged (reference §4c).
+	// SetCloudManaged sets onPremisesSyncBehavior.isCloudManaged (docs/entra-rules.md §4c).
 	SetCloudManaged(ctx context.Context, id string, old, new bool) error
 	// RestoreDeleted restores a soft-deleted user (POST /directory/deletedItems/{id}/restore).
 	RestoreDeleted(ctx context.Context, id string) error
-	// SetOrgSyncEnabled sets organization.onPremisesSyncEnabled (reference §4b).
+	// SetOrgSyncEnabled sets organization.onPremisesSyncEnabled (docs/entra-rules.md §4b).
 	SetOrgSyncEnabled(ctx context.Context, old, new bool) error
 	// SetOnPremAttributes replaces the on-premises attributes of a cloud-only user, old with new,
 	// in one write (Graph beta PATCH /users/{id}; null for every attribute new leaves empty). A

@@ -115,9 +115,9 @@ func TestNoBlindResend(t *testing.T) {
 					return nil
 				}
 				if tc.after {
-					w.ten.SetInterceptor(conversiontest.Interceptor{After: hook})
+					w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.After(hook)))
 				} else {
-					w.ten.SetInterceptor(conversiontest.Interceptor{Before: hook})
+					w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.Before(hook)))
 				}
 				j := &conversion.MemJournal{}
 				res, err := w.applier(j).Apply(t.Context(), w.plan)
@@ -139,12 +139,12 @@ func TestNoBlindResend(t *testing.T) {
 		require.Empty(t, p.Refused)
 		dir, tn := conversiontest.NewDirectory(on...), conversiontest.NewTenant(ten, cl...)
 		g := &gate{}
-		dir.SetInterceptor(conversiontest.Interceptor{After: func(_ context.Context, op, target string) error {
+		dir.SetFuncs(dir.EveryWrite(conversiontest.After(func(_ context.Context, op, target string) error {
 			if g.count(op, target) == 1 {
 				return unavailable(504)
 			}
 			return nil
-		}})
+		})))
 		res, err := (&conversion.Applier{Directory: dir, Tenant: tn, Journal: &conversion.MemJournal{}}).Apply(t.Context(), p)
 		require.NoError(t, err)
 		require.True(t, res.OK(), res.Err())
@@ -163,7 +163,7 @@ func TestCancelLeavesCleanJournal(t *testing.T) {
 		w := newWorld(t, 4, false)
 		ctx, cancel := context.WithCancel(t.Context())
 		var n atomic.Int32
-		w.ten.SetInterceptor(conversiontest.Interceptor{Before: func(wctx context.Context, op, target string) error {
+		w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.Before(func(wctx context.Context, op, target string) error {
 			if n.Add(1) == 2 {
 				cancel() // Ctrl-C while this write is on its way
 				if wctx.Err() != nil {
@@ -171,7 +171,7 @@ func TestCancelLeavesCleanJournal(t *testing.T) {
 				}
 			}
 			return nil
-		}})
+		})))
 		j := &conversion.MemJournal{}
 		a := w.applier(j)
 		a.Concurrency = 1
@@ -191,17 +191,17 @@ func TestCancelLeavesCleanJournal(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			w := newWorld(t, 1, false)
 			ctx, cancel := context.WithCancel(t.Context())
-			w.ten.SetInterceptor(conversiontest.Interceptor{Before: func(context.Context, string, string) error {
+			w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.Before(func(context.Context, string, string) error {
 				time.AfterFunc(10*time.Second, cancel)
 				return &conversiontest.ThrottleError{After: time.Minute}
-			}})
+			})))
 			j := &conversion.MemJournal{}
 			res, err := w.applier(j).Apply(ctx, w.plan)
 			require.ErrorIs(t, err, context.Canceled)
 			require.Len(t, res.Changes, 1)
 			assert.Equal(t, conversion.StatusNotApplied, res.Changes[0].Status)
 			assert.Empty(t, w.ten.Writes())
-			w.ten.SetInterceptor(conversiontest.Interceptor{})
+			w.ten.SetFuncs(conversiontest.TenantFuncs{})
 			resumed, err := w.applier(j).Apply(t.Context(), w.plan)
 			require.NoError(t, err, "the journal is clean")
 			assert.Equal(t, 1, resumed.Count(conversion.StatusApplied))
@@ -473,9 +473,9 @@ func TestMethods(t *testing.T) {
 func TestJournalRedactsServerText(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1, false)
-	w.ten.SetInterceptor(conversiontest.Interceptor{Before: func(context.Context, string, string) error {
+	w.ten.SetFuncs(w.ten.EveryWrite(conversiontest.Before(func(context.Context, string, string) error {
 		return fmt.Errorf("gateway says: Authorization: Bearer eyJsecret.token.value \x1b[31m: %w", conversion.ErrForbidden)
-	}})
+	})))
 	j := &conversion.MemJournal{}
 	res, err := w.applier(j).Apply(t.Context(), w.plan)
 	require.NoError(t, err)

@@ -19,12 +19,12 @@ const (
 	RefuseNoPrimary         = "no-match-attribute"    // soft match: nothing sync could match on
 )
 
-// PlanReAnchor plans cloud-only->synced conversion by hard match from the AD side (reference §5
+// PlanReAnchor plans cloud-only->synced conversion by hard match from the AD side (docs/entra-rules.md §5
 // option C, §3 AttributeValueMustBeUnique fix): the cloud user's existing onPremisesImmutableId
 // (a GUID anchor) is written into the AD user's mS-DS-ConsistencyGuid before sync imports it. The
 // sync configuration must use mS-DS-ConsistencyGuid. Refused besides the hard-match guard rails:
 // no ImmutableID, a non-GUID ImmutableID, an AD user whose current anchor is already carried by a
-// cloud object (changing it gives "source anchor changed", reference §1.4), and an anchor another
+// cloud object (changing it gives "source anchor changed", docs/entra-rules.md §1.4), and an anchor another
 // AD object already has.
 func PlanReAnchor(in *Input, o *Options) *Plan { return withBypass(in, o, planReAnchor) }
 
@@ -74,7 +74,7 @@ func planReAnchor(in *Input, o *Options) *Plan {
 			continue
 		}
 		if h := anchorHolder(in.Cloud, cur, ""); h != nil {
-			refuse(RefuseJoined, fmt.Sprintf("the AD user %s is already exported as cloud object %s (anchor %s): changing its anchor makes sync fail with \"source anchor has changed\" (reference §1.4)", ad.DN, h.ID, cur), "")
+			refuse(RefuseJoined, fmt.Sprintf("the AD user %s is already exported as cloud object %s (anchor %s): changing its anchor makes sync fail with \"source anchor has changed\"", ad.DN, h.ID, cur), "")
 			continue
 		}
 		if i := slices.IndexFunc(in.OnPrem, func(x matching.OnPrem) bool { return x.ObjectGUID == g || x.ConsistencyGUID == g }); i >= 0 {
@@ -88,7 +88,7 @@ func planReAnchor(in *Input, o *Options) *Plan {
 		plans = append(plans, subjectPlan{subject: c.ID, upn: c.UserPrincipalName, dn: ad.DN, cloudID: c.ID, changes: []Change{{
 			Action: SetConsistencyGUID, Target: Target{Side: SideOnPrem, GUID: ad.ObjectGUID, DN: ad.DN, UPN: ad.UserPrincipalName}, Subject: c.ID,
 			Before: before, After: Text(g.String()),
-			Reason: fmt.Sprintf("write the cloud ImmutableID %s into mS-DS-ConsistencyGuid so the next sync cycle hard-matches %s (reference §5 option C)", c.ImmutableID, c.UserPrincipalName),
+			Reason: fmt.Sprintf("write the cloud ImmutableID %s into mS-DS-ConsistencyGuid so the next sync cycle hard-matches %s", c.ImmutableID, c.UserPrincipalName),
 		}}})
 	}
 	if len(users) > 0 {
@@ -99,11 +99,11 @@ func planReAnchor(in *Input, o *Options) *Plan {
 }
 
 // PlanOUMove plans synced->cloud-only conversion by moving AD users out of the sync scope
-// (reference §4a): move-user to Options.TargetOU, wait-soft-delete (the next cycle soft-deletes
+// (docs/entra-rules.md §4a): move-user to Options.TargetOU, wait-soft-delete (the next cycle soft-deletes
 // the cloud user), restore-user, clear-immutable-id (so the AD object cannot hard-match it
 // again). Nothing is ever hard-deleted; Apply refuses a restore with less than RestoreMargin of
 // the 30-day window left. Refused: a target OU inside the scope, more users than the export
-// deletion threshold (the whole export would stop, reference §4a), users not synced, role
+// deletion threshold (the whole export would stop, docs/entra-rules.md §4a), users not synced, role
 // holders (unless AllowRoles), users whose AD object is not in the input.
 func PlanOUMove(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodOUMove, o)
@@ -139,7 +139,7 @@ func PlanOUMove(in *Input, o *Options) *Plan {
 			continue
 		}
 		if threshold > 0 && len(plans) >= threshold {
-			refuse(RefuseDeletionThreshold, fmt.Sprintf("more than %d users: the deletes would exceed the export deletion threshold and stop the whole export (reference §4a)", threshold), "convert in batches below the threshold")
+			refuse(RefuseDeletionThreshold, fmt.Sprintf("more than %d users: the deletes would exceed the export deletion threshold and stop the whole export", threshold), "convert in batches below the threshold")
 			continue
 		}
 		ad := &in.OnPrem[i]
@@ -148,13 +148,13 @@ func PlanOUMove(in *Input, o *Options) *Plan {
 		sp.changes = []Change{
 			{Action: MoveUser, Target: Target{Side: SideOnPrem, GUID: ad.ObjectGUID, DN: ad.DN, UPN: ad.UserPrincipalName}, Subject: c.ID,
 				Before: Text(ParentDN(ad.DN)), After: Text(o.TargetOU),
-				Reason: "move the AD user out of the sync scope; the next cycle soft-deletes the cloud user (reference §4a)"},
+				Reason: "move the AD user out of the sync scope; the next cycle soft-deletes the cloud user"},
 			{Action: WaitSoftDelete, Target: ct, Subject: c.ID, Before: Text(StateActive), After: Text(StateDeleted),
 				Reason: "wait for the sync cycle to soft-delete the cloud user (with Entra Connect Sync: run Start-ADSyncSyncCycle -PolicyType Delta)"},
 			{Action: RestoreUser, Target: ct, Subject: c.ID, Before: Text(StateDeleted), After: Text(StateActive),
-				Reason: "restore the user from deleted items, within the 30-day window (reference §4a, §6.2); it is now cloud-only"},
+				Reason: "restore the user from deleted items, within the 30-day window; it is now cloud-only"},
 			{Action: ClearImmutableID, Target: ct, Subject: c.ID, Before: Text(c.ImmutableID.String()), After: Null(),
-				Reason: "clear onPremisesImmutableId so the AD object cannot hard-match the user again if it returns to scope (reference §4a)"},
+				Reason: "clear onPremisesImmutableId so the AD object cannot hard-match the user again if it returns to scope"},
 		}
 		plans = append(plans, sp)
 	}
@@ -173,14 +173,14 @@ func PlanOUMove(in *Input, o *Options) *Plan {
 	return b.p
 }
 
-// PlanTenantWide plans turning directory synchronization off for the whole tenant (reference
+// PlanTenantWide plans turning directory synchronization off for the whole tenant (docs/entra-rules.md
 // §4b): disable-org-sync, then wait-org-sync-disabled (up to 72 hours; resumable across runs),
 // then, with ClearImmutableID, clear-immutable-id for every user that has one. Options.Confirm
 // must equal the tenant id.
 func PlanTenantWide(in *Input, o *Options) *Plan {
 	b := newPlan(in, MethodTenant, o)
 	if o.Confirm == "" || !strings.EqualFold(o.Confirm, in.Tenant.ID) {
-		b.refuse("", "", RefuseConfirm, "turning directory synchronization off for the whole tenant cannot be reverted for up to 72 hours (reference §4b)", "confirm with the tenant id "+in.Tenant.ID)
+		b.refuse("", "", RefuseConfirm, "turning directory synchronization off for the whole tenant cannot be reverted for up to 72 hours", "confirm with the tenant id "+in.Tenant.ID)
 		return b.p
 	}
 	if in.Tenant.SyncEnabled == nil || !*in.Tenant.SyncEnabled {
@@ -189,7 +189,7 @@ func PlanTenantWide(in *Input, o *Options) *Plan {
 	}
 	tt := Target{Side: SideTenant, ID: in.Tenant.ID}
 	b.add(Change{Action: DisableOrgSync, Target: tt, Before: Bool(true), After: Bool(false),
-		Reason: "turn directory synchronization off for the tenant (PATCH /organization/{id} onPremisesSyncEnabled=false, reference §4b); uninstall or stop the sync client first"})
+		Reason: "turn directory synchronization off for the tenant (PATCH /organization/{id} onPremisesSyncEnabled=false); uninstall or stop the sync client first"})
 	b.add(Change{Action: WaitOrgSyncDisabled, Target: tt, Before: Text(StatePending), After: Text(StateDisabled),
 		Reason: "the disable takes up to 72 hours and cannot be cancelled; users become cloud-managed when it completes"})
 	if o.ClearOnPremAttributes {
@@ -205,13 +205,13 @@ func PlanTenantWide(in *Input, o *Options) *Plan {
 				continue
 			}
 			b.add(Change{Action: ClearImmutableID, Target: cloudTarget(c), Subject: c.ID, Before: Text(c.ImmutableID.String()), After: Null(),
-				Reason: "clear onPremisesImmutableId now that the user is cloud-managed (reference §4d)"})
+				Reason: "clear onPremisesImmutableId now that the user is cloud-managed"})
 		}
 	}
 	return b.p
 }
 
-// PlanSoftMatch prepares cloud-only->synced conversion by soft match (reference §5 option A,
+// PlanSoftMatch prepares cloud-only->synced conversion by soft match (docs/entra-rules.md §5 option A,
 // §2.1–§2.4): the AD user's primary SMTP address is aligned with the cloud user's (the cloud
 // primary becomes the AD primary, the old AD primary a secondary, missing cloud addresses are
 // copied), or, for a user without a mailbox address and a tenant with softMatchOnUpnEnabled,
@@ -230,13 +230,13 @@ func PlanSoftMatch(in *Input, o *Options) *Plan {
 			refuse(RefuseSynced, "the user is already synced from AD", "")
 			continue
 		case strings.EqualFold(c.UserType, "Guest"):
-			refuse(RefuseGuest, "the user is a guest: how sync matches guests is undocumented (reference §2.4)", "")
+			refuse(RefuseGuest, "the user is a guest: how sync matches guests is undocumented", "")
 			continue
 		case in.Tenant.Features.BlockSoftMatch:
-			refuse(matching.SoftMatchBlocked.String(), "blockSoftMatchEnabled is on: sync will not soft-match (reference §2.4)", "turn it off for the duration of the conversion, or use the hard-match method")
+			refuse(matching.SoftMatchBlocked.String(), "blockSoftMatchEnabled is on: sync will not soft-match", "turn it off for the duration of the conversion, or use the hard-match method")
 			continue
 		case !c.ImmutableID.IsZero():
-			refuse(matching.InvalidSoftMatch.String(), fmt.Sprintf("the cloud user already has onPremisesImmutableId %s: soft match needs it empty (reference §2.4)", c.ImmutableID), "use the re-anchor method, or clear the ImmutableID first")
+			refuse(matching.InvalidSoftMatch.String(), fmt.Sprintf("the cloud user already has onPremisesImmutableId %s: soft match needs it empty", c.ImmutableID), "use the re-anchor method, or clear the ImmutableID first")
 			continue
 		}
 		if holds := HoldsOf(&in.Tenant, c.ID); len(holds) > 0 {
@@ -313,12 +313,12 @@ func PlanSoftMatch(in *Input, o *Options) *Plan {
 			}
 			if !List(want).Equal(List(ad.ProxyAddresses)) {
 				sp.changes = append(sp.changes, Change{Action: SetProxyAddresses, Target: tgt, Subject: c.ID, Before: List(ad.ProxyAddresses), After: List(want),
-					Reason: fmt.Sprintf("make SMTP:%s the AD primary address so sync soft-matches on it, and copy the cloud addresses AD lacks (reference §2.1, §5)", cloudPrimary)})
+					Reason: fmt.Sprintf("make SMTP:%s the AD primary address so sync soft-matches on it, and copy the cloud addresses AD lacks", cloudPrimary)})
 			}
 		case in.Tenant.Features.SoftMatchOnUPN:
 			if !strings.EqualFold(ad.UserPrincipalName, c.UserPrincipalName) {
 				sp.changes = append(sp.changes, Change{Action: SetUPN, Target: tgt, Subject: c.ID, Before: TextOrNull(ad.UserPrincipalName), After: Text(c.UserPrincipalName),
-					Reason: "align the AD userPrincipalName with the cloud user's so sync soft-matches on UPN (reference §2.2)"})
+					Reason: "align the AD userPrincipalName with the cloud user's so sync soft-matches on UPN"})
 			}
 		default:
 			refuse(RefuseNoPrimary, "the cloud user has no primary SMTP address and softMatchOnUpnEnabled is off: sync has nothing to soft-match on", "use the hard-match method")

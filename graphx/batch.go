@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// MaxBatch is Graph's limit of requests in one JSON batch (reference §6.4).
+// MaxBatch is Graph's limit of requests in one JSON batch (docs/entra-rules.md §6.4).
 const MaxBatch = 20
 
 type batchRequest struct {
@@ -113,12 +113,12 @@ func (c *Client) batchChunk(ctx context.Context, writes []Write, chunk []int, er
 			default:
 				oe := c.itemError(w, r)
 				errs[i] = oe
-				if r.Status == http.StatusServiceUnavailable || r.Status == http.StatusGatewayTimeout {
+				if r.Status >= 500 {
 					oe.Err = ErrOutcomeUnknown // may have been made: never resent without a re-read
 				}
 				if r.Status == http.StatusTooManyRequests && attempt < c.maxRetries {
 					retry = append(retry, i)
-					wait = max(wait, oe.RetryAfter)
+					wait = max(wait, oe.Wait)
 				}
 			}
 		}
@@ -159,7 +159,7 @@ func (c *Client) itemError(w Write, r batchResponse) *OpError {
 	for k, v := range r.Headers {
 		switch strings.ToLower(k) {
 		case "retry-after":
-			oe.RetryAfter = parseRetryAfter(v, time.Now())
+			oe.Wait = parseRetryAfter(v, time.Now())
 		case "request-id":
 			if oe.RequestID == "" {
 				oe.RequestID = c.scrub(v)

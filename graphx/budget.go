@@ -7,7 +7,7 @@ import (
 )
 
 // Budget is a client-side token bucket for writes: n writes per period, with a burst of a tenth
-// of n. It keeps bulk work under Graph's write limit (reference §6.5) so that throttling is the
+// of n. It keeps bulk work under Graph's write limit (docs/entra-rules.md §6.5) so that throttling is the
 // exception: because its burst is smaller than the server's bucket (which holds the whole n),
 // the server keeps nine tenths of its bucket as slack for network jitter, while the client
 // still runs at the full rate. It reads time through the time package, so tests drive it with

@@ -27,7 +27,7 @@ import (
 // DefaultBaseURL is the Microsoft Graph v1.0 endpoint.
 const DefaultBaseURL = "https://graph.microsoft.com/v1.0"
 
-// Graph's documented write limit per application per tenant (reference §6.5): 3,000 writes
+// Graph's documented write limit per application per tenant (docs/entra-rules.md §6.5): 3,000 writes
 // per 2 min 30 s.
 const (
 	DefaultWriteBudget       = 3000
@@ -85,7 +85,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithWriteBudget limits the client to n writes per period (token bucket, burst n/10, see
 // Budget). Default:
-// DefaultWriteBudget per DefaultWriteBudgetPeriod (reference §6.5). n <= 0 disables the budget.
+// DefaultWriteBudget per DefaultWriteBudgetPeriod (docs/entra-rules.md §6.5). n <= 0 disables the budget.
 func WithWriteBudget(n int, per time.Duration) Option {
 	return func(c *config) error {
 		if n > 0 && per <= 0 {
@@ -346,7 +346,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				slog.Int("status", oe.Status), slog.String("code", oe.Code), slog.Int("attempt", attempt+1))
 			return nil, oe
 		}
-		wait := oe.RetryAfter
+		wait := oe.Wait
 		if wait <= 0 {
 			wait = backoff(attempt)
 		}
@@ -380,14 +380,14 @@ func (c *Client) retryable(r request, e *OpError) bool {
 	return false
 }
 
-// sentWithoutAnswer reports a failure after which a request may have been carried out: a 503 or
-// 504 (a gateway or the service gave up, perhaps after applying it), or a transport failure
-// other than a failed dial (a timeout, a dropped connection).
+// sentWithoutAnswer reports a failure after which a request may have been carried out: a 5xx
+// (a gateway or the service gave up, perhaps after applying it), or a transport failure other
+// than a failed dial (a timeout, a dropped connection).
 func sentWithoutAnswer(e *OpError, err error) bool {
-	switch e.Status {
-	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	switch {
+	case e.Status >= 500:
 		return true
-	case 0:
+	case e.Status == 0:
 		var ae *authError
 		if errors.As(err, &ae) {
 			return false
@@ -514,7 +514,7 @@ func (c *Client) opError(r request, err error) *OpError {
 	}
 	if headers != nil {
 		if v := headers.Get("retry-after"); len(v) > 0 {
-			oe.RetryAfter = parseRetryAfter(v[0], time.Now())
+			oe.Wait = parseRetryAfter(v[0], time.Now())
 		}
 		if oe.RequestID == "" {
 			if v := headers.Get("request-id"); len(v) > 0 {

@@ -151,7 +151,7 @@ func TestRetries(t *testing.T) {
 		{"503 on write is not resent", graphxtest.Fault{Status: 503, RetryAfter: time.Second}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
 		{"504 on write is not resent", graphxtest.Fault{Status: 504}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
 		{"504 on read is retried", graphxtest.Fault{Status: 504}, graphxtest.OpGetOrganization, 1, false, nil, 2},
-		{"500 on write is not resent", graphxtest.Fault{Status: 500}, graphxtest.OpUpdateUser, 1, true, graphx.ErrUnavailable, 1},
+		{"500 on write is not resent", graphxtest.Fault{Status: 500}, graphxtest.OpUpdateUser, 1, true, graphx.ErrOutcomeUnknown, 1},
 		{"404 is not retried", graphxtest.Fault{Status: 404}, graphxtest.OpUpdateUser, 1, true, graphx.ErrNotFound, 1},
 		{"retries run out", graphxtest.Fault{Status: 503}, graphxtest.OpGetOrganization, 100, false, graphx.ErrThrottled, 4},
 	}
@@ -257,7 +257,7 @@ func TestGroupsAndContactsWithSyncBehavior(t *testing.T) {
 	for _, g := range s.Groups {
 		byGroup[g.ID] = g
 	}
-	require.NotNil(t, byGroup["g-converted"].OnPremisesSyncBehavior, "reference §4c: groups carry the SOA state too")
+	require.NotNil(t, byGroup["g-converted"].OnPremisesSyncBehavior, "docs/entra-rules.md §4c: groups carry the SOA state too")
 	assert.True(t, byGroup["g-converted"].OnPremisesSyncBehavior.IsCloudManaged)
 	assert.Nil(t, byGroup["g-cloud"].OnPremisesSyncBehavior, "a cloud-only group costs no extra request")
 	byContact := map[string]snapshot.Contact{}

@@ -35,8 +35,8 @@
 // Client.Tenant returns a conversion.Tenant. Graph has no conditional PATCH, so each of its
 // writes re-reads the property it replaces and refuses with conversion.ErrConflict when the old
 // value no longer holds; a change by another writer between that read and the write (one round
-// trip) is not detected. Its errors (*TenantError) match both graphx's and conversion's
-// sentinels; 429 carries RetryAfter.
+// trip) is not detected. Its errors are the same *OpError as the Client's, which match both
+// graphx's and conversion's sentinels; RetryAfter reports the wait Graph named.
 //
 // # Secrets
 //
@@ -50,9 +50,13 @@
 //
 // # Errors
 //
-// Every failure is an *OpError{Op, Target, Status, Code, Message, RequestID, RetryAfter, Err}
-// whose Err is one of ErrNotFound, ErrConflict, ErrThrottled, ErrReadOnly, ErrForbidden,
-// ErrBadRequest, ErrUnavailable, ErrOutcomeUnknown (or ctx.Err()). The SDK's error text is in Message; the SDK
+// Every failure is an *OpError{Op, Target, Status, Code, Message, RequestID, Wait, Err}, the
+// only error type of the package, whose Err is one of ErrNotFound, ErrConflict, ErrThrottled,
+// ErrReadOnly, ErrForbidden, ErrBadRequest, ErrUnavailable, ErrOutcomeUnknown (or ctx.Err()).
+// errors.Is also matches the conversion sentinel of the same meaning (OpError.Is), and
+// RetryAfter() (time.Duration, bool) reports the wait Graph named in Retry-After, so the same
+// error satisfies conversion.RetryAfterError. A write answered with a 5xx or sent without an
+// answer is ErrOutcomeUnknown and is never resent. The SDK's error text is in Message; the SDK
 // error is not wrapped. ErrReadOnly is Graph's answer to a write of onPremisesImmutableId on a
 // synced user (code AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService,
 // docs/entra-rules.md §1.7).

@@ -7,10 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hybridid/hybridid/conversion"
 )
 
-// Sentinel errors. Every failure of a Client method is an *OpError whose Err is one of these (or,
-// for a failure that fits none of them, an error describing it); test with errors.Is.
+// Sentinel errors. Every failure of a Client or Tenant method is an *OpError whose Err is one of
+// these (or ctx.Err() when the context ended it); test with errors.Is. errors.Is also matches the
+// conversion port's sentinel of the same meaning (see OpError.Is).
 var (
 	// ErrNotFound: the object does not exist (HTTP 404, Request_ResourceNotFound).
 	ErrNotFound = errors.New("graphx: not found")
@@ -19,34 +22,75 @@ var (
 	// is pending).
 	ErrConflict = errors.New("graphx: conflict")
 	// ErrThrottled: Graph answered 429 (or, to a read, 503/504) and the retries allowed were
-	// used up; OpError.RetryAfter says how long Graph asked to wait. The request was not carried
+	// used up; OpError.RetryAfter reports the wait Graph asked for. The request was not carried
 	// out.
 	ErrThrottled = errors.New("graphx: throttled")
-	// ErrOutcomeUnknown: a write was sent and no definite answer came back (503, 504, a timeout
-	// or a dropped connection): Graph may or may not have made it. graphx never resends such a
+	// ErrOutcomeUnknown: a write was sent and no definite answer came back (a 5xx, a timeout or
+	// a dropped connection): Graph may or may not have made it. graphx never resends such a
 	// write; re-read the target before sending it again.
 	ErrOutcomeUnknown = errors.New("graphx: outcome unknown")
 	// ErrReadOnly: the property cannot be written on this object, e.g. onPremisesImmutableId of
-	// a user that is currently synced (reference §1.7).
+	// a user that is currently synced (docs/entra-rules.md §1.7).
 	ErrReadOnly = errors.New("graphx: read-only property")
 	// ErrForbidden: the caller lacks the permission or role (HTTP 401 or 403).
 	ErrForbidden = errors.New("graphx: forbidden")
 	// ErrBadRequest: Graph refused the request as malformed (HTTP 400 not covered above).
 	ErrBadRequest = errors.New("graphx: bad request")
-	// ErrUnavailable: Graph or the network failed (5xx, dropped connection) after retries.
+	// ErrUnavailable: Graph or the network failed (5xx, dropped connection) after retries, on a
+	// read or before a write was sent (a write that was sent is ErrOutcomeUnknown).
 	ErrUnavailable = errors.New("graphx: service unavailable")
 )
 
-// OpError describes a failed Graph operation.
+// OpError describes a failed Graph operation; it is the only error type of this package, returned
+// by Client and Tenant methods alike.
+//
+// errors.Is matches Err (a graphx sentinel, or ctx.Err()) and also the conversion port's sentinel
+// of the same meaning (see Is), so the same error serves a caller of the Client and the conversion
+// apply loop. RetryAfter reports Wait, which satisfies conversion.RetryAfterError.
 type OpError struct {
-	Op         string        // the Client method, e.g. "SetImmutableID"
-	Target     string        // the object id or URL path the operation addressed
-	Status     int           // HTTP status, 0 when no response arrived
-	Code       string        // Graph's error code, e.g. "Request_ResourceNotFound" (redacted, see Message)
-	Message    string        // Graph's (or the SDK's) error text, passed through internal/redact: secrets masked, control characters escaped
-	RequestID  string        // Graph's request-id, for support cases (redacted, see Message)
-	RetryAfter time.Duration // the wait Graph asked for (429/503), 0 when none
-	Err        error         // one of the sentinels above
+	Op        string        // the Client or Tenant method, e.g. "SetImmutableID"
+	Target    string        // the object id or URL path the operation addressed
+	Status    int           // HTTP status, 0 when no response arrived
+	Code      string        // Graph's error code, e.g. "Request_ResourceNotFound" (redacted, see Message)
+	Message   string        // Graph's (or the SDK's) error text, or this package's explanation, passed through internal/redact: secrets masked, control characters escaped
+	RequestID string        // Graph's request-id, for support cases (redacted, see Message)
+	Wait      time.Duration // the wait Graph asked for in Retry-After (429/503), 0 when it named none
+	Err       error         // one of the sentinels above, or ctx.Err()
+}
+
+// RetryAfter reports the wait Graph asked for (its Retry-After header) and whether it named one.
+// It makes an *OpError a conversion.RetryAfterError; having it says nothing about the error's kind
+// (test that with errors.Is).
+func (e *OpError) RetryAfter() (time.Duration, bool) { return e.Wait, e.Wait > 0 }
+
+// Is reports whether target is the conversion sentinel of the same meaning as Err:
+// ErrNotFound, ErrConflict, ErrThrottled, ErrForbidden and ErrReadOnly map to the conversion
+// sentinel of the same name, and ErrUnavailable and ErrOutcomeUnknown to conversion.ErrUnavailable
+// ("the write may or may not have happened": conversion re-reads before any resend).
+// ErrBadRequest and a context error have no conversion counterpart.
+func (e *OpError) Is(target error) bool {
+	c := conversionSentinel(e.Err)
+	return c != nil && c == target
+}
+
+// conversionSentinel is the conversion port's sentinel of the same meaning as this package's
+// sentinel err, or nil.
+func conversionSentinel(err error) error {
+	switch err {
+	case ErrNotFound:
+		return conversion.ErrNotFound
+	case ErrConflict:
+		return conversion.ErrConflict
+	case ErrThrottled:
+		return conversion.ErrThrottled
+	case ErrForbidden:
+		return conversion.ErrForbidden
+	case ErrReadOnly:
+		return conversion.ErrReadOnly
+	case ErrUnavailable, ErrOutcomeUnknown:
+		return conversion.ErrUnavailable
+	}
+	return nil
 }
 
 func (e *OpError) Error() string {
@@ -73,8 +117,8 @@ func (e *OpError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if e.RetryAfter > 0 {
-		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
+	if e.Wait > 0 {
+		fmt.Fprintf(&b, "; retry after %s", e.Wait)
 	}
 	if e.RequestID != "" {
 		b.WriteString("; request-id ")
@@ -87,7 +131,7 @@ func (e *OpError) Error() string {
 func (e *OpError) Unwrap() error { return e.Err }
 
 // readOnlyCodes are the Graph error codes that mean "this property is mastered elsewhere"
-// (reference §1.7).
+// (docs/entra-rules.md §1.7).
 var readOnlyCodes = map[string]bool{
 	"AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService": true,
 }

@@ -1,13 +1,18 @@
 package graphx
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hybridid/hybridid/conversion"
 )
 
 func TestClassify(t *testing.T) {
@@ -44,9 +49,74 @@ func TestClassify(t *testing.T) {
 func TestOpErrorMessage(t *testing.T) {
 	t.Parallel()
 	e := &OpError{Op: "SetImmutableID", Target: "u1", Status: 429, Code: "TooManyRequests", Message: "slow down",
-		RequestID: "r-1", RetryAfter: 2 * time.Second, Err: ErrThrottled}
+		RequestID: "r-1", Wait: 2 * time.Second, Err: ErrThrottled}
 	assert.Equal(t, "graphx: SetImmutableID u1: throttled (HTTP 429 TooManyRequests): slow down; retry after 2s; request-id r-1", e.Error())
 	assert.True(t, errors.Is(e, ErrThrottled))
+}
+
+// TestOpErrorIs: errors.Is matches the graphx sentinel and the conversion sentinel of the same
+// meaning, and no other; errors.As finds the *OpError and the port's RetryAfterError.
+func TestOpErrorIs(t *testing.T) {
+	t.Parallel()
+	conv := []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden,
+		conversion.ErrReadOnly, conversion.ErrUnavailable}
+	cases := []struct {
+		err  error
+		want error // conversion sentinel, nil for none
+	}{
+		{ErrNotFound, conversion.ErrNotFound},
+		{ErrConflict, conversion.ErrConflict},
+		{ErrThrottled, conversion.ErrThrottled},
+		{ErrForbidden, conversion.ErrForbidden},
+		{ErrReadOnly, conversion.ErrReadOnly},
+		{ErrUnavailable, conversion.ErrUnavailable},
+		{ErrOutcomeUnknown, conversion.ErrUnavailable},
+		{ErrBadRequest, nil},
+		{context.Canceled, nil},
+		{context.DeadlineExceeded, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.err.Error(), func(t *testing.T) {
+			t.Parallel()
+			var err error = &OpError{Op: "SetCloudManaged", Target: "u1", Err: tc.err}
+			assert.ErrorIs(t, err, tc.err)
+			for _, s := range conv {
+				assert.Equal(t, s == tc.want, errors.Is(err, s), "errors.Is(%v)", s)
+			}
+			wrapped := fmt.Errorf("change c0001: %w", err)
+			var oe *OpError
+			require.ErrorAs(t, wrapped, &oe)
+			assert.Same(t, err, oe)
+			if tc.want != nil {
+				assert.ErrorIs(t, wrapped, tc.want, "through a wrapper too")
+			}
+		})
+	}
+}
+
+func TestOpErrorRetryAfter(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		wait  time.Duration
+		named bool
+	}{
+		{"named", 3 * time.Second, true},
+		{"none", 0, false},
+		{"negative is none", -time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var err error = fmt.Errorf("wrapped: %w", &OpError{Op: "UpdateUser", Status: 429, Wait: tc.wait, Err: ErrThrottled})
+			var ra conversion.RetryAfterError
+			require.ErrorAs(t, err, &ra)
+			d, ok := ra.RetryAfter()
+			assert.Equal(t, tc.named, ok)
+			if tc.named {
+				assert.Equal(t, tc.wait, d)
+			}
+		})
+	}
 }
 
 func TestParseRetryAfter(t *testing.T) {

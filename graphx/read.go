@@ -15,7 +15,7 @@ import (
 	"github.com/hybridid/hybridid/snapshot"
 )
 
-// The $select lists: every on-premises property needs $select (reference §6.1).
+// The $select lists: every on-premises property needs $select (docs/entra-rules.md §6.1).
 const (
 	userSelect = "id,userPrincipalName,displayName,givenName,surname,mail,mailNickname,proxyAddresses," +
 		"onPremisesImmutableId,onPremisesSyncEnabled,onPremisesDistinguishedName,onPremisesSamAccountName," +
@@ -128,14 +128,14 @@ func (c *Client) Contacts(ctx context.Context) iter.Seq2[snapshot.Contact, error
 		func(w wireContact) snapshot.Contact { return snapshot.Contact(w) })
 }
 
-// DeletedUsers streams the soft-deleted users (restorable for 30 days, reference §6.2).
+// DeletedUsers streams the soft-deleted users (restorable for 30 days, docs/entra-rules.md §6.2).
 // Request: GET /directory/deletedItems/microsoft.graph.user?$select=…. Permission: User.Read.All.
 func (c *Client) DeletedUsers(ctx context.Context) iter.Seq2[snapshot.User, error] {
 	return listAs(c, ctx, "DeletedUsers",
 		c.query(c.base, "/directory/deletedItems/microsoft.graph.user", "$select", deletedUserSelect, "$top", c.top()), nil, userOf)
 }
 
-// RoleAssignments streams the active directory role assignments (reference §6.7).
+// RoleAssignments streams the active directory role assignments (docs/entra-rules.md §6.7).
 // Request: GET /roleManagement/directory/roleAssignments. Permission: RoleManagement.Read.Directory.
 func (c *Client) RoleAssignments(ctx context.Context) iter.Seq2[snapshot.RoleAssignment, error] {
 	return list[snapshot.RoleAssignment](c, ctx, "RoleAssignments",
@@ -152,7 +152,7 @@ func (c *Client) Organization(ctx context.Context) (snapshot.Organization, error
 }
 
 // OnPremisesSynchronization reads the directory synchronization settings and feature flags
-// (reference §6.3). Request: GET /directory/onPremisesSynchronization.
+// (docs/entra-rules.md §6.3). Request: GET /directory/onPremisesSynchronization.
 // Permission: OnPremDirectorySynchronization.Read.All.
 func (c *Client) OnPremisesSynchronization(ctx context.Context) (snapshot.OnPremisesSynchronization, error) {
 	for s, err := range list[snapshot.OnPremisesSynchronization](c, ctx, "OnPremisesSynchronization", c.base+"/directory/onPremisesSynchronization", nil) {
@@ -218,7 +218,7 @@ func stripOData(v any) {
 
 // UsersWithSyncBehavior streams every user like Users, and for each user that may have been
 // converted by a source-of-authority transfer (onPremisesSyncEnabled null and
-// onPremisesImmutableId set, reference §4c) also reads onPremisesSyncBehavior (one more GET per
+// onPremisesImmutableId set, docs/entra-rules.md §4c) also reads onPremisesSyncBehavior (one more GET per
 // such user). When the caller may not read it (ErrForbidden) a warning is logged once and the
 // remaining users are streamed without it.
 func (c *Client) UsersWithSyncBehavior(ctx context.Context) iter.Seq2[snapshot.User, error] {
@@ -285,7 +285,7 @@ const (
 
 func (k Kind) valid() bool { return k == KindUser || k == KindGroup || k == KindContact }
 
-// SyncBehavior reads onPremisesSyncBehavior of one object (reference §4c).
+// SyncBehavior reads onPremisesSyncBehavior of one object (docs/entra-rules.md §4c).
 // Request: GET /{users|groups|contacts}/{id}/onPremisesSyncBehavior.
 // Permission: User-/Group-/Contacts-OnPremisesSyncBehavior.ReadWrite.All.
 func (c *Client) SyncBehavior(ctx context.Context, kind Kind, id string) (snapshot.SyncBehavior, error) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/internal/redact"
 	"github.com/hybridid/hybridid/matching"
 	"github.com/hybridid/hybridid/snapshot"
 )
@@ -28,11 +29,13 @@ import (
 // one round trip) is not detected. RestoreDeleted has no old value: Graph itself answers 404
 // when the user is no longer in deleted items.
 //
-// Errors are *TenantError values that unwrap to both the graphx *OpError (and its graphx
-// sentinel) and the conversion sentinel (ErrNotFound, ErrConflict, ErrThrottled with
-// RetryAfter, ErrForbidden, ErrReadOnly, ErrUnavailable). ErrBadRequest has no conversion
-// counterpart. A write answered 503 or 504 is conversion.ErrUnavailable, not ErrThrottled: the
-// write may have been made behind the gateway, and conversion re-reads before any resend.
+// Errors are *OpError values, as from the Client: errors.Is matches both the graphx sentinel and
+// the conversion sentinel of the same meaning (ErrNotFound, ErrConflict, ErrThrottled,
+// ErrForbidden, ErrReadOnly, ErrUnavailable; see OpError.Is), and RetryAfter reports the wait
+// Graph named. ErrBadRequest has no conversion counterpart. A write answered with a 5xx, or sent
+// without an answer (a timeout, a dropped connection), is ErrOutcomeUnknown, which conversion
+// reads as ErrUnavailable, not ErrThrottled: the write may have been made behind the gateway, and
+// conversion re-reads before any resend.
 type Tenant struct {
 	c *Client
 
@@ -44,88 +47,9 @@ var _ conversion.Tenant = (*Tenant)(nil)
 // Tenant returns the conversion.Tenant port backed by c.
 func (c *Client) Tenant() *Tenant { return &Tenant{c: c} }
 
-// TenantError is an error of a Tenant method: the Graph error (Op) and, when it has one, the
-// conversion sentinel it means (Kind). errors.Is matches both.
-type TenantError struct {
-	Op   *OpError
-	Kind error // conversion.ErrNotFound, ErrConflict, ErrThrottled, ErrForbidden, ErrReadOnly or nil
-	Msg  string
-}
-
-func (e *TenantError) Error() string {
-	if e.Msg != "" {
-		return e.Msg
-	}
-	return e.Op.Error()
-}
-
-// Unwrap returns the *OpError and the conversion sentinel.
-func (e *TenantError) Unwrap() []error {
-	var out []error
-	if e.Op != nil {
-		out = append(out, e.Op)
-	}
-	if e.Kind != nil {
-		out = append(out, e.Kind)
-	}
-	return out
-}
-
-// RetryAfter returns the wait Graph asked for (conversion.RetryAfterError).
-func (e *TenantError) RetryAfter() time.Duration {
-	if e.Op == nil {
-		return 0
-	}
-	return e.Op.RetryAfter
-}
-
-// portError converts a Client error into a *TenantError (nil stays nil).
-func portError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var oe *OpError
-	if !errors.As(err, &oe) {
-		return err
-	}
-	te := &TenantError{Op: oe}
-	switch {
-	case errors.Is(oe.Err, ErrNotFound):
-		te.Kind = conversion.ErrNotFound
-	case errors.Is(oe.Err, ErrConflict):
-		te.Kind = conversion.ErrConflict
-	case errors.Is(oe.Err, ErrThrottled):
-		te.Kind = conversion.ErrThrottled
-	case errors.Is(oe.Err, ErrForbidden):
-		te.Kind = conversion.ErrForbidden
-	case errors.Is(oe.Err, ErrReadOnly):
-		te.Kind = conversion.ErrReadOnly
-	case errors.Is(oe.Err, ErrUnavailable), errors.Is(oe.Err, ErrOutcomeUnknown):
-		te.Kind = conversion.ErrUnavailable
-	}
-	return te
-}
-
-// writeError is portError for the error of a write request. A 503 or 504 (which the Client
-// reports as ErrThrottled once its retries are used up) or any other service failure may come
-// after the write committed behind a gateway: to conversion it is ErrUnavailable, "the write may
-// or may not have happened", and conversion re-reads the target before it sends the write again.
-// Only a 429 stays ErrThrottled.
-func writeError(err error) error {
-	err = portError(err)
-	if te, ok := err.(*TenantError); ok && te.Op != nil {
-		switch {
-		case te.Op.Status == http.StatusServiceUnavailable, te.Op.Status == http.StatusGatewayTimeout,
-			te.Op.Status >= 500, errors.Is(te.Op.Err, ErrUnavailable):
-			te.Kind = conversion.ErrUnavailable
-		}
-	}
-	return err
-}
-
+// conflict is the error of a write refused because the re-read property no longer holds want.
 func conflict(op, target, attr string, want, got any) error {
-	return &TenantError{Op: &OpError{Op: op, Target: target, Err: ErrConflict, Message: fmt.Sprintf("%s is %v, expected %v", attr, got, want)},
-		Kind: conversion.ErrConflict}
+	return &OpError{Op: op, Target: target, Err: ErrConflict, Message: fmt.Sprintf("%s is %v, expected %v", attr, got, want)}
 }
 
 // Organization implements conversion.TenantReader: the organization (id, onPremisesSyncEnabled,
@@ -135,14 +59,14 @@ func (t *Tenant) Organization(ctx context.Context) (matching.Tenant, error) {
 	var s snapshot.Snapshot
 	var err error
 	if s.Organization, err = t.c.Organization(ctx); err != nil {
-		return matching.Tenant{}, portError(err)
+		return matching.Tenant{}, err
 	}
 	if s.OnPremisesSynchronization, err = t.c.OnPremisesSynchronization(ctx); err != nil &&
 		!errors.Is(err, ErrForbidden) && !errors.Is(err, ErrNotFound) {
-		return matching.Tenant{}, portError(err)
+		return matching.Tenant{}, err
 	}
 	if s.RoleAssignments, err = collect(t.c.RoleAssignments(ctx)); err != nil {
-		return matching.Tenant{}, portError(err)
+		return matching.Tenant{}, err
 	}
 	ten := s.Tenant()
 	// The bypass flag, whether or not the snapshot's conversion maps it: conversion reads it to
@@ -156,11 +80,11 @@ func (t *Tenant) Organization(ctx context.Context) (matching.Tenant, error) {
 
 // User implements conversion.TenantReader. Besides GET /users/{id} it reads
 // onPremisesSyncBehavior (one more GET) unless the user is synced (onPremisesSyncEnabled true:
-// isCloudManaged=true leaves it null, reference §4c), so that CloudManaged is exact.
+// isCloudManaged=true leaves it null, docs/entra-rules.md §4c), so that CloudManaged is exact.
 func (t *Tenant) User(ctx context.Context, id string) (matching.Cloud, error) {
 	u, err := t.c.User(ctx, id)
 	if err != nil {
-		return matching.Cloud{}, portError(err)
+		return matching.Cloud{}, err
 	}
 	if u.OnPremisesSyncEnabled == nil || !*u.OnPremisesSyncEnabled {
 		sb, err := t.c.SyncBehavior(ctx, KindUser, u.ID)
@@ -169,7 +93,7 @@ func (t *Tenant) User(ctx context.Context, id string) (matching.Cloud, error) {
 			u.OnPremisesSyncBehavior = &sb
 		case errors.Is(err, ErrNotFound):
 		default:
-			return matching.Cloud{}, portError(err)
+			return matching.Cloud{}, err
 		}
 	}
 	return cloudOf(u, "users")
@@ -183,10 +107,10 @@ func (t *Tenant) DeletedUser(ctx context.Context, id string) (matching.Cloud, er
 	body, err := c.do(ctx, request{op: "DeletedUser", target: id, method: http.MethodGet,
 		url: c.query(c.base, "/directory/deletedItems/"+url.PathEscape(id), "$select", deletedUserSelect)})
 	if err != nil {
-		return matching.Cloud{}, portError(err)
+		return matching.Cloud{}, err
 	}
 	if err := decode(body, &u); err != nil {
-		return matching.Cloud{}, &OpError{Op: "DeletedUser", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()}
+		return matching.Cloud{}, &OpError{Op: "DeletedUser", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: c.scrub("decoding response: " + err.Error())}
 	}
 	stripOData(&u)
 	return cloudOf(u, "deletedUsers")
@@ -197,7 +121,7 @@ func (t *Tenant) ListDeleted(ctx context.Context) iter.Seq2[matching.Cloud, erro
 	return func(yield func(matching.Cloud, error) bool) {
 		for u, err := range t.c.DeletedUsers(ctx) {
 			if err != nil {
-				yield(matching.Cloud{}, portError(err))
+				yield(matching.Cloud{}, err)
 				return
 			}
 			c, err := cloudOf(u, "deletedUsers")
@@ -220,26 +144,26 @@ func cloudOf(u snapshot.User, where string) (matching.Cloud, error) {
 	recs, err := s.Cloud()
 	if err != nil {
 		return matching.Cloud{}, &OpError{Op: "User", Target: u.ID, Status: http.StatusOK, Err: ErrUnavailable,
-			Message: where + ": " + err.Error()}
+			Message: redact.Text(where + ": " + err.Error())}
 	}
 	return recs[0], nil
 }
 
 // SetImmutableID implements conversion.TenantWriter: it re-reads the user, refuses with
 // ErrConflict when onPremisesImmutableId is not old, then sets it (or clears it with JSON null
-// when new is zero, reference §1.7). A synced user answers ErrReadOnly.
+// when new is zero, docs/entra-rules.md §1.7). A synced user answers ErrReadOnly.
 func (t *Tenant) SetImmutableID(ctx context.Context, id string, old, new anchor.SourceAnchor) error {
 	u, err := t.c.User(ctx, id)
 	if err != nil {
-		return portError(err)
+		return err
 	}
 	if u.OnPremisesImmutableID != old.String() {
 		return conflict("SetImmutableID", id, "onPremisesImmutableId", quoted(old.String()), quoted(u.OnPremisesImmutableID))
 	}
 	if new.IsZero() {
-		return writeError(t.c.ClearImmutableID(ctx, id))
+		return t.c.ClearImmutableID(ctx, id)
 	}
-	return writeError(t.c.SetImmutableID(ctx, id, new.String()))
+	return t.c.SetImmutableID(ctx, id, new.String())
 }
 
 func quoted(s string) string {
@@ -250,7 +174,7 @@ func quoted(s string) string {
 }
 
 // SetCloudManaged implements conversion.TenantWriter: it re-reads onPremisesSyncBehavior,
-// refuses with ErrConflict when isCloudManaged is not old, then writes it (reference §4c).
+// refuses with ErrConflict when isCloudManaged is not old, then writes it (docs/entra-rules.md §4c).
 func (t *Tenant) SetCloudManaged(ctx context.Context, id string, old, new bool) error {
 	cur := false
 	sb, err := t.c.SyncBehavior(ctx, KindUser, id)
@@ -260,30 +184,32 @@ func (t *Tenant) SetCloudManaged(ctx context.Context, id string, old, new bool) 
 	case errors.Is(err, ErrNotFound):
 		// No behavior object: check the user exists (its absence is ErrNotFound).
 		if _, err := t.c.User(ctx, id); err != nil {
-			return portError(err)
+			return err
 		}
 	default:
-		return portError(err)
+		return err
 	}
 	if cur != old {
 		return conflict("SetCloudManaged", id, "isCloudManaged", old, cur)
 	}
-	return writeError(t.c.SetCloudManaged(ctx, KindUser, id, new))
+	return t.c.SetCloudManaged(ctx, KindUser, id, new)
 }
 
-// RestoreDeleted implements conversion.TenantWriter (see Client.RestoreDeletedUser). The
-// Client resends a restore that timed out at the gateway (504); when the first attempt was made
-// the resend answers 404. So a 404 is conversion.ErrNotFound ("nothing was restored") only when
-// the user is not active either; when it is, the error has no conversion sentinel and conversion
-// re-reads the user (GET /users/{id}) to record the restore.
+// RestoreDeleted implements conversion.TenantWriter (see Client.RestoreDeletedUser). A restore
+// answered 404 is ErrNotFound ("nothing was restored") only when the user is not active either;
+// when it is (restored by an earlier attempt whose answer was lost, or by someone else), the
+// error is ErrOutcomeUnknown and conversion re-reads the user (GET /users/{id}) to record the
+// restore. A restore answered with a 5xx or with no answer is ErrOutcomeUnknown as well.
 func (t *Tenant) RestoreDeleted(ctx context.Context, id string) error {
 	_, err := t.c.RestoreDeletedUser(ctx, id)
-	err = writeError(err)
-	if errors.Is(err, conversion.ErrNotFound) {
+	var oe *OpError
+	if errors.As(err, &oe) && oe.Err == ErrNotFound {
 		if _, uerr := t.c.User(ctx, id); uerr == nil {
-			te := err.(*TenantError)
-			te.Kind = nil
-			te.Msg = te.Op.Error() + "; the user is active: restored by an earlier attempt of this request, or by someone else"
+			oe.Err = ErrOutcomeUnknown
+			if oe.Message != "" {
+				oe.Message += "; "
+			}
+			oe.Message += "the user is active: restored by an earlier attempt of this request, or by someone else"
 		}
 	}
 	return err
@@ -291,17 +217,17 @@ func (t *Tenant) RestoreDeleted(ctx context.Context, id string) error {
 
 // SetOrgSyncEnabled implements conversion.TenantWriter: it re-reads the organization, refuses
 // with ErrConflict when onPremisesSyncEnabled is not old (null counts as false), then writes it
-// (reference §4b: a re-enable while a disable is pending answers ErrConflict).
+// (docs/entra-rules.md §4b: a re-enable while a disable is pending answers ErrConflict).
 func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, new bool) error {
 	org, err := t.c.Organization(ctx)
 	if err != nil {
-		return portError(err)
+		return err
 	}
 	cur := org.OnPremisesSyncEnabled != nil && *org.OnPremisesSyncEnabled
 	if cur != old {
 		return conflict("SetOrgSyncEnabled", org.ID, "onPremisesSyncEnabled", old, cur)
 	}
-	return writeError(t.c.SetTenantSyncEnabled(ctx, org.ID, new))
+	return t.c.SetTenantSyncEnabled(ctx, org.ID, new)
 }
 
 // Wire forms of the role reads of UserRoles.
@@ -357,7 +283,7 @@ func (t *Tenant) UserRoles(ctx context.Context, id string) ([]conversion.RoleHol
 	groups, err := collect(list[memberGroupWire](t.c, ctx, "UserRoles",
 		t.c.query(t.c.base, "/users/"+url.PathEscape(id)+"/memberOf/microsoft.graph.group", "$select", "id,isAssignableToRole"), nil))
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, portError(err)
+		return nil, err
 	}
 	for _, g := range groups {
 		if g.IsAssignableToRole == nil || !*g.IsAssignableToRole {
@@ -391,7 +317,7 @@ func (t *Tenant) principalHolds(ctx context.Context, principal, group string) ([
 	} {
 		rs, err := collect(list[roleWire](t.c, ctx, q.opName, t.c.query(t.c.base, q.path, "$filter", filter, "$select", q.sel), nil))
 		if err != nil {
-			return nil, portError(err)
+			return nil, err
 		}
 		for _, r := range rs {
 			if r.PrincipalID != "" && !strings.EqualFold(r.PrincipalID, principal) {
@@ -465,11 +391,11 @@ func (t *Tenant) OnPremAttributes(ctx context.Context, id string) (conversion.On
 	body, err := c.do(ctx, request{op: "OnPremAttributes", target: id, method: http.MethodGet,
 		url: c.query(c.beta, "/users/"+url.PathEscape(id), "$select", onPremSelect)})
 	if err != nil {
-		return conversion.OnPremAttributes{}, portError(err)
+		return conversion.OnPremAttributes{}, err
 	}
 	var w onPremWire
 	if err := decode(body, &w); err != nil {
-		return conversion.OnPremAttributes{}, portError(&OpError{Op: "OnPremAttributes", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: "decoding response: " + err.Error()})
+		return conversion.OnPremAttributes{}, &OpError{Op: "OnPremAttributes", Target: id, Status: http.StatusOK, Err: ErrUnavailable, Message: c.scrub("decoding response: " + err.Error())}
 	}
 	return conversion.OnPremAttributes{
 		DistinguishedName:  deref(w.OnPremisesDistinguishedName),
@@ -512,8 +438,8 @@ func OnPremAttributesWrite(userID string, old, new conversion.OnPremAttributes) 
 // with ErrReadOnly without a request: Graph documents clearing it only, and setting it may fail.
 func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, new conversion.OnPremAttributes) error {
 	if new.ObjectIdentifier != "" && new.ObjectIdentifier != old.ObjectIdentifier {
-		return &TenantError{Op: &OpError{Op: "SetOnPremAttributes", Target: id, Err: ErrReadOnly,
-			Message: "onPremisesObjectIdentifier can only be cleared (set to null)"}, Kind: conversion.ErrReadOnly}
+		return &OpError{Op: "SetOnPremAttributes", Target: id, Err: ErrReadOnly,
+			Message: "onPremisesObjectIdentifier can only be cleared (set to null)"}
 	}
 	cur, err := t.OnPremAttributes(ctx, id)
 	if err != nil {
@@ -525,7 +451,7 @@ func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, new co
 	if cur == new {
 		return nil
 	}
-	return writeError(t.c.Apply(ctx, OnPremAttributesWrite(id, old, new)))
+	return t.c.Apply(ctx, OnPremAttributesWrite(id, old, new))
 }
 
 // SetHardeningBypass implements conversion.TenantWriter: it re-reads the sync features, refuses
@@ -536,15 +462,15 @@ func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, new co
 func (t *Tenant) SetHardeningBypass(ctx context.Context, old, new bool) error {
 	s, err := t.c.OnPremisesSynchronization(ctx)
 	if err != nil {
-		return portError(err)
+		return err
 	}
 	cur := s.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled != nil && *s.Features.AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled
 	if cur != old {
 		return conflict("SetHardeningBypass", s.ID, "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled", old, cur)
 	}
 	b, _ := json.Marshal(map[string]map[string]bool{"features": {"allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled": new}})
-	return writeError(t.c.Apply(ctx, Write{Op: "SetHardeningBypass", Target: s.ID, method: http.MethodPatch,
-		path: "/directory/onPremisesSynchronization/" + url.PathEscape(s.ID), body: b}))
+	return t.c.Apply(ctx, Write{Op: "SetHardeningBypass", Target: s.ID, method: http.MethodPatch,
+		path: "/directory/onPremisesSynchronization/" + url.PathEscape(s.ID), body: b})
 }
 
 func graphKind(kind conversion.ObjectKind) (Kind, error) {
@@ -554,7 +480,7 @@ func graphKind(kind conversion.ObjectKind) (Kind, error) {
 	case conversion.KindContact:
 		return KindContact, nil
 	}
-	return "", &TenantError{Op: &OpError{Op: "CloudManaged", Err: ErrBadRequest, Message: "unknown object kind " + string(kind)}}
+	return "", &OpError{Op: "CloudManaged", Err: ErrBadRequest, Message: "unknown object kind " + string(kind)}
 }
 
 // CloudManaged implements conversion.TenantReader for groups and contacts.
@@ -568,7 +494,7 @@ func (t *Tenant) CloudManaged(ctx context.Context, kind conversion.ObjectKind, i
 	}
 	sb, err := t.c.SyncBehavior(ctx, k, id)
 	if err != nil {
-		return false, portError(err)
+		return false, err
 	}
 	return sb.IsCloudManaged, nil
 }
@@ -586,5 +512,5 @@ func (t *Tenant) SetObjectCloudManaged(ctx context.Context, kind conversion.Obje
 		return conflict("SetObjectCloudManaged", id, "isCloudManaged", old, cur)
 	}
 	k, _ := graphKind(kind)
-	return writeError(t.c.SetCloudManaged(ctx, k, id, new))
+	return t.c.SetCloudManaged(ctx, k, id, new)
 }

@@ -1,6 +1,7 @@
 package graphx_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -170,16 +171,19 @@ func TestTenantWrites(t *testing.T) {
 func TestTenantErrorsMapToConversion(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name  string
-		fault graphxtest.Fault
-		want  error
-		after time.Duration
+		name   string
+		fault  graphxtest.Fault
+		graphx error // the graphx sentinel of the *OpError
+		want   error // the one conversion sentinel errors.Is matches
+		after  time.Duration
 	}{
-		{"429 is throttled with Retry-After", graphxtest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 7 * time.Second}, conversion.ErrThrottled, 7 * time.Second},
-		{"403 is forbidden", graphxtest.Fault{Status: http.StatusForbidden}, conversion.ErrForbidden, 0},
-		{"500 may have been made", graphxtest.Fault{Status: http.StatusInternalServerError}, conversion.ErrUnavailable, 0},
-		{"503 may have been made", graphxtest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: time.Second}, conversion.ErrUnavailable, time.Second},
-		{"drop may have been made", graphxtest.Fault{Drop: true}, conversion.ErrUnavailable, 0},
+		{"429 is throttled with Retry-After", graphxtest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 7 * time.Second}, graphx.ErrThrottled, conversion.ErrThrottled, 7 * time.Second},
+		{"429 without Retry-After names no wait", graphxtest.Fault{Status: http.StatusTooManyRequests}, graphx.ErrThrottled, conversion.ErrThrottled, 0},
+		{"403 is forbidden", graphxtest.Fault{Status: http.StatusForbidden}, graphx.ErrForbidden, conversion.ErrForbidden, 0},
+		{"400 has no conversion sentinel", graphxtest.Fault{Status: http.StatusBadRequest}, graphx.ErrBadRequest, nil, 0},
+		{"500 may have been made", graphxtest.Fault{Status: http.StatusInternalServerError}, graphx.ErrOutcomeUnknown, conversion.ErrUnavailable, 0},
+		{"503 may have been made", graphxtest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: time.Second}, graphx.ErrOutcomeUnknown, conversion.ErrUnavailable, time.Second},
+		{"drop may have been made", graphxtest.Fault{Drop: true}, graphx.ErrOutcomeUnknown, conversion.ErrUnavailable, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,17 +191,68 @@ func TestTenantErrorsMapToConversion(t *testing.T) {
 			tn, srv := newTenant(t, graphxtest.WithInterceptor(graphxtest.FailTimes(graphxtest.OpUpdateSyncBehavior, 1, tc.fault)))
 			err := tn.SetCloudManaged(t.Context(), synced, false, true)
 			require.Error(t, err)
+			var oe *graphx.OpError
+			require.ErrorAs(t, err, &oe, "the Tenant returns the *OpError itself")
+			assert.Same(t, oe, err, "no wrapper around it")
+			assert.ErrorIs(t, err, tc.graphx)
 			for _, s := range []error{conversion.ErrNotFound, conversion.ErrConflict, conversion.ErrThrottled, conversion.ErrForbidden, conversion.ErrReadOnly, conversion.ErrUnavailable} {
 				assert.Equal(t, s == tc.want, errors.Is(err, s), "errors.Is(%v): %v", s, err)
 			}
 			var ra conversion.RetryAfterError
-			if tc.after > 0 {
-				require.ErrorAs(t, err, &ra)
-				assert.Equal(t, tc.after, ra.RetryAfter())
-			}
+			require.ErrorAs(t, err, &ra, "every *OpError satisfies the port's interface")
+			d, named := ra.RetryAfter()
+			assert.Equal(t, tc.after > 0, named)
+			assert.Equal(t, tc.after, d)
 			assert.Empty(t, srv.Writes(), "a refused write is not applied")
 		})
 	}
+}
+
+// TestTenantConflictError: a write refused because the re-read value no longer holds is an
+// *OpError with ErrConflict that conversion reads as ErrConflict, naming no wait.
+func TestTenantConflictError(t *testing.T) {
+	t.Parallel()
+	tn, srv := newTenant(t)
+	err := tn.SetCloudManaged(t.Context(), synced, true, false)
+	var oe *graphx.OpError
+	require.ErrorAs(t, err, &oe)
+	assert.Same(t, oe, err)
+	assert.ErrorIs(t, err, graphx.ErrConflict)
+	assert.ErrorIs(t, err, conversion.ErrConflict)
+	assert.NotErrorIs(t, err, conversion.ErrUnavailable)
+	_, named := oe.RetryAfter()
+	assert.False(t, named)
+	assert.Contains(t, err.Error(), "isCloudManaged is false, expected true")
+	assert.Empty(t, srv.Writes())
+}
+
+// TestTenantRestoreLostAnswer: a restore that Graph made but answered 404 (the answer of an
+// earlier attempt lost, or someone else restored the user) is not conversion.ErrNotFound
+// ("nothing was restored") but ErrOutcomeUnknown, so that conversion re-reads the user; a
+// restore of a user that is in neither place stays ErrNotFound.
+func TestTenantRestoreLostAnswer(t *testing.T) {
+	t.Parallel()
+	answer404 := graphxtest.Funcs{Restore: func(ctx context.Context, req *graphxtest.Request, next graphxtest.Handler) (*graphxtest.Response, error) {
+		if _, err := next(ctx, req); err != nil {
+			return nil, err
+		}
+		return nil, &graphxtest.Fault{Status: http.StatusNotFound}
+	}}
+	tn, srv := newTenant(t, graphxtest.WithFuncs(answer404))
+	err := tn.RestoreDeleted(t.Context(), gone)
+	var oe *graphx.OpError
+	require.ErrorAs(t, err, &oe)
+	assert.Same(t, oe, err)
+	assert.ErrorIs(t, err, graphx.ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, conversion.ErrUnavailable)
+	assert.NotErrorIs(t, err, conversion.ErrNotFound)
+	assert.Contains(t, err.Error(), "the user is active")
+	_, ok := srv.User(gone)
+	assert.True(t, ok, "restored")
+
+	err = tn.RestoreDeleted(t.Context(), "99999999-0000-4000-8000-000000000009")
+	assert.ErrorIs(t, err, graphx.ErrNotFound)
+	assert.ErrorIs(t, err, conversion.ErrNotFound)
 }
 
 // gatewayTimeout forwards every request to the server and, for the first n requests with method,

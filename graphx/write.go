@@ -21,14 +21,14 @@ type Write struct {
 }
 
 // ImmutableIDWrite sets onPremisesImmutableId of a user. Request: PATCH /users/{id}
-// {"onPremisesImmutableId": value}. Permission: User.ReadUpdate.All (reference §6.6). Graph
-// refuses it on a user that is currently synced (ErrReadOnly, reference §1.7).
+// {"onPremisesImmutableId": value}. Permission: User.ReadUpdate.All (docs/entra-rules.md §6.6). Graph
+// refuses it on a user that is currently synced (ErrReadOnly, docs/entra-rules.md §1.7).
 func ImmutableIDWrite(userID, value string) Write {
 	b, _ := json.Marshal(map[string]string{"onPremisesImmutableId": value})
 	return Write{Op: "SetImmutableID", Target: userID, method: http.MethodPatch, path: "/users/" + url.PathEscape(userID), body: b}
 }
 
-// ClearImmutableIDWrite clears onPremisesImmutableId with JSON null (reference §1.7: an empty
+// ClearImmutableIDWrite clears onPremisesImmutableId with JSON null (docs/entra-rules.md §1.7: an empty
 // string does not clear). Request: PATCH /users/{id} {"onPremisesImmutableId": null}.
 // Permission: User.ReadUpdate.All. Verify by re-reading: Graph has been seen refusing it.
 func ClearImmutableIDWrite(userID string) Write {
@@ -36,7 +36,7 @@ func ClearImmutableIDWrite(userID string) Write {
 		body: []byte(`{"onPremisesImmutableId":null}`)}
 }
 
-// CloudManagedWrite sets onPremisesSyncBehavior.isCloudManaged (source of authority, reference
+// CloudManagedWrite sets onPremisesSyncBehavior.isCloudManaged (source of authority, docs/entra-rules.md
 // §4c). Request: PATCH /{users|groups|contacts}/{id}/onPremisesSyncBehavior {"isCloudManaged": b}.
 // Permission: User-/Group-/Contacts-OnPremisesSyncBehavior.ReadWrite.All (Hybrid Administrator).
 func CloudManagedWrite(kind Kind, id string, cloudManaged bool) Write {
@@ -45,7 +45,7 @@ func CloudManagedWrite(kind Kind, id string, cloudManaged bool) Write {
 		path: "/" + string(kind) + "/" + url.PathEscape(id) + "/onPremisesSyncBehavior", body: b}
 }
 
-// RestoreWrite restores a soft-deleted user (30-day window, reference §6.2).
+// RestoreWrite restores a soft-deleted user (30-day window, docs/entra-rules.md §6.2).
 // Request: POST /directory/deletedItems/{id}/restore. Permission: User.DeleteRestore.All.
 func RestoreWrite(id string) Write {
 	return Write{Op: "RestoreDeletedUser", Target: id, method: http.MethodPost,
@@ -53,7 +53,7 @@ func RestoreWrite(id string) Write {
 }
 
 // ClearObjectIdentifierWrite clears onPremisesObjectIdentifier (beta only; the 2026 remap
-// recovery, reference §2 and §6.1). Request: PATCH https://graph.microsoft.com/beta/users/{id}
+// recovery, docs/entra-rules.md §2 and §6.1). Request: PATCH https://graph.microsoft.com/beta/users/{id}
 // {"onPremisesObjectIdentifier": null}. Permission: User-OnPremisesSyncBehavior.ReadWrite.All
 // with Global Administrator or Hybrid Identity Administrator.
 func ClearObjectIdentifierWrite(userID string) Write {
@@ -121,7 +121,7 @@ func (c *Client) ClearObjectIdentifier(ctx context.Context, userID string) error
 	return c.Apply(ctx, ClearObjectIdentifierWrite(userID))
 }
 
-// SetTenantSyncEnabled turns directory synchronization on or off for the tenant (reference §4b:
+// SetTenantSyncEnabled turns directory synchronization on or off for the tenant (docs/entra-rules.md §4b:
 // turning it off takes up to 72 h, during which turning it on is refused: ErrConflict).
 // Request: PATCH /organization/{id} {"onPremisesSyncEnabled": b}. Permission:
 // Organization.ReadWrite.All (and the Hybrid Identity Administrator role).
@@ -138,7 +138,7 @@ type FeatureChange struct {
 	SoftMatchOnUpnEnabled                           *bool `json:"softMatchOnUpnEnabled,omitempty"`
 }
 
-// SetSyncFeatures changes the matching feature flags (reference §6.3).
+// SetSyncFeatures changes the matching feature flags (docs/entra-rules.md §6.3).
 // Request: PATCH /directory/onPremisesSynchronization/{id} {"features": {…}} (id = tenant id).
 // Permission: OnPremDirectorySynchronization.ReadWrite.All (Global Administrator when delegated).
 func (c *Client) SetSyncFeatures(ctx context.Context, id string, ch FeatureChange) error {

@@ -15,12 +15,12 @@ func Example() {
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	ten, _, cloud := conversiontest.Population(2, at)
 	ft := conversiontest.NewTenant(ten, cloud...)
-	ft.SetInterceptor(conversiontest.Interceptor{Before: func(_ context.Context, op, target string) error {
+	ft.SetFuncs(ft.EveryWrite(conversiontest.Before(func(_ context.Context, op, target string) error {
 		if target == "cloud:"+cloud[1].ID {
 			return fmt.Errorf("%s: %w", op, conversion.ErrForbidden)
 		}
 		return nil
-	}})
+	})))
 	ctx := context.Background()
 	fmt.Println(ft.SetCloudManaged(ctx, cloud[0].ID, false, true))
 	err := ft.SetCloudManaged(ctx, cloud[1].ID, false, true)

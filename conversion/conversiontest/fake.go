@@ -15,42 +15,19 @@ import (
 	"github.com/hybridid/hybridid/matching"
 )
 
-// Interceptor injects faults into a fake's writes, in the manner of controller-runtime's
-// interceptor.Funcs. op is the port method name ("SetImmutableID", "Move"…) and target the
-// conversion.Target key of the object. Before runs first: a non-nil error fails the write and it
-// is not made. After runs once the write is made: a non-nil error is returned although the write
-// happened (a lost response, a crash between write and outcome).
-type Interceptor struct {
-	Before func(ctx context.Context, op, target string) error
-	After  func(ctx context.Context, op, target string) error
-}
-
-// ThrottleError is a throttling error with a Retry-After, as adapters return them.
+// ThrottleError is a throttling error as adapters return them: it unwraps to
+// conversion.ErrThrottled and its RetryAfter reports After as the wait the server named (none when
+// After is zero).
 type ThrottleError struct{ After time.Duration }
 
-func (e *ThrottleError) Error() string             { return fmt.Sprintf("throttled: retry after %s", e.After) }
-func (e *ThrottleError) Unwrap() error             { return conversion.ErrThrottled }
-func (e *ThrottleError) RetryAfter() time.Duration { return e.After }
+func (e *ThrottleError) Error() string                     { return fmt.Sprintf("throttled: retry after %s", e.After) }
+func (e *ThrottleError) Unwrap() error                     { return conversion.ErrThrottled }
+func (e *ThrottleError) RetryAfter() (time.Duration, bool) { return e.After, e.After > 0 }
 
-// log is the write log and fault hooks shared by both fakes.
+// log is the write log shared by both fakes.
 type log struct {
 	mu     sync.Mutex
 	writes []conversion.Write
-	icpt   Interceptor
-}
-
-func (l *log) before(ctx context.Context, op, target string) error {
-	if f := l.icpt.Before; f != nil {
-		return f(ctx, op, target)
-	}
-	return nil
-}
-
-func (l *log) after(ctx context.Context, op, target string) error {
-	if f := l.icpt.After; f != nil {
-		return f(ctx, op, target)
-	}
-	return nil
 }
 
 // Writes returns the writes made so far, in order, in the form conversion.Result.Writes uses.
@@ -58,13 +35,6 @@ func (l *log) Writes() []conversion.Write {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return slices.Clone(l.writes)
-}
-
-// SetInterceptor replaces the fault hooks.
-func (l *log) SetInterceptor(i Interceptor) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.icpt = i
 }
 
 func (l *log) record(op, target string, old, nw conversion.Value) {
@@ -79,6 +49,7 @@ func conflict(what string, want, got any) error {
 // Directory is an in-memory conversion.Directory. It is safe for concurrent use.
 type Directory struct {
 	log
+	funcs DirectoryFuncs
 	users map[anchor.ObjectGUID]*matching.OnPrem
 	next  uint32
 }
@@ -122,16 +93,16 @@ func (d *Directory) All() []matching.OnPrem {
 	return out
 }
 
-// User implements conversion.DirectoryReader.
-func (d *Directory) User(_ context.Context, g anchor.ObjectGUID) (matching.OnPrem, error) {
+// user is the fake's own User (conversion.DirectoryReader), the next of its hook.
+func (d *Directory) user(_ context.Context, g anchor.ObjectGUID) (matching.OnPrem, error) {
 	if u, ok := d.Get(g); ok {
 		return u, nil
 	}
 	return matching.OnPrem{}, notFound("objectGUID " + g.String())
 }
 
-// UserByDN implements conversion.DirectoryReader (DNs compare case-insensitively).
-func (d *Directory) UserByDN(_ context.Context, dn string) (matching.OnPrem, error) {
+// userByDN is the fake's own UserByDN (conversion.DirectoryReader), the next of its hook (DNs compare case-insensitively).
+func (d *Directory) userByDN(_ context.Context, dn string) (matching.OnPrem, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, u := range d.users {
@@ -147,9 +118,6 @@ func (d *Directory) UserByDN(_ context.Context, dn string) (matching.OnPrem, err
 // modify runs one write on the user g under the lock, with the fault hooks around it.
 func (d *Directory) modify(ctx context.Context, op string, g anchor.ObjectGUID, old, nw conversion.Value, f func(u *matching.OnPrem) error) error {
 	key := conversion.Target{Side: conversion.SideOnPrem, GUID: g}.Key()
-	if err := d.before(ctx, op, key); err != nil {
-		return err
-	}
 	d.mu.Lock()
 	u, ok := d.users[g]
 	if !ok {
@@ -162,7 +130,7 @@ func (d *Directory) modify(ctx context.Context, op string, g anchor.ObjectGUID, 
 	}
 	d.record(op, key, old, nw)
 	d.mu.Unlock()
-	return d.after(ctx, op, key)
+	return nil
 }
 
 func guidValue(g anchor.ObjectGUID) conversion.Value {
@@ -172,8 +140,8 @@ func guidValue(g anchor.ObjectGUID) conversion.Value {
 	return conversion.Text(g.String())
 }
 
-// SetConsistencyGUID implements conversion.DirectoryWriter.
-func (d *Directory) SetConsistencyGUID(ctx context.Context, g, old, nw anchor.ObjectGUID) error {
+// setConsistencyGUID is the fake's own SetConsistencyGUID (conversion.DirectoryWriter), the next of its hook.
+func (d *Directory) setConsistencyGUID(ctx context.Context, g, old, nw anchor.ObjectGUID) error {
 	return d.modify(ctx, "SetConsistencyGUID", g, guidValue(old), guidValue(nw), func(u *matching.OnPrem) error {
 		if u.ConsistencyGUID != old {
 			return conflict("mS-DS-ConsistencyGuid", old, u.ConsistencyGUID)
@@ -183,8 +151,8 @@ func (d *Directory) SetConsistencyGUID(ctx context.Context, g, old, nw anchor.Ob
 	})
 }
 
-// ReplaceProxyAddresses implements conversion.DirectoryWriter.
-func (d *Directory) ReplaceProxyAddresses(ctx context.Context, g anchor.ObjectGUID, old, nw []string) error {
+// replaceProxyAddresses is the fake's own ReplaceProxyAddresses (conversion.DirectoryWriter), the next of its hook.
+func (d *Directory) replaceProxyAddresses(ctx context.Context, g anchor.ObjectGUID, old, nw []string) error {
 	return d.modify(ctx, "ReplaceProxyAddresses", g, conversion.List(old), conversion.List(nw), func(u *matching.OnPrem) error {
 		if !conversion.List(u.ProxyAddresses).Equal(conversion.List(old)) {
 			return conflict("proxyAddresses", old, u.ProxyAddresses)
@@ -194,8 +162,8 @@ func (d *Directory) ReplaceProxyAddresses(ctx context.Context, g anchor.ObjectGU
 	})
 }
 
-// SetMail implements conversion.DirectoryWriter.
-func (d *Directory) SetMail(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
+// setMail is the fake's own SetMail (conversion.DirectoryWriter), the next of its hook.
+func (d *Directory) setMail(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
 	return d.modify(ctx, "SetMail", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
 		if u.Mail != old {
 			return conflict("mail", old, u.Mail)
@@ -205,8 +173,8 @@ func (d *Directory) SetMail(ctx context.Context, g anchor.ObjectGUID, old, nw st
 	})
 }
 
-// SetUPN implements conversion.DirectoryWriter.
-func (d *Directory) SetUPN(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
+// setUPN is the fake's own SetUPN (conversion.DirectoryWriter), the next of its hook.
+func (d *Directory) setUPN(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
 	return d.modify(ctx, "SetUPN", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
 		if u.UserPrincipalName != old {
 			return conflict("userPrincipalName", old, u.UserPrincipalName)
@@ -216,8 +184,8 @@ func (d *Directory) SetUPN(ctx context.Context, g anchor.ObjectGUID, old, nw str
 	})
 }
 
-// Move implements conversion.DirectoryWriter.
-func (d *Directory) Move(ctx context.Context, g anchor.ObjectGUID, oldParent, newParent string) error {
+// move is the fake's own Move (conversion.DirectoryWriter), the next of its hook.
+func (d *Directory) move(ctx context.Context, g anchor.ObjectGUID, oldParent, newParent string) error {
 	return d.modify(ctx, "Move", g, conversion.Text(oldParent), conversion.Text(newParent), func(u *matching.OnPrem) error {
 		parent := conversion.ParentDN(u.DN)
 		if !strings.EqualFold(parent, oldParent) {
@@ -228,13 +196,10 @@ func (d *Directory) Move(ctx context.Context, g anchor.ObjectGUID, oldParent, ne
 	})
 }
 
-// CreateUser implements conversion.DirectoryWriter. New objectGUIDs are deterministic.
-func (d *Directory) CreateUser(ctx context.Context, nu conversion.NewUser) (anchor.ObjectGUID, error) {
+// createUser is the fake's own CreateUser (conversion.DirectoryWriter), the next of its hook. New objectGUIDs are deterministic.
+func (d *Directory) createUser(ctx context.Context, nu conversion.NewUser) (anchor.ObjectGUID, error) {
 	dn := nu.DN()
 	key := conversion.Target{Side: conversion.SideOnPrem, DN: dn}.Key()
-	if err := d.before(ctx, "CreateUser", key); err != nil {
-		return anchor.ObjectGUID{}, err
-	}
 	d.mu.Lock()
 	for _, u := range d.users {
 		if strings.EqualFold(u.DN, dn) {
@@ -255,15 +220,16 @@ func (d *Directory) CreateUser(ctx context.Context, nu conversion.NewUser) (anch
 	}
 	d.record("CreateUser", key, conversion.Null(), conversion.Text(dn))
 	d.mu.Unlock()
-	return g, d.after(ctx, "CreateUser", key)
+	return g, nil
 }
 
 // Tenant is an in-memory conversion.Tenant. It enforces what Graph enforces that conversion
-// relies on: preconditions, onPremisesImmutableId read-only while the user is synced (reference
+// relies on: preconditions, onPremisesImmutableId read-only while the user is synced (docs/entra-rules.md
 // §1.7), isCloudManaged=true leaving onPremisesSyncEnabled null (§4c), restore keeping the
 // ImmutableID (§4a). It does not model sync itself: SoftDelete stands in for a sync cycle.
 type Tenant struct {
 	log
+	funcs   TenantFuncs
 	org     matching.Tenant
 	users   map[string]*matching.Cloud
 	deleted map[string]*matching.Cloud
@@ -320,8 +286,8 @@ func (t *Tenant) SoftDelete(id string, at time.Time) error {
 	return nil
 }
 
-// Organization implements conversion.TenantReader.
-func (t *Tenant) Organization(context.Context) (matching.Tenant, error) {
+// organization is the fake's own Organization (conversion.TenantReader), the next of its hook.
+func (t *Tenant) organization(context.Context) (matching.Tenant, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o := t.org
@@ -333,11 +299,11 @@ func (t *Tenant) Organization(context.Context) (matching.Tenant, error) {
 	return o, nil
 }
 
-// UserRoles implements conversion.TenantReader: the user's active assignments and eligibilities,
+// userRoles is the fake's own UserRoles (conversion.TenantReader), the next of its hook: the user's active assignments and eligibilities,
 // direct and through the role-assignable groups of the tenant's GroupMembers, with the privilege
 // marks of its RoleDefinitions (conversion.HoldsOf on the tenant as it is now). It sees everything
 // the tenant holds; unlike Graph it does not check that the user exists.
-func (t *Tenant) UserRoles(_ context.Context, id string) ([]conversion.RoleHold, error) {
+func (t *Tenant) userRoles(_ context.Context, id string) ([]conversion.RoleHold, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	org := t.org
@@ -371,16 +337,16 @@ func (t *Tenant) SetObjectIdentifier(id, v string) error {
 	return nil
 }
 
-// User implements conversion.TenantReader.
-func (t *Tenant) User(_ context.Context, id string) (matching.Cloud, error) {
+// user is the fake's own User (conversion.TenantReader), the next of its hook.
+func (t *Tenant) user(_ context.Context, id string) (matching.Cloud, error) {
 	if u, ok := t.Get(id); ok {
 		return u, nil
 	}
 	return matching.Cloud{}, notFound("user " + id)
 }
 
-// DeletedUser implements conversion.TenantReader.
-func (t *Tenant) DeletedUser(_ context.Context, id string) (matching.Cloud, error) {
+// deletedUser is the fake's own DeletedUser (conversion.TenantReader), the next of its hook.
+func (t *Tenant) deletedUser(_ context.Context, id string) (matching.Cloud, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if u, ok := t.deleted[id]; ok {
@@ -389,8 +355,8 @@ func (t *Tenant) DeletedUser(_ context.Context, id string) (matching.Cloud, erro
 	return matching.Cloud{}, notFound("deleted user " + id)
 }
 
-// ListDeleted implements conversion.TenantReader, in id order.
-func (t *Tenant) ListDeleted(context.Context) iter.Seq2[matching.Cloud, error] {
+// listDeleted is the fake's own ListDeleted (conversion.TenantReader), the next of its hook, in id order.
+func (t *Tenant) listDeleted(context.Context) iter.Seq2[matching.Cloud, error] {
 	t.mu.Lock()
 	list := make([]matching.Cloud, 0, len(t.deleted))
 	for _, u := range t.deleted {
@@ -409,9 +375,6 @@ func (t *Tenant) ListDeleted(context.Context) iter.Seq2[matching.Cloud, error] {
 
 func (t *Tenant) modify(ctx context.Context, op, id string, old, nw conversion.Value, f func(u *matching.Cloud) error) error {
 	key := conversion.Target{Side: conversion.SideCloud, ID: id}.Key()
-	if err := t.before(ctx, op, key); err != nil {
-		return err
-	}
 	t.mu.Lock()
 	u, ok := t.users[id]
 	if !ok {
@@ -424,11 +387,11 @@ func (t *Tenant) modify(ctx context.Context, op, id string, old, nw conversion.V
 	}
 	t.record(op, key, old, nw)
 	t.mu.Unlock()
-	return t.after(ctx, op, key)
+	return nil
 }
 
-// SetImmutableID implements conversion.TenantWriter.
-func (t *Tenant) SetImmutableID(ctx context.Context, id string, old, nw anchor.SourceAnchor) error {
+// setImmutableID is the fake's own SetImmutableID (conversion.TenantWriter), the next of its hook.
+func (t *Tenant) setImmutableID(ctx context.Context, id string, old, nw anchor.SourceAnchor) error {
 	return t.modify(ctx, "SetImmutableID", id, conversion.TextOrNull(old.String()), conversion.TextOrNull(nw.String()), func(u *matching.Cloud) error {
 		if u.ImmutableID != old {
 			return conflict("onPremisesImmutableId", old, u.ImmutableID)
@@ -441,8 +404,8 @@ func (t *Tenant) SetImmutableID(ctx context.Context, id string, old, nw anchor.S
 	})
 }
 
-// SetCloudManaged implements conversion.TenantWriter.
-func (t *Tenant) SetCloudManaged(ctx context.Context, id string, old, nw bool) error {
+// setCloudManaged is the fake's own SetCloudManaged (conversion.TenantWriter), the next of its hook.
+func (t *Tenant) setCloudManaged(ctx context.Context, id string, old, nw bool) error {
 	return t.modify(ctx, "SetCloudManaged", id, conversion.Bool(old), conversion.Bool(nw), func(u *matching.Cloud) error {
 		if u.CloudManaged != old {
 			return conflict("isCloudManaged", old, u.CloudManaged)
@@ -453,12 +416,9 @@ func (t *Tenant) SetCloudManaged(ctx context.Context, id string, old, nw bool) e
 	})
 }
 
-// RestoreDeleted implements conversion.TenantWriter.
-func (t *Tenant) RestoreDeleted(ctx context.Context, id string) error {
+// restoreDeleted is the fake's own RestoreDeleted (conversion.TenantWriter), the next of its hook.
+func (t *Tenant) restoreDeleted(ctx context.Context, id string) error {
 	key := conversion.Target{Side: conversion.SideCloud, ID: id}.Key()
-	if err := t.before(ctx, "RestoreDeleted", key); err != nil {
-		return err
-	}
 	t.mu.Lock()
 	u, ok := t.deleted[id]
 	if !ok {
@@ -470,16 +430,13 @@ func (t *Tenant) RestoreDeleted(ctx context.Context, id string) error {
 	t.users[id] = u
 	t.record("RestoreDeleted", key, conversion.Text(conversion.StateDeleted), conversion.Text(conversion.StateActive))
 	t.mu.Unlock()
-	return t.after(ctx, "RestoreDeleted", key)
+	return nil
 }
 
-// SetOrgSyncEnabled implements conversion.TenantWriter. Turning sync off also sets every synced
+// setOrgSyncEnabled is the fake's own SetOrgSyncEnabled (conversion.TenantWriter), the next of its hook. Turning sync off also sets every synced
 // user's onPremisesSyncEnabled to false at once.
-func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, nw bool) error {
+func (t *Tenant) setOrgSyncEnabled(ctx context.Context, old, nw bool) error {
 	key := conversion.Target{Side: conversion.SideTenant, ID: t.org.ID}.Key()
-	if err := t.before(ctx, "SetOrgSyncEnabled", key); err != nil {
-		return err
-	}
 	t.mu.Lock()
 	cur := t.org.SyncEnabled != nil && *t.org.SyncEnabled
 	if cur != old {
@@ -498,7 +455,7 @@ func (t *Tenant) SetOrgSyncEnabled(ctx context.Context, old, nw bool) error {
 	}
 	t.record("SetOrgSyncEnabled", key, conversion.Bool(old), conversion.Bool(nw))
 	t.mu.Unlock()
-	return t.after(ctx, "SetOrgSyncEnabled", key)
+	return nil
 }
 
 // Sync is a fake conversion.SyncCycle: TriggerDelta calls OnDelta (if set) and counts the calls.

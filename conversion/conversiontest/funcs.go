@@ -14,7 +14,8 @@ import (
 // a hook gets the call's ctx and arguments and next, the wrapped directory's method, and may
 // return an error instead of calling next (the write does not happen), wait (honouring ctx),
 // call next and return an error anyway (the write happened, its answer was lost), or change
-// what next returns. A nil field calls the wrapped method. InterceptDirectory applies them.
+// what next returns. A nil field calls the wrapped method. InterceptDirectory applies them to
+// any conversion.Directory; this package's Directory also takes them directly (SetFuncs).
 type DirectoryFuncs struct {
 	User                  func(ctx context.Context, guid anchor.ObjectGUID, next func(context.Context, anchor.ObjectGUID) (matching.OnPrem, error)) (matching.OnPrem, error)
 	UserByDN              func(ctx context.Context, dn string, next func(context.Context, string) (matching.OnPrem, error)) (matching.OnPrem, error)
@@ -95,7 +96,8 @@ func (d *interceptedDirectory) CreateUser(ctx context.Context, u conversion.NewU
 }
 
 // TenantFuncs holds one optional hook per method of conversion.Tenant, in the shape of
-// DirectoryFuncs. InterceptTenant applies them; methods without a field call the wrapped tenant.
+// DirectoryFuncs. InterceptTenant applies them to any conversion.Tenant; this package's Tenant
+// also takes them directly (SetFuncs).
 type TenantFuncs struct {
 	Organization      func(ctx context.Context, next func(context.Context) (matching.Tenant, error)) (matching.Tenant, error)
 	User              func(ctx context.Context, id string, next func(context.Context, string) (matching.Cloud, error)) (matching.Cloud, error)
@@ -106,6 +108,12 @@ type TenantFuncs struct {
 	SetCloudManaged   func(ctx context.Context, id string, old, new bool, next func(context.Context, string, bool, bool) error) error
 	RestoreDeleted    func(ctx context.Context, id string, next func(context.Context, string) error) error
 	SetOrgSyncEnabled func(ctx context.Context, old, new bool, next func(context.Context, bool, bool) error) error
+
+	OnPremAttributes      func(ctx context.Context, id string, next func(context.Context, string) (conversion.OnPremAttributes, error)) (conversion.OnPremAttributes, error)
+	CloudManaged          func(ctx context.Context, kind conversion.ObjectKind, id string, next func(context.Context, conversion.ObjectKind, string) (bool, error)) (bool, error)
+	SetOnPremAttributes   func(ctx context.Context, id string, old, new conversion.OnPremAttributes, next func(context.Context, string, conversion.OnPremAttributes, conversion.OnPremAttributes) error) error
+	SetHardeningBypass    func(ctx context.Context, old, new bool, next func(context.Context, bool, bool) error) error
+	SetObjectCloudManaged func(ctx context.Context, kind conversion.ObjectKind, id string, old, new bool, next func(context.Context, conversion.ObjectKind, string, bool, bool) error) error
 }
 
 // InterceptTenant returns t with the hooks of f around its methods (see InterceptDirectory). t
@@ -180,4 +188,39 @@ func (t *interceptedTenant) SetOrgSyncEnabled(ctx context.Context, old, new bool
 		return t.f.SetOrgSyncEnabled(ctx, old, new, t.Tenant.SetOrgSyncEnabled)
 	}
 	return t.Tenant.SetOrgSyncEnabled(ctx, old, new)
+}
+
+func (t *interceptedTenant) OnPremAttributes(ctx context.Context, id string) (conversion.OnPremAttributes, error) {
+	if t.f.OnPremAttributes != nil {
+		return t.f.OnPremAttributes(ctx, id, t.Tenant.OnPremAttributes)
+	}
+	return t.Tenant.OnPremAttributes(ctx, id)
+}
+
+func (t *interceptedTenant) CloudManaged(ctx context.Context, kind conversion.ObjectKind, id string) (bool, error) {
+	if t.f.CloudManaged != nil {
+		return t.f.CloudManaged(ctx, kind, id, t.Tenant.CloudManaged)
+	}
+	return t.Tenant.CloudManaged(ctx, kind, id)
+}
+
+func (t *interceptedTenant) SetOnPremAttributes(ctx context.Context, id string, old, new conversion.OnPremAttributes) error {
+	if t.f.SetOnPremAttributes != nil {
+		return t.f.SetOnPremAttributes(ctx, id, old, new, t.Tenant.SetOnPremAttributes)
+	}
+	return t.Tenant.SetOnPremAttributes(ctx, id, old, new)
+}
+
+func (t *interceptedTenant) SetHardeningBypass(ctx context.Context, old, new bool) error {
+	if t.f.SetHardeningBypass != nil {
+		return t.f.SetHardeningBypass(ctx, old, new, t.Tenant.SetHardeningBypass)
+	}
+	return t.Tenant.SetHardeningBypass(ctx, old, new)
+}
+
+func (t *interceptedTenant) SetObjectCloudManaged(ctx context.Context, kind conversion.ObjectKind, id string, old, new bool) error {
+	if t.f.SetObjectCloudManaged != nil {
+		return t.f.SetObjectCloudManaged(ctx, kind, id, old, new, t.Tenant.SetObjectCloudManaged)
+	}
+	return t.Tenant.SetObjectCloudManaged(ctx, kind, id, old, new)
 }

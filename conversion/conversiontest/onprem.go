@@ -33,8 +33,8 @@ func (t *Tenant) onPremLocked(u *matching.Cloud) conversion.OnPremAttributes {
 	}
 }
 
-// OnPremAttributes implements conversion.TenantReader.
-func (t *Tenant) OnPremAttributes(_ context.Context, id string) (conversion.OnPremAttributes, error) {
+// onPremAttributes is the fake's own OnPremAttributes (conversion.TenantReader), the next of its hook.
+func (t *Tenant) onPremAttributes(_ context.Context, id string) (conversion.OnPremAttributes, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	u, ok := t.users[id]
@@ -44,10 +44,10 @@ func (t *Tenant) OnPremAttributes(_ context.Context, id string) (conversion.OnPr
 	return t.onPremLocked(u), nil
 }
 
-// SetOnPremAttributes implements conversion.TenantWriter as Graph beta does: refused on a synced
+// setOnPremAttributes is the fake's own SetOnPremAttributes (conversion.TenantWriter), the next of its hook. As Graph beta does: refused on a synced
 // user (ErrReadOnly), onPremisesObjectIdentifier accepts only null (ErrReadOnly), a security
 // identifier must start with "S-1-5-", an ImmutableID must be a valid anchor that no other user has.
-func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, nw conversion.OnPremAttributes) error {
+func (t *Tenant) setOnPremAttributes(ctx context.Context, id string, old, nw conversion.OnPremAttributes) error {
 	return t.modify(ctx, "SetOnPremAttributes", id, old.Value(), nw.Value(), func(u *matching.Cloud) error {
 		if cur := t.onPremLocked(u); cur != old {
 			return conflict("on-premises attributes", old.Value(), cur.Value())
@@ -88,14 +88,11 @@ func (t *Tenant) SetOnPremAttributes(ctx context.Context, id string, old, nw con
 	})
 }
 
-// SetHardeningBypass implements conversion.TenantWriter: the tenant's
+// setHardeningBypass is the fake's own SetHardeningBypass (conversion.TenantWriter), the next of its hook: the tenant's
 // allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled (Organization reports it, with
 // matching.KnownBypassFlag set).
-func (t *Tenant) SetHardeningBypass(ctx context.Context, old, nw bool) error {
+func (t *Tenant) setHardeningBypass(ctx context.Context, old, nw bool) error {
 	key := conversion.Target{Side: conversion.SideTenant, ID: t.org.ID}.Key()
-	if err := t.before(ctx, "SetHardeningBypass", key); err != nil {
-		return err
-	}
 	t.mu.Lock()
 	if t.org.Features.AllowObjectIdentifierUpdate != old {
 		t.mu.Unlock()
@@ -105,7 +102,7 @@ func (t *Tenant) SetHardeningBypass(ctx context.Context, old, nw bool) error {
 	t.org.Known |= matching.KnownBypassFlag
 	t.record("SetHardeningBypass", key, conversion.Bool(old), conversion.Bool(nw))
 	t.mu.Unlock()
-	return t.after(ctx, "SetHardeningBypass", key)
+	return nil
 }
 
 // Match makes user id synced (onPremisesSyncEnabled true), as a sync cycle does when it
@@ -132,9 +129,9 @@ func classOf(kind conversion.ObjectKind) matching.Class {
 	return matching.ClassUnknown
 }
 
-// CloudManaged implements conversion.TenantReader for the groups and contacts the tenant was
+// cloudManaged is the fake's own CloudManaged (conversion.TenantReader), the next of its hook, for the groups and contacts the tenant was
 // made with (matching.Cloud records of class group or contact).
-func (t *Tenant) CloudManaged(_ context.Context, kind conversion.ObjectKind, id string) (bool, error) {
+func (t *Tenant) cloudManaged(_ context.Context, kind conversion.ObjectKind, id string) (bool, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o, ok := t.users[id]
@@ -144,9 +141,9 @@ func (t *Tenant) CloudManaged(_ context.Context, kind conversion.ObjectKind, id 
 	return o.CloudManaged, nil
 }
 
-// SetObjectCloudManaged implements conversion.TenantWriter: true leaves onPremisesSyncEnabled
+// setObjectCloudManaged is the fake's own SetObjectCloudManaged (conversion.TenantWriter), the next of its hook: true leaves onPremisesSyncEnabled
 // null, as for users.
-func (t *Tenant) SetObjectCloudManaged(ctx context.Context, kind conversion.ObjectKind, id string, old, nw bool) error {
+func (t *Tenant) setObjectCloudManaged(ctx context.Context, kind conversion.ObjectKind, id string, old, nw bool) error {
 	return t.modify(ctx, "SetObjectCloudManaged", id, conversion.Bool(old), conversion.Bool(nw), func(u *matching.Cloud) error {
 		if u.Class != classOf(kind) {
 			return notFound(string(kind) + " " + id)

@@ -78,7 +78,7 @@ func TestSnapshotAndMatchAgainstFakeTenant(t *testing.T) {
 	seed, err := snapshot.ReadFile(filepath.Join("demodata", "tenant.json"))
 	require.NoError(t, err)
 	assert.Len(t, got.Users, len(seed.Users))
-	// Deleted items older than 30 days are gone for good, as in Graph (reference §6.2).
+	// Deleted items older than 30 days are gone for good, as in Graph (docs/entra-rules.md §6.2).
 	var restorable []string
 	for _, u := range seed.DeletedUsers {
 		if u.DeletedDateTime != nil && time.Since(*u.DeletedDateTime) < 30*24*time.Hour {

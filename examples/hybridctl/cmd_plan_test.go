@@ -564,7 +564,7 @@ func TestApplyFilesAndInterrupts(t *testing.T) {
 		fk, flags := newFakes(t, nil)
 		journal := filepath.Join(t.TempDir(), "j")
 		ctx, cancel := context.WithCancel(t.Context())
-		fk.ten.SetInterceptor(conversiontest.Interceptor{Before: func(context.Context, string, string) error { cancel(); return nil }})
+		fk.ten.SetFuncs(fk.ten.EveryWrite(conversiontest.Before(func(context.Context, string, string) error { cancel(); return nil })))
 		var out, errb strings.Builder
 		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
 		code := runMain(ctx, e, append([]string{"apply", soa, "--journal", journal, "--json"}, flags...))
@@ -574,7 +574,7 @@ func TestApplyFilesAndInterrupts(t *testing.T) {
 		assert.GreaterOrEqual(t, res.Count(conversion.StatusApplied), 1, "the write in flight finished")
 		assert.Contains(t, errb.String(), "interrupted")
 		assert.Contains(t, errb.String(), "To resume, run:\n  hybridctl apply "+soa+" --journal "+journal)
-		fk.ten.SetInterceptor(conversiontest.Interceptor{})
+		fk.ten.SetFuncs(conversiontest.TenantFuncs{})
 		_, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", journal}, flags...)...)
 		assert.Equal(t, 0, code, "the journal is clean: %s", errOut)
 		for _, id := range []string{oliviaID, robID} {

@@ -24,7 +24,7 @@ type batchAnswer struct {
 	Body    json.RawMessage   `json:"body,omitempty"`
 }
 
-// serveBatch answers POST /$batch (reference §6.4): at most 20 items, each evaluated (and
+// serveBatch answers POST /$batch (docs/entra-rules.md §6.4): at most 20 items, each evaluated (and
 // throttled) on its own; the envelope answers 200 even when items fail.
 func (f *Fake) serveBatch(w http.ResponseWriter, r *http.Request, reqID, version string, body []byte) {
 	var req struct {

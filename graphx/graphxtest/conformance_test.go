@@ -191,7 +191,7 @@ func TestConformance(t *testing.T) {
 			var oe *graphx.OpError
 			require.ErrorAs(t, err, &oe)
 			assert.Equal(t, http.StatusTooManyRequests, oe.Status)
-			assert.Equal(t, time.Minute, oe.RetryAfter)
+			assert.Equal(t, time.Minute, oe.Wait)
 		}},
 		{"injected 503 is mapped", func(t *testing.T, c *graphx.Client, _ *graphxtest.Server, _ *clock) {
 			_, err := c.Organization(t.Context())

@@ -45,8 +45,16 @@
 //     a body needs Content-Type (in any case).
 //   - A write limiter (WithWriteRate; token bucket) answering 429 with Retry-After (whole
 //     seconds, rounded up) and x-ms-throttle-scope.
-//   - Fault injection per operation (WithInterceptor / FailTimes / ParseFaults): error status,
-//     dropped connection, slow answer, partial batch.
+//   - Fault injection per operation, in the project's one shape (controller-runtime's
+//     interceptor.Funcs idea, as in ldapxtest and conversiontest): Funcs holds one Hook per
+//     operation (the Op constants; Any for the rest). A hook gets the request's ctx, a Request
+//     (operation, target, method, path, query, headers, body) and next, the fake's own
+//     behaviour, and returns a Response or an error: a *Fault for an error status with
+//     Retry-After, a dropped connection or a delay; it may also call next first and then fail
+//     (the write was made, its answer lost). Install with WithFuncs or SetFuncs. The older
+//     declarative faults (WithFaults / WithInterceptor / FailTimes / ParseFaults, the
+//     spec of hybridctl fake-tenant --faults: error status, dropped connection, slow answer,
+//     partial batch) are part of the fake's own behaviour that next runs.
 //   - A controllable clock (WithClock; default time.Now, which testing/synctest fakes).
 //   - Seeding from and exporting to a snapshot (WithSeed, Snapshot), inspection (User, Writes,
 //     Throttled, Requests, DisablePending).

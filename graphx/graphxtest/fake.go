@@ -24,7 +24,7 @@ const (
 	DefaultPageSize      = 100 // Graph's default page of users
 	MaxPageSize          = 999 // Graph's largest $top for directory objects
 	RestoreWindow        = 30 * 24 * time.Hour
-	DefaultDisablePeriod = 72 * time.Hour // reference §4b: "up to 72 hours"
+	DefaultDisablePeriod = 72 * time.Hour // docs/entra-rules.md §4b: "up to 72 hours"
 	MaxBatch             = 20
 )
 
@@ -72,6 +72,7 @@ type Fake struct {
 	mu            sync.Mutex
 	now           func() time.Time
 	intercept     []InterceptFunc
+	funcs         Funcs
 	disablePeriod time.Duration
 
 	org          snapshot.Organization
@@ -424,7 +425,7 @@ func (f *Fake) tickLocked() {
 			if u.OnPremisesSyncEnabled != nil && *u.OnPremisesSyncEnabled {
 				fls := false
 				u.OnPremisesSyncEnabled = &fls
-				// reference §4b: the disable clears these on-premises properties.
+				// docs/entra-rules.md §4b: the disable clears these on-premises properties.
 				u.OnPremisesDistinguishedName, u.OnPremisesSamAccountName, u.OnPremisesUserPrincipalName = "", "", ""
 			}
 		}

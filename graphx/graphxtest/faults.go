@@ -32,7 +32,10 @@ const (
 	OpBatch                 = "batch"
 )
 
-// Fault is what the fake does instead of answering normally.
+// Fault is what the fake does instead of answering normally: injected by an InterceptFunc
+// (WithFaults, WithInterceptor), or returned as an error by a Hook (see Funcs), which is also how
+// next reports the fake's own error answers. A hook returning a Fault with neither Status nor
+// Drop gets a 500 answer.
 type Fault struct {
 	Status       int           // answer this HTTP status with a Graph error body (0: answer normally)
 	Code         string        // the error code (default from Status)
@@ -41,6 +44,8 @@ type Fault struct {
 	Drop         bool          // close the connection without an answer
 	Delay        time.Duration // wait this long (on the time package's clock) before answering
 	PartialBatch bool          // for OpBatch: the second half of the items answer Status (default 503), not applied
+
+	headers map[string]string // extra answer headers of the fake's own error answer (x-ms-throttle-scope)
 }
 
 // InterceptFunc is consulted before each operation (op is one of the Op constants; target is

@@ -7,7 +7,7 @@ import (
 )
 
 // getDeleted serves GET /directory/deletedItems/{id} for a soft-deleted user (Graph's "Get
-// deleted item"; reference §6.2).
+// deleted item"; docs/entra-rules.md §6.2).
 func (f *Fake) getDeleted(c call, id string) result {
 	q, e := parseQuery(c)
 	if e != nil {
@@ -81,7 +81,7 @@ func (f *Fake) AddInterceptor(fn InterceptFunc) {
 }
 
 // Undelete moves a soft-deleted user back to the active users, as a sync cycle does when it
-// hard-matches a deleted user (reference §2.4); no write is logged. It reports whether the user
+// hard-matches a deleted user (docs/entra-rules.md §2.4); no write is logged. It reports whether the user
 // was in deleted items.
 func (f *Fake) Undelete(id string) bool {
 	f.mu.Lock()

@@ -1,6 +1,7 @@
 package graphxtest
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -113,6 +114,25 @@ func (f *Fake) serve(r *http.Request, reqID string, c call) result {
 	if h == nil {
 		return errResult(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+c.path+"'.")
 	}
+	f.mu.Lock()
+	hook := f.funcs.hook(op)
+	f.mu.Unlock()
+	if hook == nil {
+		return f.serveOwn(r, c, op, target, h)
+	}
+	req := &Request{Op: op, Target: target, Method: c.method, Version: c.version, Path: c.path, Query: c.query,
+		Header: c.header, Body: c.body, InBatch: c.inBatch}
+	resp, err := hook(r.Context(), req, func(_ context.Context, req *Request) (*Response, error) {
+		c := c
+		c.query, c.header, c.body = req.Query, req.Header, req.Body // the route stays the one routed
+		return toResponse(f.serveOwn(r, c, op, target, h))
+	})
+	return fromHook(r.Context(), resp, err)
+}
+
+// serveOwn is the fake's own behaviour of one routed operation: injected faults, the write
+// limiter, the handler and the write log.
+func (f *Fake) serveOwn(r *http.Request, c call, op, target string, h func(call) result) result {
 	if ft := f.fault(op, target); ft != nil {
 		if ft.Delay > 0 {
 			t := time.NewTimer(ft.Delay)
@@ -572,7 +592,7 @@ func (f *Fake) updateBehavior(c call, kind, id string) result {
 	}
 	if v {
 		f.cloudManaged[id] = true
-		*flag = nil // reference §4c: after SOA transfer isCloudManaged=true, onPremisesSyncEnabled null
+		*flag = nil // docs/entra-rules.md §4c: after SOA transfer isCloudManaged=true, onPremisesSyncEnabled null
 	} else {
 		delete(f.cloudManaged, id)
 	}

@@ -106,7 +106,7 @@ func TestUndo(t *testing.T) {
 		{name: "hard match, existing AD user, undone after the takeover", setup: annSetup(), plan: hardMatch, cycle: true,
 			check: func(t *testing.T, w *world, res *conversion.Result, _ *matching.Report, last *syncCycle) {
 				// The cloud user is synced now: Graph refuses to clear its onPremisesImmutableId
-				// (reference §4c/§4d: only SOA or an OU move make it cloud-only again). The AD
+				// (docs/entra-rules.md §4c/§4d: only SOA or an OU move make it cloud-only again). The AD
 				// side is still put back.
 				f := undoFailures(res)
 				require.ErrorIs(t, f[conversion.ClearImmutableID], conversion.ErrReadOnly, "%v", res.Err())
