@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/internal/redact"
 )
 
@@ -1060,17 +1061,14 @@ func checkRestoreWindow(deletedAt, now time.Time, margin time.Duration) error {
 	return nil
 }
 
-// ParentDN returns the DN of the container holding dn (everything after the first unescaped comma).
-func ParentDN(dn string) string {
-	for i := 0; i < len(dn); i++ {
-		switch dn[i] {
-		case '\\':
-			i++
-		case ',':
-			return strings.TrimSpace(dn[i+1:])
-		}
+// ParentDN returns the DN of the container holding the object at text, or "" when text is not
+// a DN or has no parent.
+func ParentDN(text string) string {
+	d, err := dn.Parse(text)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return d.Parent().String()
 }
 
 // limiter spaces calls by a fixed interval (a token bucket of depth 1).

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -416,15 +417,15 @@ func planOneHardMatch(in *Input, o *Options, c *matching.Cloud, addrs addrIndex,
 	nu := NewUser{ParentDN: o.CreateOU, CN: cmpOr(c.DisplayName, sam), UPN: c.UserPrincipalName, SAMAccountName: sam,
 		MailNickname: c.MailNickname, Mail: c.Mail, ProxyAddresses: proxies, DisplayName: c.DisplayName,
 		GivenName: c.GivenName, Surname: c.Surname, ConsistencyGUID: g}
-	dn := nu.DN()
-	if newDNs[strings.ToLower(dn)] || slices.ContainsFunc(in.OnPrem, func(x matching.OnPrem) bool { return strings.EqualFold(x.DN, dn) }) {
-		return sp, RefuseDuplicate, fmt.Sprintf("an AD object already exists at %s", dn), "create the AD user by hand"
+	at := nu.DN()
+	if newDNs[dn.Key(at)] || slices.ContainsFunc(in.OnPrem, func(x matching.OnPrem) bool { return dn.Equal(x.DN, at) }) {
+		return sp, RefuseDuplicate, fmt.Sprintf("an AD object already exists at %s", at), "create the AD user by hand"
 	}
-	newDNs[strings.ToLower(dn)] = true
+	newDNs[dn.Key(at)] = true
 	newSAMs[strings.ToLower(sam)] = true
-	sp.dn = dn
-	sp.changes = append(sp.changes, Change{Action: CreateUser, Target: Target{Side: SideOnPrem, DN: dn, UPN: c.UserPrincipalName}, Subject: c.ID,
-		Before: Null(), After: Text(dn), Create: &nu,
+	sp.dn = at
+	sp.changes = append(sp.changes, Change{Action: CreateUser, Target: Target{Side: SideOnPrem, DN: at, UPN: c.UserPrincipalName}, Subject: c.ID,
+		Before: Null(), After: Text(at), Create: &nu,
 		Reason: "create the AD user from the cloud user, with mS-DS-ConsistencyGuid set in advance; it is created disabled and without a password: set a password and enable it before the next sync cycle, or sync disables the cloud account"})
 	if c.ImmutableID != a {
 		sp.changes = append(sp.changes, Change{Action: SetImmutableID, Target: cloudTarget(c), Subject: c.ID,
@@ -467,27 +468,27 @@ func finish(b *planBuilder, in *Input, o *Options, plans []subjectPlan, want ...
 		byDN := map[string]*matching.Result{}
 		for i := range rep.Objects {
 			if r := &rep.Objects[i]; r.Side == matching.SideOnPrem {
-				byDN[strings.ToLower(r.DN)] = r
+				byDN[dn.Key(r.DN)] = r
 			}
 		}
 		kept := plans[:0]
 		for _, sp := range plans {
 			// The prediction is made on the projected state: look the AD object up under the DN
 			// it has after the changes (a move-user changes it), not the one it has now.
-			dn := sp.dn
-			if d, ok := moved[strings.ToLower(sp.dn)]; ok {
-				dn = d
+			at := sp.dn
+			if d, ok := moved[dn.Key(sp.dn)]; ok {
+				at = d
 			}
-			r := byDN[strings.ToLower(dn)]
+			r := byDN[dn.Key(at)]
 			switch {
 			case r == nil:
-				b.refuse(sp.subject, sp.upn, RefusePrediction, fmt.Sprintf("the matching engine has no prediction for %s", dn), "")
+				b.refuse(sp.subject, sp.upn, RefusePrediction, fmt.Sprintf("the matching engine has no prediction for %s", at), "")
 			case !slices.Contains(want, r.Outcome) || (sp.cloudID != "" && r.Target != sp.cloudID):
 				code := RefusePrediction
 				if r.Outcome == matching.Blocked {
 					code = r.Code.String()
 				}
-				b.refuse(sp.subject, sp.upn, code, fmt.Sprintf("after the changes, sync is predicted to do %q with %s (target %q), not %v onto %s: %s", r.Outcome, dn, r.Target, want, sp.cloudID, r.Reason), r.Fix)
+				b.refuse(sp.subject, sp.upn, code, fmt.Sprintf("after the changes, sync is predicted to do %q with %s (target %q), not %v onto %s: %s", r.Outcome, at, r.Target, want, sp.cloudID, r.Reason), r.Fix)
 			default:
 				kept = append(kept, sp)
 			}
@@ -515,14 +516,14 @@ func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cl
 		if !onprem[i].ObjectGUID.IsZero() {
 			byGUID[onprem[i].ObjectGUID] = i
 		}
-		byDN[strings.ToLower(onprem[i].DN)] = i
+		byDN[dn.Key(onprem[i].DN)] = i
 	}
 	find := func(t Target) (int, bool) {
 		if !t.GUID.IsZero() {
 			i, ok := byGUID[t.GUID]
 			return i, ok
 		}
-		i, ok := byDN[strings.ToLower(t.DN)]
+		i, ok := byDN[dn.Key(t.DN)]
 		return i, ok && t.DN != ""
 	}
 	byID := map[string]int{}
@@ -572,7 +573,7 @@ func projected(in *Input, plans []subjectPlan) ([]matching.OnPrem, []matching.Cl
 				case SetUPN:
 					o.UserPrincipalName = s
 				case MoveUser:
-					from := strings.ToLower(in.OnPrem[i].DN)
+					from := dn.Key(in.OnPrem[i].DN)
 					o.DN = o.DN[:len(o.DN)-len(ParentDN(o.DN))] + s
 					moved[from] = o.DN
 				}

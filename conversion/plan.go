@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/dn"
 )
 
 // PlanVersion is the plan file format version this package writes and reads.
@@ -133,7 +134,7 @@ func (t Target) Key() string {
 		if !t.GUID.IsZero() {
 			return "onprem:" + t.GUID.String()
 		}
-		return "onprem-dn:" + strings.ToLower(t.DN)
+		return "onprem-dn:" + dn.Key(t.DN)
 	default:
 		return string(t.Side) + ":" + t.ID
 	}
@@ -287,7 +288,7 @@ func (p *Plan) Validate() error {
 			}
 		case SideOnPrem:
 			if c.Action == CreateUser {
-				if c.Create == nil || c.Target.DN == "" || !strings.EqualFold(c.Create.DN(), c.Target.DN) {
+				if c.Create == nil || c.Target.DN == "" || !dn.Equal(c.Create.DN(), c.Target.DN) {
 					return fmt.Errorf("%w: %s: create-user needs create attributes whose DN is target.dn", ErrInvalidPlan, where)
 				}
 			} else if c.Target.GUID.IsZero() {

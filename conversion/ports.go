@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -211,20 +212,4 @@ type NewUser struct {
 }
 
 // DN returns "CN=<cn>,<parent>" with the CN escaped as RFC 4514 requires.
-func (u NewUser) DN() string { return "CN=" + escapeRDN(u.CN) + "," + u.ParentDN }
-
-func escapeRDN(s string) string {
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=':
-			b = append(b, '\\', c)
-		case (c == ' ' && (i == 0 || i == len(s)-1)) || (c == '#' && i == 0):
-			b = append(b, '\\', c)
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(b)
-}
+func (u NewUser) DN() string { return "CN=" + dn.EscapeValue(u.CN) + "," + u.ParentDN }

@@ -169,9 +169,3 @@ func (d *Directory) CreateUser(ctx context.Context, u conversion.NewUser) (ancho
 	}
 	return r.ObjectGUID, nil
 }
-
-// SameDN reports whether a and b name the same entry, as [dn.Equal] does.
-//
-// Deprecated: use dn.Equal, or dn.Parse and DN.Equal. SameDN stays while code outside ldapx
-// still calls it.
-func SameDN(a, b string) bool { return dn.Equal(a, b) }

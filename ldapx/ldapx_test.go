@@ -309,23 +309,3 @@ func TestErrorsMatchConversion(t *testing.T) {
 	assert.NotErrorIs(t, opError("ldapx.Test", "", &ResultError{Code: ResultOther}), conversion.ErrConflict)
 	assert.NotErrorIs(t, ErrInvalid, conversion.ErrNotFound)
 }
-
-func TestSameDN(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		a, b string
-		want bool
-	}{
-		{"OU=A,DC=x,DC=test", "ou=a, dc=X,dc=TEST", true},
-		{`CN=Lee\, Ann,OU=A,DC=x`, `cn=lee\2c ann,ou=a,dc=x`, true},
-		{"OU=A,DC=x", "OU=B,DC=x", false},
-		{"OU=A,DC=x", "DC=x", false},
-		{"<GUID=1>", "<GUID=1>", true},
-		{"<GUID=1>", "<guid=1>", false},
-	} {
-		t.Run(tc.a+"|"+tc.b, func(t *testing.T) {
-			t.Parallel()
-			assert.Equal(t, tc.want, SameDN(tc.a, tc.b))
-		})
-	}
-}

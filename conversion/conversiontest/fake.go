@@ -6,12 +6,12 @@ import (
 	"iter"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -102,17 +102,17 @@ func (d *Directory) user(_ context.Context, g anchor.ObjectGUID) (matching.OnPre
 }
 
 // userByDN is the fake's own UserByDN (conversion.DirectoryReader), the next of its hook (DNs compare case-insensitively).
-func (d *Directory) userByDN(_ context.Context, dn string) (matching.OnPrem, error) {
+func (d *Directory) userByDN(_ context.Context, text string) (matching.OnPrem, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, u := range d.users {
-		if strings.EqualFold(u.DN, dn) {
+		if dn.Equal(u.DN, text) {
 			c := *u
 			c.ProxyAddresses = slices.Clone(u.ProxyAddresses)
 			return c, nil
 		}
 	}
-	return matching.OnPrem{}, notFound("dn " + dn)
+	return matching.OnPrem{}, notFound("dn " + text)
 }
 
 // modify runs one write on the user g under the lock, with the fault hooks around it.
@@ -188,7 +188,7 @@ func (d *Directory) setUPN(ctx context.Context, g anchor.ObjectGUID, old, nw str
 func (d *Directory) move(ctx context.Context, g anchor.ObjectGUID, oldParent, newParent string) error {
 	return d.modify(ctx, "Move", g, conversion.Text(oldParent), conversion.Text(newParent), func(u *matching.OnPrem) error {
 		parent := conversion.ParentDN(u.DN)
-		if !strings.EqualFold(parent, oldParent) {
+		if !dn.Equal(parent, oldParent) {
 			return conflict("parent", oldParent, parent)
 		}
 		u.DN = u.DN[:len(u.DN)-len(parent)] + newParent
@@ -198,13 +198,13 @@ func (d *Directory) move(ctx context.Context, g anchor.ObjectGUID, oldParent, ne
 
 // createUser is the fake's own CreateUser (conversion.DirectoryWriter), the next of its hook. New objectGUIDs are deterministic.
 func (d *Directory) createUser(ctx context.Context, nu conversion.NewUser) (anchor.ObjectGUID, error) {
-	dn := nu.DN()
-	key := conversion.Target{Side: conversion.SideOnPrem, DN: dn}.Key()
+	text := nu.DN()
+	key := conversion.Target{Side: conversion.SideOnPrem, DN: text}.Key()
 	d.mu.Lock()
 	for _, u := range d.users {
-		if strings.EqualFold(u.DN, dn) {
+		if dn.Equal(u.DN, text) {
 			d.mu.Unlock()
-			return anchor.ObjectGUID{}, conflict("dn", "no object", dn)
+			return anchor.ObjectGUID{}, conflict("dn", "no object", text)
 		}
 	}
 	d.next++
@@ -213,12 +213,12 @@ func (d *Directory) createUser(ctx context.Context, nu conversion.NewUser) (anch
 	b[12], b[13], b[14], b[15] = byte(d.next>>24), byte(d.next>>16), byte(d.next>>8), byte(d.next)
 	g := anchor.FromArray(b)
 	d.users[g] = &matching.OnPrem{
-		DN: dn, Class: matching.ClassUser, ObjectGUID: g, ConsistencyGUID: nu.ConsistencyGUID,
+		DN: text, Class: matching.ClassUser, ObjectGUID: g, ConsistencyGUID: nu.ConsistencyGUID,
 		UserPrincipalName: nu.UPN, ProxyAddresses: slices.Clone(nu.ProxyAddresses), Mail: nu.Mail,
 		MailNickname: nu.MailNickname, SAMAccountName: nu.SAMAccountName, Enabled: false,
 		DisplayName: nu.DisplayName, GivenName: nu.GivenName, Surname: nu.Surname, Source: "conversiontest",
 	}
-	d.record("CreateUser", key, conversion.Null(), conversion.Text(dn))
+	d.record("CreateUser", key, conversion.Null(), conversion.Text(text))
 	d.mu.Unlock()
 	return g, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/conversion/conversiontest"
+	"github.com/hybridid/hybridid/dn"
 	"github.com/hybridid/hybridid/graphx"
 	"github.com/hybridid/hybridid/graphx/graphxtest"
 	"github.com/hybridid/hybridid/ldapx"
@@ -224,7 +225,7 @@ func TestWorkflowsSamba(t *testing.T) {
 		parkedDN := "CN=dee," + e.parked
 		moved, err := w.dir.User(t.Context(), ad.ObjectGUID)
 		require.NoError(t, err)
-		assert.True(t, ldapx.SameDN(parkedDN, moved.DN), "moved in Samba: %s", moved.DN)
+		assert.True(t, dn.Equal(parkedDN, moved.DN), "moved in Samba: %s", moved.DN)
 		assert.Equal(t, matching.OutOfScope, c.Outcome(moved.DN).Outcome)
 		assert.False(t, c.Deleted(id), "the restored user stays")
 		u := w.cloudUser(t, id)
@@ -240,7 +241,7 @@ func TestWorkflowsSamba(t *testing.T) {
 		assert.Len(t, f, 1, "only restore-user is not undone: %v", res.Err())
 		back, err := w.dir.User(t.Context(), ad.ObjectGUID)
 		require.NoError(t, err)
-		assert.True(t, ldapx.SameDN(ad.DN, back.DN), "back in the synced OU: %s", back.DN)
+		assert.True(t, dn.Equal(ad.DN, back.DN), "back in the synced OU: %s", back.DN)
 		c, err = w.sim.Run(t.Context())
 		require.NoError(t, err)
 		got := c.Outcome(back.DN)
