@@ -14,7 +14,7 @@ import (
 // vector is one GUID written in every form.
 type vector struct {
 	name        string
-	source      string // the reference section the vector comes from
+	source      string // the docs/entra-rules.md section the vector comes from
 	guid        string
 	immutableID string
 	hex         string
@@ -221,7 +221,7 @@ func TestRFCOrder(t *testing.T) {
 	g := anchor.MustParse("35918bc9-196d-40ea-9779-889d79b753f0")
 	rfc := g.RFCBytes()
 	assert.Equal(t, "NZGLyRltQOqXeYidebdT8A==", base64.StdEncoding.EncodeToString(rfc[:]),
-		"reference §1.3: the wrong (big-endian) value")
+		"docs/entra-rules.md §1.3: the wrong (big-endian) value")
 	assert.Equal(t, g, anchor.FromRFCBytes(rfc))
 }
 

@@ -24,7 +24,7 @@ func TestSourceAnchor(t *testing.T) {
 		{"from 16 bytes", anchor.BinaryAnchor(func() []byte { b := g.Bytes(); return b[:] }()), "IkTni9mw7Ee4YefeGpz7IA==", true},
 		{"from 4 bytes (integer attribute)", anchor.BinaryAnchor([]byte{1, 2, 3, 4}), "AQIDBA==", false},
 		{"parsed guid", anchor.MustParseSourceAnchor("IkTni9mw7Ee4YefeGpz7IA=="), "IkTni9mw7Ee4YefeGpz7IA==", true},
-		{"parsed employee id (reference §1.5)", anchor.MustParseSourceAnchor("E1234567"), "E1234567", false},
+		{"parsed employee id (docs/entra-rules.md §1.5)", anchor.MustParseSourceAnchor("E1234567"), "E1234567", false},
 		{"parsed non-canonical base64 kept as string", anchor.MustParseSourceAnchor("IkTni9mw7Ee4YefeGpz7IB=="), "IkTni9mw7Ee4YefeGpz7IB==", false},
 	}
 	for _, tc := range tests {

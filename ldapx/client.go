@@ -83,7 +83,7 @@ var readAttrs = []string{
 const objectFilter = "(|(&(objectClass=user)(!(objectClass=computer)))(objectClass=group)(objectClass=contact))"
 
 // Objects streams the users, groups and contacts under each base DN (subtree), with a paged
-// search (RFC 2696, page size ≤ MaxPageSize, reference §7). Referrals are skipped. Multi-valued
+// search (RFC 2696, page size ≤ MaxPageSize, docs/entra-rules.md §7). Referrals are skipped. Multi-valued
 // attributes that AD returns in ranges (proxyAddresses;range=0-1499) are completed with
 // follow-up reads. An error — including one that interrupts paging — is yielded once and ends
 // the sequence, so a result is never silently short. LDAP: search; needs read access to the
@@ -343,7 +343,7 @@ func decodeEntry(e *Entry, source, custom string) (matching.OnPrem, error) {
 			}
 		}
 	}
-	// reference §7: accountEnabled = (userAccountControl & ACCOUNTDISABLE) == 0. Objects without
+	// docs/entra-rules.md §7: accountEnabled = (userAccountControl & ACCOUNTDISABLE) == 0. Objects without
 	// userAccountControl (groups, contacts) read as enabled, as the ldif package reads them, so
 	// that a directory read live and the same directory exported to LDIF give equal records.
 	r.Enabled = uac < 0 || uac&0x2 == 0

@@ -18,7 +18,7 @@ const (
 )
 
 // FindByAnchor returns the objects under base whose objectGUID (or mS-DS-ConsistencyGuid, an
-// unindexed attribute: reference §7) equals g, using an escaped binary filter. LDAP: search.
+// unindexed attribute: docs/entra-rules.md §7) equals g, using an escaped binary filter. LDAP: search.
 func (c *Client) FindByAnchor(ctx context.Context, base string, attr AnchorAttr, g anchor.ObjectGUID) ([]matching.OnPrem, error) {
 	if g.IsZero() {
 		return nil, &OpError{Op: "ldapx.FindByAnchor", Err: ErrInvalid, Message: "zero GUID"}

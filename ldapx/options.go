@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// MaxPageSize is Active Directory's default LDAP policy MaxPageSize (reference §7): page sizes
+// MaxPageSize is Active Directory's default LDAP policy MaxPageSize (docs/entra-rules.md §7): page sizes
 // above it are refused.
 const MaxPageSize = 1000
 

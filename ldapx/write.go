@@ -23,7 +23,7 @@ type NewUser struct {
 	Surname           string
 	DisplayName       string
 	// ConsistencyGUID, when not zero, is written as mS-DS-ConsistencyGuid at creation (a hard
-	// match prepared before the first sync, reference §1.4).
+	// match prepared before the first sync, docs/entra-rules.md §1.4).
 	ConsistencyGUID anchor.ObjectGUID
 	// Password, when set, is written as unicodePwd and the account is created enabled. It is
 	// refused (ErrInsecure) over an unencrypted connection. Without it the account is disabled.
@@ -145,7 +145,7 @@ func (c *Client) HasAttribute(ctx context.Context, name string) (bool, error) {
 // caller last read (zero: absent), new the value to write (zero: clear). The modify deletes
 // old and adds new in one operation, so when the directory no longer holds old the write fails
 // with an error wrapping ErrConflict instead of overwriting a concurrent change. LDAP: modify;
-// needs write access to mS-DS-ConsistencyGuid (reference §1.4).
+// needs write access to mS-DS-ConsistencyGuid (docs/entra-rules.md §1.4).
 func (c *Client) SetConsistencyGUID(ctx context.Context, dn string, old, new anchor.ObjectGUID) error {
 	var ch []Modification
 	if !old.IsZero() {

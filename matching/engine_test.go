@@ -69,7 +69,7 @@ func synced(id, name string, a anchor.SourceAnchor) matching.Cloud {
 }
 
 type scenario struct {
-	name   string // ends with the reference section it encodes
+	name   string // ends with the docs/entra-rules.md section it encodes
 	cfg    matching.Config
 	tenant func(*matching.Tenant)
 	onprem []matching.OnPrem

@@ -125,7 +125,7 @@ func (s *Sim) Run(ctx context.Context) (*Cycle, error) {
 		return nil, fmt.Errorf("syncsim: reading the tenant: %w", err)
 	}
 	if tenant.SyncEnabled != nil && !*tenant.SyncEnabled {
-		// Sync is off for the tenant (reference §4b): the client exports nothing.
+		// Sync is off for the tenant (docs/entra-rules.md §4b): the client exports nothing.
 		c := &Cycle{At: now}
 		s.cycles = append(s.cycles, c)
 		return c, nil
@@ -190,7 +190,7 @@ func (s *Sim) Run(ctx context.Context) (*Cycle, error) {
 	return c, nil
 }
 
-// export writes the on-premises values over the cloud user (reference §2.1: every attribute
+// export writes the on-premises values over the cloud user (docs/entra-rules.md §2.1: every attribute
 // with an on-premises value wins) and marks it synced with the anchor.
 func export(u *snapshot.User, o *matching.OnPrem, r matching.Result, now time.Time) {
 	on := true
