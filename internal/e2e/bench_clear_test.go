@@ -46,7 +46,7 @@ func TestBenchClearOnPrem(t *testing.T) {
 	run := func(t *testing.T, name string, cancelAfter int64) (time.Duration, time.Duration, *graphxtest.Fake) {
 		fake, err := graphxtest.New(graphxtest.WithSeed(seed))
 		require.NoError(t, err)
-		client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://graph.fake/v1.0"),
+		client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://localhost/v1.0"),
 			graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0))
 		require.NoError(t, err)
 		for i, c := range cloud {
