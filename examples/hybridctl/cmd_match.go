@@ -11,7 +11,6 @@ import (
 	"iter"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -26,7 +25,7 @@ func init() {
 		name:    "match",
 		summary: "predict what Entra Connect Sync does with every object, and why",
 		usage: "match --onprem FILE|ldap://HOST|ldaps://HOST --cloud FILE|graph [--scope DN]... " +
-			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL] [--format table|json|csv] [--json]",
+			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL] [--format table|json|csv] [--json] [--accept-partial-export]",
 		run: runMatch,
 	})
 }
@@ -35,33 +34,9 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 	const name = "match"
 	fs := newFlagSet(name)
 	var src sourceFlags
-	src.register(fs)
-	format := fs.String("format", "table", "")
-	asJSON := fs.Bool("json", false, "")
-	rest, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageError(e, name, err.Error())
-	}
-	if len(rest) > 0 {
-		return usageError(e, name, "unexpected argument "+strconv.Quote(rest[0]))
-	}
-	if *asJSON {
-		*format = "json"
-	}
-	switch {
-	case src.onprem == "":
-		return usageError(e, name, "--onprem is required (an LDIF file or an ldap:// or ldaps:// URL)")
-	case src.cloud == "":
-		return usageError(e, name, "--cloud is required (a snapshot file or graph)")
-	case !slices.Contains([]string{"table", "json", "csv"}, *format):
-		return usageError(e, name, "--format "+strconv.Quote(*format)+": want table, json or csv")
-	}
-	if msg := src.check(); msg != "" {
-		return usageError(e, name, msg)
-	}
-	cfg, msg := src.config()
-	if msg != "" {
-		return usageError(e, name, msg)
+	format, cfg, code, ok := parseReportArgs(e, name, fs, &src, args, true)
+	if !ok {
+		return code
 	}
 	tuneGC(e)
 
@@ -77,7 +52,7 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 		return failure(e, name, err)
 	}
 	prog.Phase("writing the report")
-	if err := writeReport(e.stdout, *format, rep); err != nil {
+	if err := writeReport(e.stdout, format, rep); err != nil {
 		return failure(e, name, err)
 	}
 	return readErrorsExit(e, name, rep)

@@ -11,7 +11,6 @@ import (
 	"iter"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"sync"
 	"text/tabwriter"
@@ -28,7 +27,7 @@ func init() {
 		summary: "find the values Entra would refuse, quarantine or rename before they are synced (IdFix's rules, headless)",
 		usage: "validate --onprem FILE|ldap://HOST|ldaps://HOST [--cloud FILE|graph] [--scope DN]... " +
 			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL] " +
-			"[--format table|csv|json] [--json] [--fix-ldif FILE]",
+			"[--format table|csv|json] [--json] [--fix-ldif FILE] [--accept-partial-export]",
 		run: runValidate,
 	})
 }
@@ -41,32 +40,10 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	const name = "validate"
 	fs := newFlagSet(name)
 	var src sourceFlags
-	src.register(fs)
-	format := fs.String("format", "table", "")
-	asJSON := fs.Bool("json", false, "")
 	fixFile := fs.String("fix-ldif", "", "")
-	rest, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageError(e, name, err.Error())
-	}
-	if len(rest) > 0 {
-		return usageError(e, name, "unexpected argument "+strconv.Quote(rest[0]))
-	}
-	if *asJSON {
-		*format = "json"
-	}
-	switch {
-	case src.onprem == "":
-		return usageError(e, name, "--onprem is required (an LDIF file or an ldap:// or ldaps:// URL)")
-	case !slices.Contains([]string{"table", "json", "csv"}, *format):
-		return usageError(e, name, "--format "+strconv.Quote(*format)+": want table, json or csv")
-	}
-	if msg := src.check(); msg != "" {
-		return usageError(e, name, msg)
-	}
-	cfg, msg := src.config()
-	if msg != "" {
-		return usageError(e, name, msg)
+	format, cfg, code, ok := parseReportArgs(e, name, fs, &src, args, false)
+	if !ok {
+		return code
 	}
 	tuneGC(e)
 	if src.cloud != "" && e.getenv("GOGC") == "" && e.getenv("GOMEMLIMIT") == "" {
@@ -100,7 +77,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 			return failure(e, name, err)
 		}
 	}
-	if err := writeFindings(e.stdout, *format, findings, n); err != nil {
+	if err := writeFindings(e.stdout, format, findings, n); err != nil {
 		return failure(e, name, err)
 	}
 	prog.Stop()

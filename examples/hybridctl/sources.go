@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -116,4 +117,40 @@ func partialHint(err error) error {
 		return fmt.Errorf("%w; export again, or pass --accept-partial-export to read it as a partial export (objects missing from it are then predicted as deleted)", err)
 	}
 	return err
+}
+
+// parseReportArgs registers the source flags, --format and --json on fs (which may hold the
+// command's own flags already), parses args and checks them, for a command that reads the
+// sources and prints a report as a table, JSON or CSV (match, validate). needCloud makes --cloud
+// required. After a usage error ok is false and code is the exit status.
+func parseReportArgs(e *env, name string, fs *flag.FlagSet, src *sourceFlags, args []string, needCloud bool) (format string, cfg matching.Config, code int, ok bool) {
+	src.register(fs)
+	f := fs.String("format", "table", "")
+	asJSON := fs.Bool("json", false, "")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return "", cfg, usageError(e, name, err.Error()), false
+	}
+	if len(rest) > 0 {
+		return "", cfg, usageError(e, name, "unexpected argument "+strconv.Quote(rest[0])), false
+	}
+	if *asJSON {
+		*f = "json"
+	}
+	switch {
+	case src.onprem == "":
+		return "", cfg, usageError(e, name, "--onprem is required (an LDIF file or an ldap:// or ldaps:// URL)"), false
+	case needCloud && src.cloud == "":
+		return "", cfg, usageError(e, name, "--cloud is required (a snapshot file or graph)"), false
+	case !slices.Contains([]string{"table", "json", "csv"}, *f):
+		return "", cfg, usageError(e, name, "--format "+strconv.Quote(*f)+": want table, json or csv"), false
+	}
+	if msg := src.check(); msg != "" {
+		return "", cfg, usageError(e, name, msg), false
+	}
+	cfg, msg := src.config()
+	if msg != "" {
+		return "", cfg, usageError(e, name, msg), false
+	}
+	return *f, cfg, 0, true
 }
