@@ -3,10 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
-	"net/http"
-	"os"
 	"path/filepath"
-	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,7 +13,6 @@ import (
 
 	"github.com/hybridid/hybridid/conversion"
 	"github.com/hybridid/hybridid/conversion/conversiontest"
-	"github.com/hybridid/hybridid/graphx"
 	"github.com/hybridid/hybridid/graphx/graphxtest"
 )
 
@@ -26,13 +22,7 @@ import (
 // after a third of the writes and resumed: zero lost or repeated writes. It runs only with
 // HYBRIDID_BENCH_CONVERT=1 and takes about 2 × N/200 s.
 func TestBenchClearOnPrem(t *testing.T) {
-	if os.Getenv("HYBRIDID_BENCH_CONVERT") != "1" {
-		t.Skip("set HYBRIDID_BENCH_CONVERT=1 (scripts/bench-convert)")
-	}
-	n := 10000
-	if v, err := strconv.Atoi(os.Getenv("HYBRIDID_BENCH_USERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchUsers(t)
 	const rate = 200.0
 	tenant, _, cloud := conversiontest.Population(n, time.Now())
 	for i := range cloud {
@@ -44,11 +34,7 @@ func TestBenchClearOnPrem(t *testing.T) {
 	require.Len(t, plan.Changes, n)
 
 	run := func(t *testing.T, name string, cancelAfter int64) (time.Duration, time.Duration, *graphxtest.Fake) {
-		fake, err := graphxtest.New(graphxtest.WithSeed(seed))
-		require.NoError(t, err)
-		client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://localhost/v1.0"),
-			graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0))
-		require.NoError(t, err)
+		fake, client := benchTenant(t, seed)
 		for i, c := range cloud {
 			fake.SetObjectIdentifier(c.ID, popID(i))
 		}

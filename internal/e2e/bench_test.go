@@ -18,7 +18,33 @@ import (
 	"github.com/hybridid/hybridid/conversion/conversiontest"
 	"github.com/hybridid/hybridid/graphx"
 	"github.com/hybridid/hybridid/graphx/graphxtest"
+	"github.com/hybridid/hybridid/snapshot"
 )
+
+// benchUsers skips a conversion benchmark unless HYBRIDID_BENCH_CONVERT=1 (scripts/bench-convert)
+// and returns its number of users: HYBRIDID_BENCH_USERS, 10,000 by default.
+func benchUsers(t *testing.T) int {
+	t.Helper()
+	if os.Getenv("HYBRIDID_BENCH_CONVERT") != "1" {
+		t.Skip("set HYBRIDID_BENCH_CONVERT=1 (scripts/bench-convert)")
+	}
+	if v, err := strconv.Atoi(os.Getenv("HYBRIDID_BENCH_USERS")); err == nil && v > 0 {
+		return v
+	}
+	return 10000
+}
+
+// benchTenant starts a fake tenant seeded with seed and a graphx client on it, without graphx's
+// own write budget (the fake enforces the benchmark's).
+func benchTenant(t *testing.T, seed *snapshot.Snapshot) (*graphxtest.Fake, *graphx.Client) {
+	t.Helper()
+	fake, err := graphxtest.New(graphxtest.WithSeed(seed))
+	require.NoError(t, err)
+	client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://localhost/v1.0"),
+		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0))
+	require.NoError(t, err)
+	return fake, client
+}
 
 // TestBenchConvert is the conversion throughput figure (scripts/bench-convert): N users (default
 // 10,000) converted by SOA against the fake tenant at 200 Graph writes/s, with an in-memory
@@ -26,22 +52,12 @@ import (
 // the writes and resumed from the file journal. It runs only with HYBRIDID_BENCH_CONVERT=1
 // and takes about 3 × N/200 s.
 func TestBenchConvert(t *testing.T) {
-	if os.Getenv("HYBRIDID_BENCH_CONVERT") != "1" {
-		t.Skip("set HYBRIDID_BENCH_CONVERT=1 (scripts/bench-convert)")
-	}
-	n := 10000
-	if v, err := strconv.Atoi(os.Getenv("HYBRIDID_BENCH_USERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchUsers(t)
 	const rate = 200.0
 	tenant, onprem, cloud := conversiontest.Population(n, time.Now())
 	seed := seedOf(tenant, cloud)
 	run := func(t *testing.T, j conversion.Journal, cancelAfter int64) (time.Duration, *graphxtest.Fake, *conversion.Plan, func(context.Context, conversion.Journal) (*conversion.Result, error)) {
-		fake, err := graphxtest.New(graphxtest.WithSeed(seed))
-		require.NoError(t, err)
-		client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://localhost/v1.0"),
-			graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0))
-		require.NoError(t, err)
+		fake, client := benchTenant(t, seed)
 		s, err := client.Snapshot(t.Context())
 		require.NoError(t, err)
 		recs, err := s.Cloud()
