@@ -37,16 +37,16 @@ func TestTenantConformance(t *testing.T) {
 				{ID: cloud, UserPrincipalName: "bob@contoso.example"},
 				{ID: holder, UserPrincipalName: "dee@contoso.example"},
 			},
-			DeletedUsers:    []snapshot.User{{ID: deleted, UserPrincipalName: "cy@contoso.example", DeletedDateTime: &del}},
-			RoleAssignments: []snapshot.RoleAssignment{{ID: "ra-1", PrincipalID: holder, RoleDefinitionID: readerID, DirectoryScopeID: "/"}},
+			DeletedUsers:      []snapshot.User{{ID: deleted, UserPrincipalName: "cy@contoso.example", DeletedDateTime: &del}},
+			RoleAssignments:   []snapshot.RoleAssignment{{ID: "ra-1", PrincipalID: holder, RoleDefinitionID: readerID, DirectoryScopeID: "/"}},
+			RoleEligibilities: []snapshot.RoleEligibility{},
+			RoleDefinitions:   []snapshot.RoleDefinition{{ID: readerID, DisplayName: "Directory Readers", IsBuiltIn: true}},
+			GroupMembers:      []snapshot.GroupMember{},
 		}
 		srv := graphxtest.NewServer(t, graphxtest.WithSeed(seed))
 		c, err := graphx.New(graphx.StaticToken("t"), graphx.WithBaseURL(srv.URL), graphx.WithMaxRetries(0), graphx.WithWriteBudget(0, 0))
 		require.NoError(t, err)
-		// RoleHolder stays empty, so the suite skips UserRoles: graphxtest does not serve GET
-		// /users/{id}/memberOf/microsoft.graph.group (answers 400), which Tenant.UserRoles reads.
-		// Set RoleHolder: holder, RoleDefinitionID: readerID, RoleAssignmentID: "ra-1" once it does.
 		return c.Tenant(), conversiontest.TenantSeed{TenantID: org, SyncEnabled: true, CloudOnly: cloud, Synced: synced,
-			Deleted: deleted}
+			Deleted: deleted, RoleHolder: holder, RoleDefinitionID: readerID, RoleAssignmentID: "ra-1"}
 	})
 }

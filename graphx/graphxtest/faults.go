@@ -29,6 +29,8 @@ const (
 	OpListRoleEligibilities = "listRoleEligibilities"
 	OpListRoleDefinitions   = "listRoleDefinitions"
 	OpListGroupMembers      = "listGroupMembers"
+	OpListMemberOf          = "listMemberOf"
+	OpGetRoleDefinition     = "getRoleDefinition"
 	OpBatch                 = "batch"
 )
 

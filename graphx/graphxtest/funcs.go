@@ -65,6 +65,7 @@ type Funcs struct {
 	ListDeletedUsers, GetDeletedItem, Restore  Hook
 	ListRoleAssignments, ListRoleEligibilities Hook
 	ListRoleDefinitions, ListGroupMembers      Hook
+	ListMemberOf, GetRoleDefinition            Hook
 	Any                                        Hook
 }
 
@@ -108,6 +109,10 @@ func (fs *Funcs) hook(op string) Hook {
 		h = fs.ListRoleDefinitions
 	case OpListGroupMembers:
 		h = fs.ListGroupMembers
+	case OpListMemberOf:
+		h = fs.ListMemberOf
+	case OpGetRoleDefinition:
+		h = fs.GetRoleDefinition
 	}
 	if h == nil {
 		h = fs.Any

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,6 +98,10 @@ func (f *Fake) route(c call) (op, target string, h func(call) result) {
 		return OpListRoleDefinitions, "", f.listRoleDefinitions
 	case len(seg) == 3 && is(0, "groups") && is(2, "members") && m == http.MethodGet:
 		return OpListGroupMembers, seg[1], func(c call) result { return f.listMembers(c, seg[1]) }
+	case len(seg) == 4 && is(0, "users") && is(2, "memberOf") && is(3, "microsoft.graph.group") && m == http.MethodGet:
+		return OpListMemberOf, seg[1], func(c call) result { return f.listMemberOf(c, seg[1]) }
+	case len(seg) == 4 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleDefinitions") && m == http.MethodGet:
+		return OpGetRoleDefinition, seg[3], func(c call) result { return f.getRoleDefinition(c, seg[3]) }
 	}
 	return "", "", nil
 }
@@ -764,6 +769,62 @@ func (f *Fake) listRoleDefinitions(c call) result {
 		}
 		return m
 	}, def)
+}
+
+// listMemberOf serves GET /users/{id}/memberOf/microsoft.graph.group: the groups the user is a
+// direct member of, as far as the seed says (its groupMembers list the members of
+// role-assignable groups, so every group answered is role-assignable).
+func (f *Fake) listMemberOf(c call, userID string) result {
+	if f.members == nil {
+		return forbidden("group members")
+	}
+	if f.findUserLocked(userID) == nil {
+		return notFound(userID)
+	}
+	var ids []string
+	for _, m := range f.members {
+		if m.MemberID == userID && !slices.Contains(ids, m.GroupID) {
+			ids = append(ids, m.GroupID)
+		}
+	}
+	return f.page(c, len(ids), func(i int) object {
+		o := object{"@odata.type": json.RawMessage(`"#microsoft.graph.group"`), "isAssignableToRole": json.RawMessage("true")}
+		o["id"], _ = json.Marshal(ids[i])
+		for _, g := range f.groups {
+			if g.ID == ids[i] {
+				o["displayName"], _ = json.Marshal(g.DisplayName)
+			}
+		}
+		return o
+	}, []string{"id", "displayName", "isAssignableToRole"})
+}
+
+// getRoleDefinition serves GET /roleManagement/directory/roleDefinitions/{id} (isPrivileged on
+// beta only, as the list does).
+func (f *Fake) getRoleDefinition(c call, id string) result {
+	if f.roleDefs == nil {
+		return forbidden("role definitions")
+	}
+	if e := betaOnly(c, "unifiedRoleDefinition", "isPrivileged"); e != nil {
+		return result{err: e}
+	}
+	q, e := parseQuery(c)
+	if e != nil {
+		return result{err: e}
+	}
+	for _, d := range f.roleDefs {
+		if d.ID == id {
+			m := toObject(d)
+			def := roleDefDefault
+			if c.version == "beta" {
+				def = append(slicesClone(def), "isPrivileged")
+			} else {
+				delete(m, "isPrivileged")
+			}
+			return result{status: http.StatusOK, body: withContext(project(m, q.selectFields, def), c.base+"/$metadata#roleManagement/directory/roleDefinitions/$entity")}
+		}
+	}
+	return notFound(id)
 }
 
 // listMembers serves the direct members of a group, each with its @odata.type.

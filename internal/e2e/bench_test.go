@@ -41,7 +41,7 @@ func benchTenant(t *testing.T, seed *snapshot.Snapshot) (*graphxtest.Fake, *grap
 	fake, err := graphxtest.New(graphxtest.WithSeed(seed))
 	require.NoError(t, err)
 	client, err := graphx.New(graphx.StaticToken("bench"), graphx.WithBaseURL("http://localhost/v1.0"),
-		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0))
+		graphx.WithHTTPClient(&http.Client{Transport: fake.Transport()}), graphx.WithWriteBudget(0, 0))
 	require.NoError(t, err)
 	return fake, client
 }

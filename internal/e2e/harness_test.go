@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -55,7 +53,7 @@ func newWorld(t *testing.T, s setup) *world {
 	fake, err := graphxtest.New(append([]graphxtest.Option{graphxtest.WithSeed(seedOf(tenant, cloud))}, s.opts...)...)
 	require.NoError(t, err)
 	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://localhost/v1.0"),
-		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
+		graphx.WithHTTPClient(&http.Client{Transport: fake.Transport()}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
 	require.NoError(t, err)
 	dir := conversiontest.NewDirectory(onprem...)
 	cfg := matching.Config{Scope: []string{scopeOU}, SourceAnchor: matching.AnchorConsistencyGUID}
@@ -107,41 +105,6 @@ func opts(users ...string) *conversion.Options {
 // unverified is the planners' note for a plan made without the matching engine.
 const unverified = "sync outcomes were not verified: no matching engine (Options.Predict) was given"
 
-// rolesTransport answers the role reads of graphx.Tenant.UserRoles that the fake does not serve
-// (PIM eligibilities, group memberships, role definitions) as Graph answers for a tenant without
-// any: an empty collection, or 404 for a definition. Requests the fake serves pass through.
-// seedOf is the fake tenant's seed for tenant and cloud: the tenant's role eligibilities,
-// definitions and group members count as read (none unless the test gives some), as a tenant
-// whose administrator granted the read permissions would answer.
-func seedOf(tenant matching.Tenant, cloud []matching.Cloud) *snapshot.Snapshot {
-	tenant.Known |= matching.KnownEligibilities | matching.KnownRoleDefinitions | matching.KnownGroupMembers
-	return snapshot.FromRecords(tenant, cloud)
-}
-
-type rolesTransport struct{ base http.RoundTripper }
-
-func (rt rolesTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := rt.base.RoundTrip(r)
-	if err != nil || resp.StatusCode != http.StatusBadRequest {
-		return resp, err
-	}
-	p := r.URL.Path
-	body := ""
-	status := http.StatusOK
-	switch {
-	case strings.HasSuffix(p, "/roleManagement/directory/roleEligibilityScheduleInstances"), strings.HasSuffix(p, "/memberOf/microsoft.graph.group"):
-		body = `{"value":[]}`
-	case strings.Contains(p, "/roleManagement/directory/roleDefinitions/"):
-		status, body = http.StatusNotFound, `{"error":{"code":"Request_ResourceNotFound","message":"not found"}}`
-	default:
-		return resp, nil
-	}
-	resp.Body.Close()
-	return &http.Response{StatusCode: status, Status: http.StatusText(status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)), Request: r}, nil
-}
-
 // graphWrites counts the fake's accepted Graph writes per (op, target).
 func graphWrites(f *graphxtest.Fake) map[string]int {
 	m := map[string]int{}
@@ -149,4 +112,12 @@ func graphWrites(f *graphxtest.Fake) map[string]int {
 		m[w.Op+" "+w.Target]++
 	}
 	return m
+}
+
+// seedOf is the fake tenant's seed for tenant and cloud: the tenant's role eligibilities,
+// definitions and group members count as read (none unless the test gives some), as a tenant
+// whose administrator granted the read permissions would answer.
+func seedOf(tenant matching.Tenant, cloud []matching.Cloud) *snapshot.Snapshot {
+	tenant.Known |= matching.KnownEligibilities | matching.KnownRoleDefinitions | matching.KnownGroupMembers
+	return snapshot.FromRecords(tenant, cloud)
 }

@@ -142,7 +142,7 @@ func TestCrashResume(t *testing.T) {
 			tenant, onprem, cloud := conversiontest.Population(n, time.Now())
 			srv := graphxtest.NewServer(t, graphxtest.WithSeed(seedOf(tenant, cloud)))
 			client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL(srv.URL), graphx.WithWriteBudget(0, 0),
-				graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{http.DefaultTransport}}))
+				graphx.WithHTTPClient(&http.Client{Transport: http.DefaultTransport}))
 			require.NoError(t, err)
 			s, err := client.Snapshot(t.Context())
 			require.NoError(t, err)
@@ -180,7 +180,7 @@ func TestCrashResume(t *testing.T) {
 func crashChild(t *testing.T) {
 	k, _ := strconv.Atoi(os.Getenv("E2E_KILL_AFTER"))
 	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL(os.Getenv("E2E_URL")), graphx.WithWriteBudget(0, 0),
-		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{http.DefaultTransport}}))
+		graphx.WithHTTPClient(&http.Client{Transport: http.DefaultTransport}))
 	require.NoError(t, err)
 	f, err := os.Open(os.Getenv("E2E_PLAN"))
 	require.NoError(t, err)

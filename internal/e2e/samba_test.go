@@ -95,7 +95,7 @@ func (e *sambaEnv) world(t *testing.T, cloud ...matching.Cloud) *world {
 	fake, err := graphxtest.New(graphxtest.WithSeed(seedOf(tenant, cloud)))
 	require.NoError(t, err)
 	client, err := graphx.New(graphx.StaticToken("e2e"), graphx.WithBaseURL("http://localhost/v1.0"),
-		graphx.WithHTTPClient(&http.Client{Transport: rolesTransport{fake.Transport()}}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
+		graphx.WithHTTPClient(&http.Client{Transport: fake.Transport()}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
 	require.NoError(t, err)
 	cfg := matching.Config{Scope: []string{e.synced}, SourceAnchor: matching.AnchorConsistencyGUID}
 	return newWorldOn(fake, client, e.c.Directory(), e.objects, cfg)
