@@ -31,9 +31,6 @@ import (
 // bypass never lifts the block on users assigned or eligible for a privileged role: those stay
 // refused, with the role to remove; this package never removes a role itself.
 
-// RefuseBypassNotNeeded: the tenant's bypass is already on; the plan leaves it alone.
-const RefuseBypassNotNeeded = "bypass-already-on"
-
 // DefaultBypassWindow is how long wait-hard-match waits with the bypass on when
 // Applier.BypassWindow is zero.
 const DefaultBypassWindow = time.Hour

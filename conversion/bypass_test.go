@@ -68,7 +68,7 @@ func TestPlanHardeningBypass(t *testing.T) {
 		in2.Tenant.RoleDefinitions = []matching.RoleDefinition{{ID: globalAdmin, DisplayName: "Global Administrator", IsBuiltIn: true, IsPrivileged: true}}
 		in2.Tenant.Eligibilities = []matching.RoleAssignment{{ID: "elig-1", PrincipalID: in.Cloud[0].ID, RoleDefinitionID: globalAdmin, DirectoryScopeID: "/"}}
 		p := conversion.PlanHardMatch(&in2, &conversion.Options{CreatedAt: t0, AllowHardeningBypass: true, Confirm: in.Tenant.ID, AllowRoles: true})
-		assert.Equal(t, "InvalidHardMatch", refusalCodes(p)["user0@contoso.example"])
+		assert.Equal(t, conversion.EngineRefusal(matching.InvalidHardMatch), refusalCodes(p)["user0@contoso.example"])
 		for _, r := range p.Refused {
 			if r.Subject == in.Cloud[0].ID {
 				assert.Contains(t, r.Fix, `PIM eligibility "elig-1"`)

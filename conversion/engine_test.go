@@ -21,13 +21,13 @@ func TestPlannersWithEngine(t *testing.T) {
 		plan    func(in *conversion.Input, o *conversion.Options) *conversion.Plan
 		edit    func(in *conversion.Input)
 		changes int
-		refused []string
+		refused []conversion.RefusalCode
 	}{
 		{"hard match", conversion.PlanHardMatch, nil, 4, nil},
 		{"hard match of a role holder refused", conversion.PlanHardMatch, func(in *conversion.Input) {
 			in.Tenant.Roles = []matching.RoleAssignment{{ID: "r", PrincipalID: in.Cloud[0].ID, RoleDefinitionID: "rd"}}
 			in.Tenant.RoleDefinitions = []matching.RoleDefinition{{ID: "rd", DisplayName: "Reader"}}
-		}, 2, []string{conversion.RefuseRoleHolder}},
+		}, 2, []conversion.RefusalCode{conversion.RefuseRoleHolder}},
 		{"re-anchor", conversion.PlanReAnchor, func(in *conversion.Input) {
 			in.Cloud[0].ImmutableID = anchor.AnchorOf(anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20"))
 		}, 1, nil},
@@ -43,7 +43,7 @@ func TestPlannersWithEngine(t *testing.T) {
 				tc.edit(in)
 			}
 			p := tc.plan(in, &conversion.Options{CreatedAt: t0, Predict: matching.Evaluate})
-			var codes []string
+			var codes []conversion.RefusalCode
 			for _, r := range p.Refused {
 				codes = append(codes, r.Code)
 			}
@@ -94,7 +94,7 @@ func TestPlanOUMoveWithEngine(t *testing.T) {
 				ClearImmutableID: true, Predict: matching.Evaluate})
 			var codes []string
 			for _, r := range p.Refused {
-				codes = append(codes, r.Code+": "+r.Reason)
+				codes = append(codes, string(r.Code)+": "+r.Reason)
 			}
 			assert.Equal(t, tc.refused, codes)
 			assert.Len(t, p.Changes, tc.changes)

@@ -31,8 +31,8 @@ func TestHardMatchHardening(t *testing.T) {
 	type tc struct {
 		name    string
 		edit    func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options)
-		refused string   // user0's refusal code ("" planned)
-		fix     []string // substrings of the fix
+		refused conversion.RefusalCode // user0's refusal code ("" planned)
+		fix     []string               // substrings of the fix
 	}
 	active := func(role string) func(*matching.Tenant, []matching.Cloud, *conversion.Options) {
 		return func(ten *matching.Tenant, cl []matching.Cloud, _ *conversion.Options) {
@@ -155,7 +155,7 @@ func TestSoftMatchRoles(t *testing.T) {
 		name       string
 		eligible   bool
 		allowRoles bool
-		want       string
+		want       conversion.RefusalCode
 	}{
 		{"active role", false, true, "ExistingAdminRoleConflict"},
 		{"eligibility", true, false, conversion.RefuseRoleHolder},

@@ -10,16 +10,6 @@ import (
 	"github.com/hybridid/hybridid/matching"
 )
 
-// Further refusal codes.
-const (
-	RefuseGuest      = "guest"        // matching against guests is undocumented (docs/entra-rules.md §2.4): refused
-	RefuseOutOfScope = "out-of-scope" // the AD user is outside the sync scope
-	RefuseCustom     = "custom-anchor"
-	// RefuseObjectIdentifier is Entra's error name for a hard match onto a user that still carries
-	// onPremisesObjectIdentifier (a remap), blocked since July 2026.
-	RefuseObjectIdentifier = "AttributeUpdateNotAllowed"
-)
-
 // subjectPlan is the changes planned for one subject before numbering.
 type subjectPlan struct {
 	subject string
@@ -157,7 +147,7 @@ func anchorHolder(cloud []matching.Cloud, a anchor.SourceAnchor, self string) *m
 // (remapsIdentifier).
 func cloudOnlyChecks(b *planBuilder, in *Input, o *Options, c *matching.Cloud) bool {
 	holds := HoldsOf(&in.Tenant, c.ID)
-	refuse := func(code, reason, fix string) bool {
+	refuse := func(code RefusalCode, reason, fix string) bool {
 		b.refuse(c.ID, c.UserPrincipalName, code, reason, fix)
 		return false
 	}
@@ -167,11 +157,11 @@ func cloudOnlyChecks(b *planBuilder, in *Input, o *Options, c *matching.Cloud) b
 	case strings.EqualFold(c.UserType, "Guest"):
 		return refuse(RefuseGuest, "the user is a guest: how sync matches guests is undocumented", "convert guests by hand, or make the user a member first")
 	case in.Tenant.Features.BlockCloudObjectTakeoverHardMatch:
-		return refuse(matching.InvalidHardMatch.String(), "blockCloudObjectTakeoverThroughHardMatchEnabled is on: sync will refuse to take over the cloud user", "turn the feature off for the duration of the conversion (PATCH /directory/onPremisesSynchronization/{id})")
+		return refuse(EngineRefusal(matching.InvalidHardMatch), "blockCloudObjectTakeoverThroughHardMatchEnabled is on: sync will refuse to take over the cloud user", "turn the feature off for the duration of the conversion (PATCH /directory/onPremisesSynchronization/{id})")
 	}
 	if hardeningInForce(in.Tenant.AsOf) {
 		if p := privilegedHolds(holds); len(p) > 0 {
-			return refuse(matching.InvalidHardMatch.String(),
+			return refuse(EngineRefusal(matching.InvalidHardMatch),
 				"the user is assigned or eligible for a privileged Entra role: since 1 July 2026 Entra refuses to hard-match such users, whatever this tool allows",
 				"first "+removeFirst(p)+"; convert, then assign the role again")
 		}
@@ -302,7 +292,7 @@ func planHardMatch(in *Input, o *Options) *Plan {
 	return b.p
 }
 
-func planOneHardMatch(in *Input, o *Options, c *matching.Cloud, addrs addrIndex, newDNs, newSAMs map[string]bool) (sp subjectPlan, code, reason, fix string) {
+func planOneHardMatch(in *Input, o *Options, c *matching.Cloud, addrs addrIndex, newDNs, newSAMs map[string]bool) (sp subjectPlan, code RefusalCode, reason, fix string) {
 	sp = subjectPlan{subject: c.ID, upn: c.UserPrincipalName, cloudID: c.ID}
 	cand := findAD(in.OnPrem, c)
 	if len(cand) > 1 {
@@ -312,7 +302,7 @@ func planOneHardMatch(in *Input, o *Options, c *matching.Cloud, addrs addrIndex,
 		}
 		return sp, RefuseAmbiguous, fmt.Sprintf("more than one AD user has the UPN or primary SMTP address of the cloud user: %s", strings.Join(dns, "; ")), "remove the duplicate value in AD"
 	}
-	toCopy := func(self int, have []string) (add []string, code, reason string) {
+	toCopy := func(self int, have []string) (add []string, code RefusalCode, reason string) {
 		has := map[string]bool{}
 		for _, p := range have {
 			has[proxyAddr(p)] = true
@@ -486,7 +476,7 @@ func finish(b *planBuilder, in *Input, o *Options, plans []subjectPlan, want ...
 			case !slices.Contains(want, r.Outcome) || (sp.cloudID != "" && r.Target != sp.cloudID):
 				code := RefusePrediction
 				if r.Outcome == matching.Blocked {
-					code = r.Code.String()
+					code = EngineRefusal(r.Code)
 				}
 				b.refuse(sp.subject, sp.upn, code, fmt.Sprintf("after the changes, sync is predicted to do %q with %s (target %q), not %v onto %s: %s", r.Outcome, at, r.Target, want, sp.cloudID, r.Reason), r.Fix)
 			default:

@@ -26,8 +26,8 @@ func cloudOnly(n int) (matching.Tenant, []matching.OnPrem, []matching.Cloud) {
 	return ten, onprem, cloud
 }
 
-func refusalCodes(p *conversion.Plan) map[string]string {
-	m := map[string]string{}
+func refusalCodes(p *conversion.Plan) map[string]conversion.RefusalCode {
+	m := map[string]conversion.RefusalCode{}
 	for _, r := range p.Refused {
 		m[r.UPN] = r.Code
 	}
@@ -39,8 +39,8 @@ func TestPlanHardMatch(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		edit    func(ten *matching.Tenant, on []matching.OnPrem, cl []matching.Cloud, o *conversion.Options)
-		actions []conversion.Action // of user0
-		refused string              // user0's refusal code
+		actions []conversion.Action    // of user0
+		refused conversion.RefusalCode // user0's refusal code
 	}{
 		{"copy addresses then stamp objectGUID", nil,
 			[]conversion.Action{conversion.SetProxyAddresses, conversion.SetImmutableID}, ""},
@@ -160,7 +160,7 @@ func TestPredictionStopsChange(t *testing.T) {
 	}
 	p := conversion.PlanHardMatch(in, &conversion.Options{CreatedAt: t0, Predict: predict})
 	require.Len(t, p.Refused, 1)
-	assert.Equal(t, "InvalidHardMatch", p.Refused[0].Code)
+	assert.Equal(t, conversion.EngineRefusal(matching.InvalidHardMatch), p.Refused[0].Code)
 	assert.Contains(t, p.Refused[0].Reason, "blocked for the test")
 	assert.Equal(t, "fix it", p.Refused[0].Fix)
 	for _, c := range p.Changes {

@@ -17,10 +17,6 @@ const (
 	ObjectContacts = "contacts"
 )
 
-// RefuseAdministrative: an administrative AD object (built-in account or group, a protected
-// administrative group): the preparation guide excludes them from source-of-authority transfer.
-const RefuseAdministrative = "administrative"
-
 // soaNotChecked is the plan note naming the preparation checks the records cannot show.
 const soaNotChecked = "not checked here (the records do not carry them): objects with reference-valued attributes other than manager and members, manager or member references to objects outside the same domain or not synced, attributes maintained by other on-premises systems (such as userCertificate from AD Certificate Services), and Exchange hybrid (move every mailbox to Exchange Online before transferring users); review them before applying"
 
@@ -159,7 +155,7 @@ func planSOAObjects(b *planBuilder, in *Input, o *Options, selectors []string) (
 	for _, c := range list {
 		kind := objectKind(c.Class)
 		name := cmp.Or(c.DisplayName, c.Mail, c.ID)
-		refuse := func(code, reason, fix string) { b.refuse(c.ID, name, code, reason, fix) }
+		refuse := func(code RefusalCode, reason, fix string) { b.refuse(c.ID, name, code, reason, fix) }
 		switch {
 		case c.CloudManaged:
 			refuse(RefuseAlreadyDone, "the "+string(kind)+" is already cloud-managed (isCloudManaged is true)", "")

@@ -141,9 +141,6 @@ func clearOnPremChange(c *matching.Cloud, subject string) Change {
 		Reason: "clear the on-premises attributes the cloud-only user kept (stale values break hybrid join, Intune and Outlook, and a kept onPremisesObjectIdentifier blocks a later hard match to a different AD object); the values replaced are kept in the journal, and undo writes them back except onPremisesObjectIdentifier, which the next sync stamps again"}
 }
 
-// RefuseNothingToClear: the cloud-only user carries no on-premises attribute.
-const RefuseNothingToClear = "nothing-to-clear"
-
 // PlanClearOnPrem plans clear-onprem-attributes for users that are cloud-only already (converted
 // earlier by restore, tenant-wide disable or source-of-authority transfer): one Graph beta write
 // per user sets the seven on-premises attributes to null (docs/entra-rules.md §4d). Refused: a
@@ -158,7 +155,7 @@ func PlanClearOnPrem(in *Input, o *Options) *Plan {
 	explicit := len(o.Users) > 0
 	users := selectCloud(b, in, o, func(c *matching.Cloud) bool { return !c.Synced() && leftSync(c) && !onPremOf(c).IsZero() })
 	for _, c := range users {
-		refuse := func(code, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
+		refuse := func(code RefusalCode, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
 		switch {
 		case c.Synced():
 			refuse(RefuseSynced, "the user is synced from AD: its on-premises attributes belong to sync, Graph refuses to change them and the next sync cycle would write them back",

@@ -104,7 +104,7 @@ func TestPlanClearOnPrem(t *testing.T) {
 		p := conversion.PlanClearOnPrem(in, &conversion.Options{CreatedAt: t0, Users: []string{in.Cloud[1].ID, in.Cloud[2].UserPrincipalName}})
 		assert.Empty(t, p.Changes)
 		require.Len(t, p.Refused, 2)
-		codes := map[string]string{}
+		codes := map[string]conversion.RefusalCode{}
 		for _, r := range p.Refused {
 			codes[r.Subject] = r.Code
 		}

@@ -216,11 +216,11 @@ type Plan struct {
 
 // Refusal is a user a planner refused, and why.
 type Refusal struct {
-	Subject string `json:"subject"`
-	UPN     string `json:"upn,omitempty"`
-	Code    string `json:"code"`
-	Reason  string `json:"reason"`
-	Fix     string `json:"fix,omitempty"`
+	Subject string      `json:"subject"`
+	UPN     string      `json:"upn,omitempty"`
+	Code    RefusalCode `json:"code"`
+	Reason  string      `json:"reason"`
+	Fix     string      `json:"fix,omitempty"`
 }
 
 // Sort orders the changes by ID (numeric-aware: c2 before c10).

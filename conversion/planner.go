@@ -20,22 +20,6 @@ const (
 	MethodSoftMatch = "soft-match"
 )
 
-// Refusal codes of planners (besides the matching block codes they pass on).
-const (
-	RefuseNotFound     = "not-found"     // the selected user is not in the input
-	RefuseNotSynced    = "not-synced"    // a synced->cloud-only method on a user that is not synced
-	RefuseSynced       = "synced"        // a cloud-only->synced method on a user that is synced
-	RefuseRoleHolder   = "role-holder"   // the user holds an Entra role and AllowRoles is off
-	RefuseAnchorInUse  = "anchor-in-use" // another cloud object already has the anchor
-	RefuseNoADUser     = "no-ad-user"    // no AD user for the cloud user and no OU to create one in
-	RefuseDuplicate    = "duplicate"     // a value to copy is held by another object
-	RefuseTenantOff    = "tenant-sync-off"
-	RefuseAmbiguous    = "ambiguous"
-	RefusePrediction   = "prediction" // the matching engine predicts another outcome
-	RefuseAlreadyDone  = "already-done"
-	RefuseInvalidInput = "invalid"
-)
-
 // Predictor is the matching engine's entry point (matching.Evaluate). Planners that take one
 // verify, before anything is written, that sync will do with the planned state what the
 // conversion needs; with a nil Predictor that verification is skipped and the plan says so.
@@ -103,7 +87,7 @@ func (b *planBuilder) add(c Change) {
 	b.p.Changes = append(b.p.Changes, c)
 }
 
-func (b *planBuilder) refuse(subject, upn, code, reason, fix string) {
+func (b *planBuilder) refuse(subject, upn string, code RefusalCode, reason, fix string) {
 	b.p.Refused = append(b.p.Refused, Refusal{Subject: subject, UPN: upn, Code: code, Reason: reason, Fix: fix})
 }
 

@@ -37,11 +37,11 @@ type FeatureState struct {
 
 // BlockedUser is a cloud user whose next hard match Entra will refuse.
 type BlockedUser struct {
-	ID     string `json:"id"`
-	UPN    string `json:"upn,omitempty"`
-	Code   string `json:"code"`
-	Reason string `json:"reason"`
-	Fix    string `json:"fix"`
+	ID     string      `json:"id"`
+	UPN    string      `json:"upn,omitempty"`
+	Code   RefusalCode `json:"code"`
+	Reason string      `json:"reason"`
+	Fix    string      `json:"fix"`
 }
 
 // ClientRule is a version requirement of a sync client.
@@ -118,7 +118,7 @@ func Readiness(in *Input, journals ...[]Entry) *ReadinessReport {
 				where = " (soft-deleted)"
 			}
 			if p := privilegedHolds(HoldsOf(t, c.ID)); len(p) > 0 && !c.ImmutableID.IsZero() {
-				r.Blocked = append(r.Blocked, BlockedUser{ID: c.ID, UPN: c.UserPrincipalName, Code: matching.InvalidHardMatch.String(),
+				r.Blocked = append(r.Blocked, BlockedUser{ID: c.ID, UPN: c.UserPrincipalName, Code: EngineRefusal(matching.InvalidHardMatch),
 					Reason: "the user" + where + " is assigned or eligible for a privileged Entra role and has an ImmutableID: Entra refuses to hard-match it (" + describeHolds(p) + ")",
 					Fix:    "first " + removeFirst(p) + "; let sync match, then assign the role again"})
 			}

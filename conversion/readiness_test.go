@@ -32,7 +32,7 @@ func TestReadiness(t *testing.T) {
 	assert.Equal(t, conversion.RefuseObjectIdentifier, r.Blocked[0].Code)
 	assert.Equal(t, cl[0].ID, r.Blocked[0].ID)
 	assert.Contains(t, r.Blocked[0].Fix, "Clear-ADSyncToolsOnPremisesAttribute")
-	assert.Equal(t, "InvalidHardMatch", r.Blocked[1].Code)
+	assert.Equal(t, conversion.EngineRefusal(matching.InvalidHardMatch), r.Blocked[1].Code)
 	assert.Contains(t, r.Blocked[1].Fix, `PIM eligibility "elig-1"`)
 	feats := map[string]*bool{}
 	for _, f := range r.Features {

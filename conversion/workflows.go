@@ -9,16 +9,6 @@ import (
 	"github.com/hybridid/hybridid/matching"
 )
 
-// More refusal codes.
-const (
-	RefuseNoAnchor          = "no-anchor"             // re-anchor: the cloud user has no ImmutableID
-	RefuseJoined            = "joined"                // the AD user's anchor is already exported to a cloud object
-	RefuseInScope           = "target-in-scope"       // ou-move: the target OU is inside the sync scope
-	RefuseDeletionThreshold = "deletion-threshold"    // ou-move: more users than the export deletion threshold
-	RefuseConfirm           = "confirmation-required" // tenant-wide: Options.Confirm is not the tenant id
-	RefuseNoPrimary         = "no-match-attribute"    // soft match: nothing sync could match on
-)
-
 // PlanReAnchor plans cloud-only->synced conversion by hard match from the AD side (docs/entra-rules.md §5
 // option C, §3 AttributeValueMustBeUnique fix): the cloud user's existing onPremisesImmutableId
 // (a GUID anchor) is written into the AD user's mS-DS-ConsistencyGuid before sync imports it. The
@@ -36,7 +26,7 @@ func planReAnchor(in *Input, o *Options) *Plan {
 		if !cloudOnlyChecks(b, in, o, c) {
 			continue
 		}
-		refuse := func(code, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
+		refuse := func(code RefusalCode, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
 		if in.Config.SourceAnchor != matching.AnchorConsistencyGUID && in.Config.Client == matching.ConnectSync {
 			refuse(RefuseCustom, "the sync configuration does not use mS-DS-ConsistencyGuid as the source anchor", "use the hard-match method")
 			continue
@@ -124,7 +114,7 @@ func PlanOUMove(in *Input, o *Options) *Plan {
 	}
 	var plans []subjectPlan
 	for _, c := range users {
-		refuse := func(code, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
+		refuse := func(code RefusalCode, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
 		if !c.Synced() {
 			refuse(RefuseNotSynced, "the user is not synced from AD", "")
 			continue
@@ -224,7 +214,7 @@ func PlanSoftMatch(in *Input, o *Options) *Plan {
 	addrs := indexAddresses(in.OnPrem)
 	var plans []subjectPlan
 	for _, c := range users {
-		refuse := func(code, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
+		refuse := func(code RefusalCode, reason, fix string) { b.refuse(c.ID, c.UserPrincipalName, code, reason, fix) }
 		switch {
 		case c.Synced():
 			refuse(RefuseSynced, "the user is already synced from AD", "")
@@ -233,10 +223,10 @@ func PlanSoftMatch(in *Input, o *Options) *Plan {
 			refuse(RefuseGuest, "the user is a guest: how sync matches guests is undocumented", "")
 			continue
 		case in.Tenant.Features.BlockSoftMatch:
-			refuse(matching.SoftMatchBlocked.String(), "blockSoftMatchEnabled is on: sync will not soft-match", "turn it off for the duration of the conversion, or use the hard-match method")
+			refuse(EngineRefusal(matching.SoftMatchBlocked), "blockSoftMatchEnabled is on: sync will not soft-match", "turn it off for the duration of the conversion, or use the hard-match method")
 			continue
 		case !c.ImmutableID.IsZero():
-			refuse(matching.InvalidSoftMatch.String(), fmt.Sprintf("the cloud user already has onPremisesImmutableId %s: soft match needs it empty", c.ImmutableID), "use the re-anchor method, or clear the ImmutableID first")
+			refuse(EngineRefusal(matching.InvalidSoftMatch), fmt.Sprintf("the cloud user already has onPremisesImmutableId %s: soft match needs it empty", c.ImmutableID), "use the re-anchor method, or clear the ImmutableID first")
 			continue
 		}
 		if holds := HoldsOf(&in.Tenant, c.ID); len(holds) > 0 {
@@ -248,7 +238,7 @@ func PlanSoftMatch(in *Input, o *Options) *Plan {
 			}
 			switch {
 			case len(active) > 0:
-				refuse(matching.ExistingAdminRoleConflict.String(), "the user holds an Entra role: sync refuses to soft-match onto it, whatever this tool allows",
+				refuse(EngineRefusal(matching.ExistingAdminRoleConflict), "the user holds an Entra role: sync refuses to soft-match onto it, whatever this tool allows",
 					"first "+removeFirst(active)+"; convert, then assign the role again")
 				continue
 			case !o.AllowRoles:

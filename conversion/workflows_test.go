@@ -72,7 +72,7 @@ func TestPlanOUMoveRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name, target string
 		threshold    int
-		want         string
+		want         conversion.RefusalCode
 	}{
 		{"target inside scope", "OU=Sub," + syncedOU, 0, conversion.RefuseInScope},
 		{"over deletion threshold", "OU=CloudOnly,DC=corp,DC=example,DC=test", 2, conversion.RefuseDeletionThreshold},
@@ -147,7 +147,7 @@ func TestPlanSoftMatch(t *testing.T) {
 		name    string
 		edit    func(ten *matching.Tenant, on []matching.OnPrem, cl []matching.Cloud)
 		action  conversion.Action
-		refused string
+		refused conversion.RefusalCode
 	}{
 		{"align primary smtp", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud) {
 			on[0].ProxyAddresses = []string{"SMTP:old0@contoso.example"}

@@ -246,18 +246,6 @@ func sidBytes(s string) ([]byte, bool) {
 	return b, true
 }
 
-func splitSource(src string) (string, int) {
-	i := strings.LastIndexByte(src, ':')
-	if i < 0 {
-		return src, 0
-	}
-	n, err := strconv.Atoi(src[i+1:])
-	if err != nil {
-		return src, 0
-	}
-	return src[:i], n
-}
-
 // ReadOnPrem reads LDIF from r (named name in messages) and yields the users, groups and
 // contacts it holds as matching records, skipping other entries (see Mapping.OnPrem). A value
 // that cannot be decoded is recorded in the record's ReadErrors and reading goes on; an error
