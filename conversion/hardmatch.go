@@ -455,7 +455,7 @@ func finish(b *planBuilder, in *Input, o *Options, plans []subjectPlan, want ...
 	if o.Predict != nil && len(plans) > 0 {
 		onprem, cloud, moved := projected(in, plans)
 		rep := o.Predict(in.Config, in.Tenant, onprem, cloud)
-		byDN := map[string]*matching.Result{}
+		byDN := map[string]*matching.ObjectResult{}
 		for i := range rep.Objects {
 			if r := &rep.Objects[i]; r.Side == matching.SideOnPrem {
 				byDN[dn.Key(r.DN)] = r

@@ -145,7 +145,7 @@ func TestPredictionStopsChange(t *testing.T) {
 	predict := func(_ matching.Config, _ matching.Tenant, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report {
 		rep := &matching.Report{}
 		for _, o := range onprem {
-			r := matching.Result{Side: matching.SideOnPrem, DN: o.DN}
+			r := matching.ObjectResult{Side: matching.SideOnPrem, DN: o.DN}
 			for _, c := range cloud {
 				if c.ImmutableID == anchor.AnchorOf(o.ObjectGUID) {
 					r.Outcome, r.Target = matching.HardMatch, c.ID

@@ -212,7 +212,7 @@ func verifyCloudUntouched(b *planBuilder, in *Input, o *Options, plans []subject
 	}
 	onprem, cloud, _ := projected(in, plans)
 	rep := o.Predict(in.Config, in.Tenant, onprem, cloud)
-	byID := map[string]*matching.Result{}
+	byID := map[string]*matching.ObjectResult{}
 	for i := range rep.Objects {
 		if r := &rep.Objects[i]; r.Side == matching.SideCloud {
 			byID[r.ID] = r

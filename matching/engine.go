@@ -104,7 +104,7 @@ func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report
 		}
 	}
 
-	rep := &Report{Objects: make([]Result, len(onprem)+len(cloud)), nOnPrem: len(onprem)}
+	rep := &Report{Objects: make([]ObjectResult, len(onprem)+len(cloud)), nOnPrem: len(onprem)}
 	parallel(len(onprem), func(lo, hi int) {
 		var s scratch
 		for i := lo; i < hi; i++ {

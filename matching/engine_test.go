@@ -175,8 +175,8 @@ func TestOutcomes(t *testing.T) {
 			check: func(t *testing.T, r *matching.Report) {
 				got := r.OnPrem()[0]
 				assert.Equal(t, []string{"smtp:ann@legacy.test"}, got.LostProxyAddresses)
-				assert.Contains(t, got.Takeover, matching.Change{Attribute: "userPrincipalName", Before: "ann.cloud@" + domain, After: "ann@" + domain})
-				assert.Contains(t, got.Takeover, matching.Change{Attribute: "displayName", Before: "Ann (cloud)", After: "ann"})
+				assert.Contains(t, got.Takeover, matching.Overwrite{Attribute: "userPrincipalName", Before: "ann.cloud@" + domain, After: "ann@" + domain})
+				assert.Contains(t, got.Takeover, matching.Overwrite{Attribute: "displayName", Before: "Ann (cloud)", After: "ann"})
 			}},
 		{name: "soft-match-smtp: comparison ignores case §2.1", onprem: []matching.OnPrem{func() matching.OnPrem {
 			o := ann

@@ -29,10 +29,10 @@ func describeCloud(c *Cloud) string {
 	return s
 }
 
-func (e *engine) evalOnPrem(i int, r *Result, s *scratch) int32 {
+func (e *engine) evalOnPrem(i int, r *ObjectResult, s *scratch) int32 {
 	o := &e.on[i]
 	in := &e.info[i]
-	*r = Result{Side: SideOnPrem, Class: o.Class, DN: o.DN, UPN: o.UserPrincipalName, Anchor: in.anchor.String()}
+	*r = ObjectResult{Side: SideOnPrem, Class: o.Class, DN: o.DN, UPN: o.UserPrincipalName, Anchor: in.anchor.String()}
 
 	switch in.scope {
 	case inError:
@@ -102,7 +102,7 @@ func violations(v []Violation) string {
 }
 
 // readError fills r for an object whose data could not be read.
-func (e *engine) readError(o *OnPrem, r *Result) {
+func (e *engine) readError(o *OnPrem, r *ObjectResult) {
 	r.Outcome = Error
 	var b strings.Builder
 	b.WriteString("The object could not be read, so what sync does with it cannot be predicted: ")
@@ -159,7 +159,7 @@ func (e *engine) otherOnPremWithAnchor(i int) (string, int) {
 }
 
 // hardStep looks for cloud objects whose onPremisesImmutableId equals the anchor (docs/entra-rules.md §2.1).
-func (e *engine) hardStep(i int, r *Result, s *scratch) (int32, bool) {
+func (e *engine) hardStep(i int, r *ObjectResult, s *scratch) (int32, bool) {
 	o := &e.on[i]
 	a := e.info[i].anchor.String()
 	s.cands, s.alive = s.cands[:0], s.alive[:0]
@@ -268,7 +268,7 @@ func (e *engine) hardStep(i int, r *Result, s *scratch) (int32, bool) {
 // through a group, refuses it with InvalidHardMatch; an onPremisesObjectIdentifier already set
 // refuses it with AttributeUpdateNotAllowed unless the bypass flag is on. done is true when r
 // now says blocked; otherwise note is what the hard-match reason should add.
-func (e *engine) protections(o *OnPrem, x *Cloud, a string, r *Result) (done bool, note string) {
+func (e *engine) protections(o *OnPrem, x *Cloud, a string, r *ObjectResult) (done bool, note string) {
 	kind := "cloud "
 	if x.Deleted {
 		kind = "soft-deleted "
@@ -357,7 +357,7 @@ func (e *engine) undated() string {
 
 // softStep tries the soft match: primary SMTP first, then UPN when softMatchOnUpnEnabled
 // (docs/entra-rules.md §2.1, §2.2, [KB-UPN]).
-func (e *engine) softStep(i int, r *Result, s *scratch) (int32, bool) {
+func (e *engine) softStep(i int, r *ObjectResult, s *scratch) (int32, bool) {
 	o := &e.on[i]
 	in := &e.info[i]
 	if o.Class == ClassGroup && !o.MailEnabled {
@@ -393,7 +393,7 @@ func (e *engine) softStep(i int, r *Result, s *scratch) (int32, bool) {
 	return -1, false
 }
 
-func (e *engine) softDecide(i int, r *Result, s *scratch, kind Outcome) int32 {
+func (e *engine) softDecide(i int, r *ObjectResult, s *scratch, kind Outcome) int32 {
 	o := &e.on[i]
 	in := &e.info[i]
 	attr, value := "primary SMTP address", in.smtp
@@ -539,7 +539,7 @@ func (e *engine) predictUPN(o *OnPrem) (string, bool) {
 }
 
 // newObject fills r for an object that matches nothing (docs/entra-rules.md §2.1, §3.1).
-func (e *engine) newObject(i int, r *Result, s *scratch) {
+func (e *engine) newObject(i int, r *ObjectResult, s *scratch) {
 	o := &e.on[i]
 	r.Outcome = New
 	var why string
@@ -562,7 +562,7 @@ func (e *engine) newObject(i int, r *Result, s *scratch) {
 // exporting fills the predicted UPN, the quarantined values and, for a target, the takeover
 // preview of an object sync exports. An SMTP collision resiliency does not cover turns r into
 // Blocked AttributeValueMustBeUnique.
-func (e *engine) exporting(i int, r *Result, t int32, s *scratch) {
+func (e *engine) exporting(i int, r *ObjectResult, t int32, s *scratch) {
 	o := &e.on[i]
 	var x *Cloud
 	if t >= 0 {
@@ -627,7 +627,7 @@ func (e *engine) onPremUPNHolder(i int, upn string, own bool) int {
 // proxyQuarantine records the SMTP proxy addresses of object i held by cloud objects other than
 // t. A secondary smtp: address of a user that is a group's primary SMTP: is the documented gap in
 // resiliency (docs/entra-rules.md §3.1): a hard AttributeValueMustBeUnique error.
-func (e *engine) proxyQuarantine(i int, r *Result, t int32) bool {
+func (e *engine) proxyQuarantine(i int, r *ObjectResult, t int32) bool {
 	o := &e.on[i]
 	for _, p := range o.ProxyAddresses {
 		a := smtpAddress(p)
@@ -692,11 +692,11 @@ func holdsSMTP(c *Cloud, addr string) bool {
 
 // takeover lists the cloud attributes sync overwrites with on-premises values (docs/entra-rules.md §2.1):
 // every attribute with an on-premises value wins.
-func takeover(o *OnPrem, x *Cloud, upn string) ([]Change, []string) {
-	var ch []Change
+func takeover(o *OnPrem, x *Cloud, upn string) ([]Overwrite, []string) {
+	var ch []Overwrite
 	add := func(attr, before, after string) {
 		if after != "" && after != before {
-			ch = append(ch, Change{Attribute: attr, Before: before, After: after})
+			ch = append(ch, Overwrite{Attribute: attr, Before: before, After: after})
 		}
 	}
 	if o.Class == ClassUser {
@@ -716,7 +716,7 @@ func takeover(o *OnPrem, x *Cloud, upn string) ([]Change, []string) {
 	}
 	var lost []string
 	if len(o.ProxyAddresses) > 0 && !sameProxySet(x.ProxyAddresses, o.ProxyAddresses) {
-		ch = append(ch, Change{Attribute: "proxyAddresses", BeforeValues: x.ProxyAddresses, AfterValues: o.ProxyAddresses})
+		ch = append(ch, Overwrite{Attribute: "proxyAddresses", BeforeValues: x.ProxyAddresses, AfterValues: o.ProxyAddresses})
 		for _, p := range x.ProxyAddresses {
 			if HasSuffixFold(p, ".onmicrosoft.com") || hasProxy(o.ProxyAddresses, p) {
 				continue
@@ -757,9 +757,9 @@ func hasProxy(list []string, p string) bool {
 	return false
 }
 
-func (e *engine) evalCloud(c int, link, refused int32, all []Result, r *Result, s *scratch) {
+func (e *engine) evalCloud(c int, link, refused int32, all []ObjectResult, r *ObjectResult, s *scratch) {
 	x := &e.cl[c]
-	*r = Result{Side: SideCloud, Class: x.Class, ID: x.ID, UPN: x.UserPrincipalName, Anchor: x.ImmutableID.String()}
+	*r = ObjectResult{Side: SideCloud, Class: x.Class, ID: x.ID, UPN: x.UserPrincipalName, Anchor: x.ImmutableID.String()}
 	if link >= 0 {
 		on := &all[link]
 		r.Outcome, r.MatchedBy = Matched, on.DN
@@ -808,7 +808,7 @@ func (e *engine) errorByDN(text string) int {
 
 // syncedOrphan decides a synced cloud object no on-premises object joined: deleted when its
 // on-premises object is absent or out of scope.
-func (e *engine) syncedOrphan(x *Cloud, r *Result) {
+func (e *engine) syncedOrphan(x *Cloud, r *ObjectResult) {
 	a := x.ImmutableID.String()
 	if a == "" {
 		r.Outcome, r.Reason = Deleted, "It is synced but has no onPremisesImmutableId, so no on-premises object can own it: sync deletes it."

@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-// Side says which directory a Result describes.
+// Side says which directory an ObjectResult describes.
 type Side uint8
 
 // The two sides of a match report.
@@ -50,7 +50,7 @@ const (
 	SoftMatchSMTP          // "soft-match-smtp": primary SMTP address equal, empty ImmutableID
 	SoftMatchUPN           // "soft-match-upn": userPrincipalName equal, softMatchOnUpnEnabled
 	New                    // "new": nothing matches, a cloud object is created
-	Blocked                // "blocked": sync refuses the object; Result.Code says why
+	Blocked                // "blocked": sync refuses the object; ObjectResult.Code says why
 	OutOfScope             // "out-of-scope": sync ignores the object
 	Deleted                // "deleted" (cloud): synced object whose on-premises object is gone
 	Untouched              // "untouched" (cloud): nothing on-premises matches it
@@ -138,10 +138,10 @@ type Quarantine struct {
 	Holder    Side   `json:"holderSide"` // cloud: certain; onprem: another on-premises object exports it too
 }
 
-// Change is one cloud attribute sync will overwrite with the on-premises value when it joins or
+// Overwrite is one cloud attribute sync will overwrite with the on-premises value when it joins or
 // takes over a cloud object (docs/entra-rules.md §2.1: every attribute with an on-premises value wins).
 // Single-valued attributes use Before/After, proxyAddresses uses BeforeValues/AfterValues.
-type Change struct {
+type Overwrite struct {
 	Attribute    string   `json:"attribute"`
 	Before       string   `json:"before,omitempty"`
 	After        string   `json:"after,omitempty"`
@@ -149,9 +149,9 @@ type Change struct {
 	AfterValues  []string `json:"afterValues,omitempty"`
 }
 
-// Result is the prediction for one object. Its JSON form is an object of the `objects` array of
+// ObjectResult is the prediction for one object. Its JSON form is an object of the `objects` array of
 // `hybridctl match --json` (docs/cli.md).
-type Result struct {
+type ObjectResult struct {
 	Side    Side    `json:"side"`
 	Class   Class   `json:"class"`
 	Outcome Outcome `json:"outcome"`
@@ -169,7 +169,7 @@ type Result struct {
 	PredictedUPN string       `json:"predictedUpn,omitempty"`
 	Quarantined  []Quarantine `json:"quarantined,omitempty"`
 	// Takeover lists the cloud attributes a join or match overwrites.
-	Takeover []Change `json:"takeover,omitempty"`
+	Takeover []Overwrite `json:"takeover,omitempty"`
 	// LostProxyAddresses are the cloud proxy addresses absent on-premises that the cloud object
 	// loses on takeover (addresses Entra regenerates itself, *.onmicrosoft.com, are left out).
 	LostProxyAddresses []string `json:"lostProxyAddresses,omitempty"`
@@ -205,10 +205,10 @@ const (
 	warnLimitPerCode         = 50
 )
 
-// Report is the prediction for a whole population: one Result per input object, on-premises
+// Report is the prediction for a whole population: one ObjectResult per input object, on-premises
 // objects first then cloud objects, each side in input order.
 type Report struct {
-	Objects []Result `json:"objects"`
+	Objects []ObjectResult `json:"objects"`
 	// Summary counts the results by outcome word.
 	Summary map[Outcome]int `json:"summary"`
 	// Warnings are whole-population findings, at most 50 per code plus one line counting the rest.
@@ -222,10 +222,10 @@ type Report struct {
 
 // OnPrem returns the on-premises results, in input order (OnPrem()[i] is for onprem[i]). For a
 // Report decoded from JSON it counts the leading results whose side is onprem.
-func (r *Report) OnPrem() []Result { n := r.split(); return r.Objects[:n:n] }
+func (r *Report) OnPrem() []ObjectResult { n := r.split(); return r.Objects[:n:n] }
 
 // Cloud returns the cloud results, in input order (Cloud()[i] is for cloud[i]).
-func (r *Report) Cloud() []Result { return r.Objects[r.split():] }
+func (r *Report) Cloud() []ObjectResult { return r.Objects[r.split():] }
 
 func (r *Report) split() int {
 	if r.nOnPrem > 0 || len(r.Objects) == 0 || r.Objects[0].Side == SideCloud {

@@ -54,7 +54,7 @@ func TestDemoCoversEveryOutcomeAndCode(t *testing.T) {
 		assert.True(t, codes[c.String()], "no object is blocked with %s", c)
 	}
 	// The July 2026 hard-match protections show with their reason and fix.
-	var frank, kate matching.Result
+	var frank, kate matching.ObjectResult
 	for _, o := range rep.OnPrem() {
 		switch {
 		case strings.HasPrefix(o.DN, "CN=Frank Ito,"):

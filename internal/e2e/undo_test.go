@@ -37,13 +37,13 @@ func isSynced(u snapshot.User) bool {
 }
 
 // predicted returns the engine's result for the on-premises object dn.
-func predicted(rep *matching.Report, dn string) matching.Result {
+func predicted(rep *matching.Report, dn string) matching.ObjectResult {
 	for _, r := range rep.Objects {
 		if r.Side == matching.SideOnPrem && r.DN == dn {
 			return r
 		}
 	}
-	return matching.Result{}
+	return matching.ObjectResult{}
 }
 
 const (

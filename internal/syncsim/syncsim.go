@@ -192,7 +192,7 @@ func (s *Sim) Run(ctx context.Context) (*Cycle, error) {
 
 // export writes the on-premises values over the cloud user (docs/entra-rules.md §2.1: every attribute
 // with an on-premises value wins) and marks it synced with the anchor.
-func export(u *snapshot.User, o *matching.OnPrem, r matching.Result, now time.Time) {
+func export(u *snapshot.User, o *matching.OnPrem, r matching.ObjectResult, now time.Time) {
 	on := true
 	u.OnPremisesSyncEnabled = &on
 	u.OnPremisesImmutableID = r.Anchor
