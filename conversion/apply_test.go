@@ -551,8 +551,8 @@ func TestApplyAfterUndoRefused(t *testing.T) {
 func TestUndoResolveCheckTenant(t *testing.T) {
 	t.Parallel()
 	on, off := true, false
-	tenantA := matching.Tenant{ID: "aaaaaaaa-0000-4000-8000-000000000001", SyncEnabled: &on}
-	tenantB := matching.Tenant{ID: "bbbbbbbb-0000-4000-8000-000000000002", SyncEnabled: &off}
+	tenantA := matching.TenantState{ID: "aaaaaaaa-0000-4000-8000-000000000001", SyncEnabled: &on}
+	tenantB := matching.TenantState{ID: "bbbbbbbb-0000-4000-8000-000000000002", SyncEnabled: &off}
 	plan := &conversion.Plan{Version: 1, TenantID: tenantA.ID, Changes: []conversion.Change{{
 		ID: "c0001", Action: conversion.DisableOrgSync, Target: conversion.Target{Side: conversion.SideTenant, ID: tenantA.ID},
 		Before: conversion.Bool(true), After: conversion.Bool(false),
@@ -592,6 +592,6 @@ func TestUndoResolveCheckTenant(t *testing.T) {
 
 type unreadableOrg struct{ *conversiontest.Tenant }
 
-func (unreadableOrg) Organization(context.Context) (matching.Tenant, error) {
-	return matching.Tenant{}, conversion.ErrForbidden
+func (unreadableOrg) Organization(context.Context) (matching.TenantState, error) {
+	return matching.TenantState{}, conversion.ErrForbidden
 }

@@ -42,7 +42,7 @@ func withBypass(in *Input, o *Options, plan PlannerFunc) *Plan {
 		return plan(in, o)
 	}
 	if o.Confirm == "" || !strings.EqualFold(o.Confirm, in.Tenant.ID) {
-		b := newPlan(in, plan(&Input{Tenant: matching.Tenant{ID: in.Tenant.ID}}, &Options{}).Method, o)
+		b := newPlan(in, plan(&Input{Tenant: matching.TenantState{ID: in.Tenant.ID}}, &Options{}).Method, o)
 		b.refuse("", "", RefuseConfirm, "turning allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled on lifts the July 2026 hard-match protection for the whole tenant while the plan runs", "confirm with the tenant id "+in.Tenant.ID)
 		return b.p
 	}

@@ -110,7 +110,7 @@ func TestPlanOUMovePredictionStillRefuses(t *testing.T) {
 	ten, on, cl := conversiontest.Population(2, t0)
 	in := &conversion.Input{Tenant: ten, OnPrem: on, Cloud: cl, Config: matching.Config{Scope: []string{syncedOU}}}
 	var seen []string
-	predict := func(cfg matching.Config, tt matching.Tenant, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report {
+	predict := func(cfg matching.Config, tt matching.TenantState, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report {
 		rep := matching.Evaluate(cfg, tt, onprem, cloud)
 		for i := range rep.Objects {
 			if r := &rep.Objects[i]; r.Side == matching.SideOnPrem {
@@ -144,7 +144,7 @@ func TestPlanSOAVerifiesWithEngine(t *testing.T) {
 	assert.Empty(t, p.Notes, "verified plans carry no 'not verified' note")
 
 	var seen []matching.Cloud
-	deleting := func(cfg matching.Config, t matching.Tenant, on []matching.OnPrem, cl []matching.Cloud) *matching.Report {
+	deleting := func(cfg matching.Config, t matching.TenantState, on []matching.OnPrem, cl []matching.Cloud) *matching.Report {
 		seen = cl
 		rep := matching.Evaluate(cfg, t, on, cl)
 		for i := range rep.Objects {

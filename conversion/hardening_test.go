@@ -30,28 +30,31 @@ func TestHardMatchHardening(t *testing.T) {
 		{ID: reader, DisplayName: "Directory Readers", IsBuiltIn: true}}
 	type tc struct {
 		name    string
-		edit    func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options)
+		edit    func(ten *matching.TenantState, cl []matching.Cloud, o *conversion.Options)
 		refused conversion.RefusalCode // user0's refusal code ("" planned)
 		fix     []string               // substrings of the fix
 	}
-	active := func(role string) func(*matching.Tenant, []matching.Cloud, *conversion.Options) {
-		return func(ten *matching.Tenant, cl []matching.Cloud, _ *conversion.Options) {
+	active := func(role string) func(*matching.TenantState, []matching.Cloud, *conversion.Options) {
+		return func(ten *matching.TenantState, cl []matching.Cloud, _ *conversion.Options) {
 			ten.Roles = []matching.RoleAssignment{{ID: "asg-1", PrincipalID: cl[0].ID, RoleDefinitionID: role, DirectoryScopeID: "/"}}
 		}
 	}
-	allow := func(f func(*matching.Tenant, []matching.Cloud, *conversion.Options)) func(*matching.Tenant, []matching.Cloud, *conversion.Options) {
-		return func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options) {
+	allow := func(f func(*matching.TenantState, []matching.Cloud, *conversion.Options)) func(*matching.TenantState, []matching.Cloud, *conversion.Options) {
+		return func(ten *matching.TenantState, cl []matching.Cloud, o *conversion.Options) {
 			f(ten, cl, o)
 			o.AllowRoles = true
 		}
 	}
-	at := func(d time.Time, f func(*matching.Tenant, []matching.Cloud, *conversion.Options)) func(*matching.Tenant, []matching.Cloud, *conversion.Options) {
-		return func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options) { f(ten, cl, o); ten.AsOf = d }
+	at := func(d time.Time, f func(*matching.TenantState, []matching.Cloud, *conversion.Options)) func(*matching.TenantState, []matching.Cloud, *conversion.Options) {
+		return func(ten *matching.TenantState, cl []matching.Cloud, o *conversion.Options) {
+			f(ten, cl, o)
+			ten.AsOf = d
+		}
 	}
-	eligible := func(ten *matching.Tenant, cl []matching.Cloud, _ *conversion.Options) {
+	eligible := func(ten *matching.TenantState, cl []matching.Cloud, _ *conversion.Options) {
 		ten.Eligibilities = []matching.RoleAssignment{{ID: "elig-1", PrincipalID: cl[0].ID, RoleDefinitionID: globalAdmin, DirectoryScopeID: "/"}}
 	}
-	objID := func(ten *matching.Tenant, cl []matching.Cloud, _ *conversion.Options) {
+	objID := func(ten *matching.TenantState, cl []matching.Cloud, _ *conversion.Options) {
 		cl[0].OnPremisesObjectIdentifier = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
 	}
 	for _, c := range []tc{
@@ -61,21 +64,21 @@ func TestHardMatchHardening(t *testing.T) {
 		{"privileged active role blocked on 1 July 2026 00:00 UTC", at(hardeningDay, active(globalAdmin)), "InvalidHardMatch", nil},
 		{"privileged active role refused as role holder the second before", at(hardeningDay.Add(-time.Second), active(globalAdmin)), conversion.RefuseRoleHolder, nil},
 		{"privileged active role allowed before July 2026", allow(at(hardeningDay.Add(-time.Second), active(globalAdmin))), "", nil},
-		{"unknown role counts as privileged", allow(func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options) {
+		{"unknown role counts as privileged", allow(func(ten *matching.TenantState, cl []matching.Cloud, o *conversion.Options) {
 			active("11111111-2222-3333-4444-555555555555")(ten, cl, o)
 		}), "InvalidHardMatch", []string{"privilege not known"}},
 		{"unprivileged role refused as role holder", active(reader), conversion.RefuseRoleHolder, []string{"role holders allowed"}},
 		{"unprivileged role allowed", allow(active(reader)), "", nil},
 		{"eligible for privileged role blocked", allow(eligible), "InvalidHardMatch", []string{`PIM eligibility "elig-1"`}},
-		{"eligibility that ended is ignored", func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options) {
+		{"eligibility that ended is ignored", func(ten *matching.TenantState, cl []matching.Cloud, o *conversion.Options) {
 			eligible(ten, cl, o)
 			ten.Eligibilities[0].End = ten.AsOf.Add(-time.Hour)
 		}, "", nil},
-		{"privileged role through a role-assignable group", allow(func(ten *matching.Tenant, cl []matching.Cloud, _ *conversion.Options) {
+		{"privileged role through a role-assignable group", allow(func(ten *matching.TenantState, cl []matching.Cloud, _ *conversion.Options) {
 			ten.Roles = []matching.RoleAssignment{{ID: "asg-g", PrincipalID: roleGroup, RoleDefinitionID: globalAdmin}}
 			ten.GroupMembers = []matching.GroupMember{{GroupID: roleGroup, MemberID: cl[0].ID}}
 		}), "InvalidHardMatch", []string{"group " + roleGroup, `assignment "asg-g"`}},
-		{"eligibility through a role-assignable group", allow(func(ten *matching.Tenant, cl []matching.Cloud, _ *conversion.Options) {
+		{"eligibility through a role-assignable group", allow(func(ten *matching.TenantState, cl []matching.Cloud, _ *conversion.Options) {
 			ten.Eligibilities = []matching.RoleAssignment{{ID: "elig-g", PrincipalID: roleGroup, RoleDefinitionID: globalAdmin}}
 			ten.GroupMembers = []matching.GroupMember{{GroupID: roleGroup, MemberID: cl[0].ID}}
 		}), "InvalidHardMatch", []string{"elig-g"}},
@@ -84,12 +87,12 @@ func TestHardMatchHardening(t *testing.T) {
 			`{"onPremisesObjectIdentifier": null}`, "User-OnPremisesSyncBehavior.ReadWrite.All",
 			"Clear-ADSyncToolsOnPremisesAttribute", "2.5.0"}},
 		{"onPremisesObjectIdentifier before July 2026", at(hardeningDay.Add(-time.Second), objID), "", nil},
-		{"onPremisesObjectIdentifier with the tenant bypass flag", func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options) {
+		{"onPremisesObjectIdentifier with the tenant bypass flag", func(ten *matching.TenantState, cl []matching.Cloud, o *conversion.Options) {
 			objID(ten, cl, o)
 			ten.Known |= matching.KnownBypassFlag
 			ten.Features.AllowObjectIdentifierUpdate = true
 		}, "", nil},
-		{"bypass flag does not lift the privileged block", func(ten *matching.Tenant, cl []matching.Cloud, o *conversion.Options) {
+		{"bypass flag does not lift the privileged block", func(ten *matching.TenantState, cl []matching.Cloud, o *conversion.Options) {
 			allow(eligible)(ten, cl, o)
 			ten.Known |= matching.KnownBypassFlag
 			ten.Features.AllowObjectIdentifierUpdate = true

@@ -178,7 +178,7 @@ func cloudOnlyChecks(b *planBuilder, in *Input, o *Options, c *matching.Cloud) b
 // AD object. An identifier that names ad itself (the same object returning, or an SOA rollback) is
 // not a remap; whether Entra agrees is undocumented, and the matching engine makes the same
 // choice (docs/engine.md).
-func remapsIdentifier(t *matching.Tenant, c *matching.Cloud, ad anchor.ObjectGUID) bool {
+func remapsIdentifier(t *matching.TenantState, c *matching.Cloud, ad anchor.ObjectGUID) bool {
 	return c.OnPremisesObjectIdentifier != "" && !bypassOn(t) && !sameADObject(c.OnPremisesObjectIdentifier, ad)
 }
 
@@ -208,7 +208,7 @@ func identifierReason(id string) string {
 	return fmt.Sprintf("the user still carries onPremisesObjectIdentifier %s from an earlier sync, which names another AD object: since 1 July 2026 Entra refuses to hard-match it to a different AD object (\"Hard match operation blocked due to security hardening\")", id)
 }
 
-func bypassOn(t *matching.Tenant) bool {
+func bypassOn(t *matching.TenantState) bool {
 	return t.Known&matching.KnownBypassFlag != 0 && t.Features.AllowObjectIdentifierUpdate
 }
 

@@ -15,7 +15,7 @@ import (
 
 // cloudOnly returns a population whose cloud users are cloud-only (never synced, no
 // ImmutableID) and whose AD users have only their primary address.
-func cloudOnly(n int) (matching.Tenant, []matching.OnPrem, []matching.Cloud) {
+func cloudOnly(n int) (matching.TenantState, []matching.OnPrem, []matching.Cloud) {
 	ten, onprem, cloud := conversiontest.Population(n, t0)
 	for i := range cloud {
 		cloud[i].SyncEnabled = nil
@@ -38,41 +38,41 @@ func TestPlanHardMatch(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name    string
-		edit    func(ten *matching.Tenant, on []matching.OnPrem, cl []matching.Cloud, o *conversion.Options)
+		edit    func(ten *matching.TenantState, on []matching.OnPrem, cl []matching.Cloud, o *conversion.Options)
 		actions []conversion.Action    // of user0
 		refused conversion.RefusalCode // user0's refusal code
 	}{
 		{"copy addresses then stamp objectGUID", nil,
 			[]conversion.Action{conversion.SetProxyAddresses, conversion.SetImmutableID}, ""},
-		{"stamp consistency guid when set", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
+		{"stamp consistency guid when set", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			on[0].ConsistencyGUID = anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20")
 		}, []conversion.Action{conversion.SetProxyAddresses, conversion.SetImmutableID}, ""},
-		{"copy mail AD lacks", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
+		{"copy mail AD lacks", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			on[0].Mail = ""
 		}, []conversion.Action{conversion.SetProxyAddresses, conversion.SetMail, conversion.SetImmutableID}, ""},
-		{"takeover block flag", func(ten *matching.Tenant, _ []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
+		{"takeover block flag", func(ten *matching.TenantState, _ []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			ten.Features.BlockCloudObjectTakeoverHardMatch = true
 		}, nil, "InvalidHardMatch"},
-		{"anchor used by another cloud object", func(_ *matching.Tenant, on []matching.OnPrem, cl []matching.Cloud, _ *conversion.Options) {
+		{"anchor used by another cloud object", func(_ *matching.TenantState, on []matching.OnPrem, cl []matching.Cloud, _ *conversion.Options) {
 			cl[1].ImmutableID = anchor.AnchorOf(on[0].ObjectGUID)
 		}, nil, conversion.RefuseAnchorInUse},
-		{"address held by another AD object", func(_ *matching.Tenant, on []matching.OnPrem, cl []matching.Cloud, _ *conversion.Options) {
+		{"address held by another AD object", func(_ *matching.TenantState, on []matching.OnPrem, cl []matching.Cloud, _ *conversion.Options) {
 			on[1].ProxyAddresses = append(on[1].ProxyAddresses, "smtp:aliasuser0@contoso.example")
 		}, nil, conversion.RefuseDuplicate},
-		{"two AD candidates", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
+		{"two AD candidates", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			on[1].UserPrincipalName = on[0].UserPrincipalName
 		}, nil, conversion.RefuseAmbiguous},
-		{"AD user out of scope", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
+		{"AD user out of scope", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			on[0].DN = "CN=User 0,OU=Elsewhere,DC=corp,DC=example,DC=test"
 		}, nil, conversion.RefuseOutOfScope},
-		{"missing AD user, no OU", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
+		{"missing AD user, no OU", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud, _ *conversion.Options) {
 			on[0].UserPrincipalName, on[0].ProxyAddresses = "someone@contoso.example", nil
 		}, nil, conversion.RefuseNoADUser},
-		{"missing AD user created", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, o *conversion.Options) {
+		{"missing AD user created", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud, o *conversion.Options) {
 			on[0].UserPrincipalName, on[0].ProxyAddresses, on[0].Mail, on[0].SAMAccountName = "someone@contoso.example", nil, "", "someone"
 			o.CreateOU = "OU=Synced,DC=corp,DC=example,DC=test"
 		}, nil, conversion.RefuseDuplicate}, // CN "User 0" is taken by the renamed AD user
-		{"missing AD user created in new OU", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud, o *conversion.Options) {
+		{"missing AD user created in new OU", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud, o *conversion.Options) {
 			on[0].UserPrincipalName, on[0].ProxyAddresses, on[0].Mail, on[0].SAMAccountName = "someone@contoso.example", nil, "", "someone"
 			o.CreateOU = "OU=New,OU=Synced,DC=corp,DC=example,DC=test"
 		}, []conversion.Action{conversion.CreateUser, conversion.SetImmutableID}, ""},
@@ -142,7 +142,7 @@ func TestPredictionStopsChange(t *testing.T) {
 	t.Parallel()
 	ten, on, cl := cloudOnly(2)
 	in := &conversion.Input{Tenant: ten, OnPrem: on, Cloud: cl}
-	predict := func(_ matching.Config, _ matching.Tenant, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report {
+	predict := func(_ matching.Config, _ matching.TenantState, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report {
 		rep := &matching.Report{}
 		for _, o := range onprem {
 			r := matching.ObjectResult{Side: matching.SideOnPrem, DN: o.DN}

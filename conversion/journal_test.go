@@ -80,7 +80,7 @@ func FuzzReadJournal(f *testing.F) {
 		for _, x := range e {
 			require.NoError(t, mj.Append(x))
 		}
-		ten := conversiontest.NewTenant(matching.Tenant{ID: "t"})
+		ten := conversiontest.NewTenant(matching.TenantState{ID: "t"})
 		a := &conversion.Applier{Directory: conversiontest.NewDirectory(), Tenant: ten, Journal: mj, DryRun: true}
 		_, _ = a.Resolve(t.Context())
 		_, _ = a.Undo(t.Context())

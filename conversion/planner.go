@@ -23,12 +23,12 @@ const (
 // Predictor is the matching engine's entry point (matching.Evaluate). Planners that take one
 // verify, before anything is written, that sync will do with the planned state what the
 // conversion needs; with a nil Predictor that verification is skipped and the plan says so.
-type Predictor func(cfg matching.Config, t matching.Tenant, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report
+type Predictor func(cfg matching.Config, t matching.TenantState, onprem []matching.OnPrem, cloud []matching.Cloud) *matching.Report
 
 // Input is what planners read: the tenant and both directories as records (from a snapshot and an
 // LDIF export, or read live).
 type Input struct {
-	Tenant matching.Tenant
+	Tenant matching.TenantState
 	Cloud  []matching.Cloud
 	OnPrem []matching.OnPrem
 	// Config is the sync configuration (scope OUs, anchor attribute) used for predictions and for

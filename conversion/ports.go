@@ -56,7 +56,7 @@ type Directory interface {
 type TenantReader interface {
 	// Organization returns the tenant id, onPremisesSyncEnabled, sync features, domains and role
 	// assignments. AsOf is left for the caller.
-	Organization(ctx context.Context) (matching.Tenant, error)
+	Organization(ctx context.Context) (matching.TenantState, error)
 	// User returns the (not deleted) user with this object id.
 	User(ctx context.Context, id string) (matching.Cloud, error)
 	// DeletedUser returns the soft-deleted user with this object id (Deleted and DeletedAt set).

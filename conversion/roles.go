@@ -86,7 +86,7 @@ func (h RoleHold) String() string {
 // through a role-assignable group listed in t.GroupMembers, with the privilege mark of
 // t.RoleDefinitions. Eligibilities that ended before t.AsOf are left out. The result is sorted
 // (assignments first, then by role and id).
-func HoldsOf(t *matching.Tenant, id string) []RoleHold {
+func HoldsOf(t *matching.TenantState, id string) []RoleHold {
 	if len(t.Roles) == 0 && len(t.Eligibilities) == 0 {
 		return nil
 	}

@@ -145,23 +145,23 @@ func TestPlanSoftMatch(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name    string
-		edit    func(ten *matching.Tenant, on []matching.OnPrem, cl []matching.Cloud)
+		edit    func(ten *matching.TenantState, on []matching.OnPrem, cl []matching.Cloud)
 		action  conversion.Action
 		refused conversion.RefusalCode
 	}{
-		{"align primary smtp", func(_ *matching.Tenant, on []matching.OnPrem, _ []matching.Cloud) {
+		{"align primary smtp", func(_ *matching.TenantState, on []matching.OnPrem, _ []matching.Cloud) {
 			on[0].ProxyAddresses = []string{"SMTP:old0@contoso.example"}
 		}, conversion.SetProxyAddresses, ""},
-		{"block soft match", func(ten *matching.Tenant, _ []matching.OnPrem, _ []matching.Cloud) {
+		{"block soft match", func(ten *matching.TenantState, _ []matching.OnPrem, _ []matching.Cloud) {
 			ten.Features.BlockSoftMatch = true
 		}, "", "SoftMatchBlocked"},
-		{"cloud has immutable id", func(_ *matching.Tenant, _ []matching.OnPrem, cl []matching.Cloud) {
+		{"cloud has immutable id", func(_ *matching.TenantState, _ []matching.OnPrem, cl []matching.Cloud) {
 			cl[0].ImmutableID = anchor.AnchorOf(anchor.MustParse("8be74422-b0d9-47ec-b861-e7de1a9cfb20"))
 		}, "", "InvalidSoftMatch"},
-		{"role holder", func(ten *matching.Tenant, _ []matching.OnPrem, cl []matching.Cloud) {
+		{"role holder", func(ten *matching.TenantState, _ []matching.OnPrem, cl []matching.Cloud) {
 			ten.Roles = []matching.RoleAssignment{{PrincipalID: cl[0].ID}}
 		}, "", "ExistingAdminRoleConflict"},
-		{"upn when no mailbox", func(ten *matching.Tenant, on []matching.OnPrem, cl []matching.Cloud) {
+		{"upn when no mailbox", func(ten *matching.TenantState, on []matching.OnPrem, cl []matching.Cloud) {
 			ten.Features.SoftMatchOnUPN = true
 			cl[0].ProxyAddresses, cl[0].Mail = nil, ""
 			on[0].UserPrincipalName = "User0@Contoso.example"

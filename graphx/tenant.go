@@ -55,18 +55,18 @@ func conflict(op, target, attr string, want, got any) error {
 // Organization implements conversion.TenantReader: the organization (id, onPremisesSyncEnabled,
 // verified domains), the sync feature flags (zero when not readable: ErrForbidden or
 // ErrNotFound) and the role assignments. AsOf is left zero.
-func (t *Tenant) Organization(ctx context.Context) (matching.Tenant, error) {
+func (t *Tenant) Organization(ctx context.Context) (matching.TenantState, error) {
 	var s snapshot.Snapshot
 	var err error
 	if s.Organization, err = t.c.Organization(ctx); err != nil {
-		return matching.Tenant{}, err
+		return matching.TenantState{}, err
 	}
 	if s.OnPremisesSynchronization, err = t.c.OnPremisesSynchronization(ctx); err != nil &&
 		!errors.Is(err, ErrForbidden) && !errors.Is(err, ErrNotFound) {
-		return matching.Tenant{}, err
+		return matching.TenantState{}, err
 	}
 	if s.RoleAssignments, err = collect(t.c.RoleAssignments(ctx)); err != nil {
-		return matching.Tenant{}, err
+		return matching.TenantState{}, err
 	}
 	ten := s.Tenant()
 	// The bypass flag, whether or not the snapshot's conversion maps it: conversion reads it to

@@ -71,7 +71,7 @@ func TestOnPremNoObjectClass(t *testing.T) {
 	assert.Equal(t, "objectClass", recs[0].ReadErrors[0].Attribute)
 	assert.Equal(t, "corp.ldif:1", recs[0].ReadErrors[0].Source)
 
-	rep := matching.Evaluate(matching.Config{}, matching.Tenant{}, recs, nil)
+	rep := matching.Evaluate(matching.Config{}, matching.TenantState{}, recs, nil)
 	assert.Equal(t, matching.Error, rep.OnPrem()[0].Outcome)
 	assert.Contains(t, rep.OnPrem()[0].Reason, "corp.ldif:1")
 }

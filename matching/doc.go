@@ -7,7 +7,7 @@
 // whether it is matched, deleted or left alone. Each result has a reason a help-desk engineer can
 // act on and, where something is wrong, a fix; users also get the predicted cloud UPN, the values
 // duplicate attribute resiliency will quarantine and the attributes a takeover overwrites. The
-// rules in force are those of the input's date (Tenant.AsOf), including Entra's July 2026
+// rules in force are those of the input's date (TenantState.AsOf), including Entra's July 2026
 // hard-match protections (privileged roles assigned or PIM-eligible, directly or through a
 // role-assignable group; onPremisesObjectIdentifier already set; the temporary bypass flag).
 // CheckUPN and EqualFold are the identifier rules the engine applies, for other callers too.

@@ -50,7 +50,7 @@ type onInfo struct {
 
 type engine struct {
 	cfg   Config
-	t     *Tenant
+	t     *TenantState
 	on    []OnPrem
 	cl    []Cloud
 	scope scopeSet
@@ -76,7 +76,7 @@ type engine struct {
 // each cloud object whether it is matched, deleted or left alone. It is pure and deterministic:
 // the same input always gives the same report, whatever the order of unrelated objects. It does
 // not modify its arguments. tenant.AsOf is the moment the prediction is for.
-func Evaluate(cfg Config, tenant Tenant, onprem []OnPrem, cloud []Cloud) *Report {
+func Evaluate(cfg Config, tenant TenantState, onprem []OnPrem, cloud []Cloud) *Report {
 	e := &engine{cfg: cfg, t: &tenant, on: onprem, cl: cloud, scope: newScope(cfg.Scope), doms: newDomains(tenant.Domains)}
 	e.ri = newRoleIndex(e.t)
 	e.asOfKnown = !tenant.AsOf.IsZero()

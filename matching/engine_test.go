@@ -28,8 +28,8 @@ var (
 
 func ptr[T any](v T) *T { return &v }
 
-func tenant() matching.Tenant {
-	return matching.Tenant{
+func tenant() matching.TenantState {
+	return matching.TenantState{
 		ID:       "tenant-1",
 		Features: matching.Features{SoftMatchOnUPN: true},
 		Domains: []matching.Domain{
@@ -71,7 +71,7 @@ func synced(id, name string, a anchor.SourceAnchor) matching.Cloud {
 type scenario struct {
 	name   string // ends with the docs/entra-rules.md section it encodes
 	cfg    matching.Config
-	tenant func(*matching.Tenant)
+	tenant func(*matching.TenantState)
 	onprem []matching.OnPrem
 	cloud  []matching.Cloud
 	// expectations for onprem[0] (and cloud[0] when cloudOutcome is set)
@@ -189,7 +189,7 @@ func TestOutcomes(t *testing.T) {
 		{name: "soft-match-upn: UPN equal when softMatchOnUpnEnabled §2.2", onprem: []matching.OnPrem{ann},
 			cloud: []matching.Cloud{upn}, outcome: matching.SoftMatchUPN, target: "c1"},
 		{name: "new: UPN soft match off quarantines the UPN §2.2 §3.1", onprem: []matching.OnPrem{ann},
-			tenant: func(tn *matching.Tenant) { tn.Features.SoftMatchOnUPN = false },
+			tenant: func(tn *matching.TenantState) { tn.Features.SoftMatchOnUPN = false },
 			cloud:  []matching.Cloud{upn}, outcome: matching.New, cloudOutcome: matching.Untouched,
 			check: func(t *testing.T, r *matching.Report) {
 				got := r.OnPrem()[0]
@@ -267,7 +267,7 @@ func TestBlocks(t *testing.T) {
 	hard.ImmutableID = idA
 	smtp := cloudOnly("c1", "Ann (cloud)")
 	smtp.ProxyAddresses = []string{"SMTP:ann@" + domain}
-	admin := func(tn *matching.Tenant) {
+	admin := func(tn *matching.TenantState) {
 		tn.Roles = []matching.RoleAssignment{{ID: "r1", PrincipalID: "c1", RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"}}
 	}
 	july := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
@@ -289,7 +289,7 @@ func TestBlocks(t *testing.T) {
 			cloud: []matching.Cloud{smtp}, tenant: admin, outcome: matching.Blocked, code: matching.ExistingAdminRoleConflict, target: "c1"},
 		{name: "InvalidHardMatch: blockCloudObjectTakeoverThroughHardMatchEnabled §2.4", onprem: []matching.OnPrem{ann},
 			cloud:   []matching.Cloud{hard},
-			tenant:  func(tn *matching.Tenant) { tn.Features.BlockCloudObjectTakeoverHardMatch = true },
+			tenant:  func(tn *matching.TenantState) { tn.Features.BlockCloudObjectTakeoverHardMatch = true },
 			outcome: matching.Blocked, code: matching.InvalidHardMatch, target: "c1", cloudOutcome: matching.Untouched},
 		{name: "InvalidHardMatch: blocks restoring a soft-deleted synced user too §2.4", onprem: []matching.OnPrem{ann},
 			cloud: []matching.Cloud{func() matching.Cloud {
@@ -297,16 +297,16 @@ func TestBlocks(t *testing.T) {
 				c.SyncEnabled, c.Deleted, c.DeletedAt = ptr(false), true, mayAs.Add(-24*time.Hour)
 				return c
 			}()},
-			tenant:  func(tn *matching.Tenant) { tn.Features.BlockCloudObjectTakeoverHardMatch = true },
+			tenant:  func(tn *matching.TenantState) { tn.Features.BlockCloudObjectTakeoverHardMatch = true },
 			outcome: matching.Blocked, code: matching.InvalidHardMatch, target: "c1"},
 		{name: "SoftMatchBlocked: blockSoftMatchEnabled §2.4", onprem: []matching.OnPrem{ann}, cloud: []matching.Cloud{smtp},
-			tenant:  func(tn *matching.Tenant) { tn.Features.BlockSoftMatch = true },
+			tenant:  func(tn *matching.TenantState) { tn.Features.BlockSoftMatch = true },
 			outcome: matching.Blocked, code: matching.SoftMatchBlocked, target: "c1"},
 		{name: "joined: the July 2026 remap block is about users, not groups §2.4 [MC1263280]",
 			onprem: []matching.OnPrem{{DN: "CN=team,OU=Groups," + base, Class: matching.ClassGroup, ObjectGUID: guidA, ObjectSID: "S-1-5-21-1-2-3-team"}},
 			cloud: []matching.Cloud{{ID: "g1", Class: matching.ClassGroup, ImmutableID: idA, SyncEnabled: ptr(true),
 				OnPremisesSecurityIdentifier: "S-1-5-21-9-9-9-1001"}},
-			tenant:  func(tn *matching.Tenant) { tn.AsOf = july },
+			tenant:  func(tn *matching.TenantState) { tn.AsOf = july },
 			outcome: matching.Joined, target: "g1", cloudOutcome: matching.Matched},
 		{name: "ObjectTypeMismatch: contact shares a user's primary SMTP §3", onprem: []matching.OnPrem{{
 			DN: "CN=ann,OU=Contacts," + base, Class: matching.ClassContact, ObjectGUID: guidC, ProxyAddresses: []string{"SMTP:ann@" + domain}}},

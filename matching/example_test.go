@@ -14,7 +14,7 @@ import (
 // address: the prediction is a soft match, and the takeover preview says what changes.
 func Example() {
 	t := true
-	tenant := matching.Tenant{
+	tenant := matching.TenantState{
 		Features: matching.Features{SoftMatchOnUPN: true},
 		Domains: []matching.Domain{
 			{Name: "corp.example.test", IsDefault: true},
@@ -56,7 +56,7 @@ func Example() {
 
 // A blocked object carries Entra's error name in Code, a reason and a fix.
 func ExampleEvaluate_blocked() {
-	tenant := matching.Tenant{
+	tenant := matching.TenantState{
 		Features: matching.Features{BlockCloudObjectTakeoverHardMatch: true},
 		Domains:  []matching.Domain{{Name: "corp.example.test"}, {Name: "example.onmicrosoft.com", IsInitial: true}},
 		AsOf:     time.Date(2026, 5, 15, 0, 0, 0, 0, time.UTC),
@@ -82,7 +82,7 @@ func ExampleReport_json() {
 	cloud := []matching.Cloud{{ID: "c1", Class: matching.ClassUser, UserPrincipalName: "gone@corp.example.test",
 		ImmutableID: anchor.MustParseSourceAnchor("IkTni9mw7Ee4YefeGpz7IA=="), SyncEnabled: &on}}
 	cfg := matching.Config{Scope: []string{"OU=Synced,DC=corp,DC=example,DC=test"}}
-	tenant := matching.Tenant{AsOf: time.Date(2026, 5, 15, 0, 0, 0, 0, time.UTC),
+	tenant := matching.TenantState{AsOf: time.Date(2026, 5, 15, 0, 0, 0, 0, time.UTC),
 		Domains: []matching.Domain{{Name: "corp.example.test"}, {Name: "example.onmicrosoft.com", IsInitial: true}}}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")

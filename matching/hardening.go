@@ -16,7 +16,7 @@ var hardenFrom = time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC)
 // soft-match admin block: active assignments and PIM eligibilities, direct or through a
 // role-assignable group, and which role definitions are privileged.
 type roleIndex struct {
-	t        *Tenant
+	t        *TenantState
 	active   chains // principal id -> indexes in t.Roles
 	eligible chains // principal id -> indexes in t.Eligibilities
 	groupsOf map[string][]string
@@ -55,7 +55,7 @@ func (c chains) each(p string, f func(i int32) bool) bool {
 	return true
 }
 
-func newRoleIndex(t *Tenant) *roleIndex {
+func newRoleIndex(t *TenantState) *roleIndex {
 	x := &roleIndex{t: t, asOf: !t.AsOf.IsZero()}
 	x.active = newChains(len(t.Roles), func(i int) string { return t.Roles[i].PrincipalID })
 	x.eligible = newChains(len(t.Eligibilities), func(i int) string { return t.Eligibilities[i].PrincipalID })

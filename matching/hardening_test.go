@@ -23,8 +23,8 @@ var (
 
 // hardened returns a tenant mutator: AsOf, every July 2026 input known, the two role
 // definitions, then each of more.
-func hardened(at time.Time, more ...func(*matching.Tenant)) func(*matching.Tenant) {
-	return func(tn *matching.Tenant) {
+func hardened(at time.Time, more ...func(*matching.TenantState)) func(*matching.TenantState) {
+	return func(tn *matching.TenantState) {
 		tn.AsOf = at
 		tn.Known = knownAll
 		tn.RoleDefinitions = []matching.RoleDefinition{
@@ -37,30 +37,30 @@ func hardened(at time.Time, more ...func(*matching.Tenant)) func(*matching.Tenan
 	}
 }
 
-func assigned(principal, role string) func(*matching.Tenant) {
-	return func(tn *matching.Tenant) {
+func assigned(principal, role string) func(*matching.TenantState) {
+	return func(tn *matching.TenantState) {
 		tn.Roles = append(tn.Roles, matching.RoleAssignment{ID: "asg-" + principal, PrincipalID: principal, RoleDefinitionID: role, DirectoryScopeID: "/"})
 	}
 }
 
-func eligible(principal, role string, start, end time.Time) func(*matching.Tenant) {
-	return func(tn *matching.Tenant) {
+func eligible(principal, role string, start, end time.Time) func(*matching.TenantState) {
+	return func(tn *matching.TenantState) {
 		tn.Eligibilities = append(tn.Eligibilities, matching.RoleAssignment{ID: "elig-" + principal, PrincipalID: principal, RoleDefinitionID: role,
 			DirectoryScopeID: "/", Start: start, End: end})
 	}
 }
 
-func member(group, user string) func(*matching.Tenant) {
-	return func(tn *matching.Tenant) {
+func member(group, user string) func(*matching.TenantState) {
+	return func(tn *matching.TenantState) {
 		tn.GroupMembers = append(tn.GroupMembers, matching.GroupMember{GroupID: group, MemberID: user})
 	}
 }
 
-func forget(k matching.Known) func(*matching.Tenant) {
-	return func(tn *matching.Tenant) { tn.Known &^= k }
+func forget(k matching.Known) func(*matching.TenantState) {
+	return func(tn *matching.TenantState) { tn.Known &^= k }
 }
 
-func bypassOn(tn *matching.Tenant) { tn.Features.AllowObjectIdentifierUpdate = true }
+func bypassOn(tn *matching.TenantState) { tn.Features.AllowObjectIdentifierUpdate = true }
 
 // reasonHas checks that onprem[0]'s reason and fix contain the given texts.
 func reasonHas(reason []string, fix ...string) func(t *testing.T, r *matching.Report) {

@@ -170,10 +170,10 @@ type Domain struct {
 }
 
 // RoleAssignment is an Entra directory role assignment: active (Graph's unifiedRoleAssignment)
-// or, in Tenant.Eligibilities, a PIM eligibility (unifiedRoleEligibilityScheduleInstance).
+// or, in TenantState.Eligibilities, a PIM eligibility (unifiedRoleEligibilityScheduleInstance).
 type RoleAssignment struct {
 	ID               string
-	PrincipalID      string // a user, or a role-assignable group (see Tenant.GroupMembers)
+	PrincipalID      string // a user, or a role-assignable group (see TenantState.GroupMembers)
 	RoleDefinitionID string // the role template id
 	DirectoryScopeID string
 	// Start and End bound an eligibility; zero means open.
@@ -202,14 +202,15 @@ type Known uint8
 // The inputs Known tracks.
 const (
 	KnownObjectIdentifier Known = 1 << iota // users' onPremisesObjectIdentifier was read
-	KnownEligibilities                      // Tenant.Eligibilities is complete
-	KnownRoleDefinitions                    // Tenant.RoleDefinitions is complete
-	KnownGroupMembers                       // Tenant.GroupMembers is complete
+	KnownEligibilities                      // TenantState.Eligibilities is complete
+	KnownRoleDefinitions                    // TenantState.RoleDefinitions is complete
+	KnownGroupMembers                       // TenantState.GroupMembers is complete
 	KnownBypassFlag                         // Features.AllowObjectIdentifierUpdate was read
 )
 
-// Tenant holds the tenant-wide settings that matching depends on.
-type Tenant struct {
+// TenantState holds the tenant-wide settings and role data that matching depends on (not to be
+// confused with conversion.Tenant, the port through which a tenant is changed).
+type TenantState struct {
 	ID          string
 	SyncEnabled *bool // organization.onPremisesSyncEnabled
 	Features    Features

@@ -14,8 +14,8 @@ import (
 // file has: each of roleEligibilities, roleDefinitions and groupMembers when present (even
 // empty), the bypass flag when present, and onPremisesObjectIdentifier when any user or deleted
 // user has the member (null or a value).
-func (s *Snapshot) Tenant() matching.Tenant {
-	t := matching.Tenant{
+func (s *Snapshot) Tenant() matching.TenantState {
+	t := matching.TenantState{
 		ID:          s.Organization.ID,
 		SyncEnabled: s.Organization.OnPremisesSyncEnabled,
 		Features: matching.Features{
@@ -169,7 +169,7 @@ func timeOf(t *time.Time) time.Time {
 // objects go to users, groups, contacts or deletedUsers by Class and Deleted (objects of unknown
 // class are left out). The organization's onPremisesLastSyncDateTime and the fields a record
 // does not carry stay unset. Generators and tests use it to write snapshot files.
-func FromRecords(t matching.Tenant, cloud []matching.Cloud) *Snapshot {
+func FromRecords(t matching.TenantState, cloud []matching.Cloud) *Snapshot {
 	s := &Snapshot{
 		TakenAt: t.AsOf,
 		Organization: Organization{

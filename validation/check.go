@@ -52,7 +52,7 @@ type Config struct {
 	// Tenant, when not nil, is the tenant the directory will sync to: userPrincipalName and
 	// smtp suffixes are then checked against its verified domains (Tenant.Domains) instead of
 	// the routable-namespace test.
-	Tenant *matching.Tenant
+	Tenant *matching.TenantState
 	// Expected is how many objects are coming, when known: the indexes of the unique attributes
 	// are sized for them at once instead of growing. 0 means unknown.
 	Expected int

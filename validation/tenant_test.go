@@ -18,7 +18,7 @@ import (
 func TestCollisions(t *testing.T) {
 	t.Parallel()
 	yes := true
-	tn := matching.Tenant{
+	tn := matching.TenantState{
 		SyncEnabled: &yes,
 		Domains:     []matching.Domain{{Name: "corp.example.com", IsDefault: true}, {Name: "example.onmicrosoft.com", IsInitial: true}},
 		AsOf:        time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
@@ -62,7 +62,7 @@ func TestInScope(t *testing.T) {
 	objs := []validation.Object{{OnPrem: on[0]}, {OnPrem: on[1]}}
 	fs := validation.Validate(validation.Config{}, objs)
 	require.Len(t, fs, 2)
-	rep := matching.Evaluate(matching.Config{Scope: []string{"OU=Synced,DC=corp,DC=example,DC=com"}}, matching.Tenant{}, on, nil)
+	rep := matching.Evaluate(matching.Config{Scope: []string{"OU=Synced,DC=corp,DC=example,DC=com"}}, matching.TenantState{}, on, nil)
 	kept := validation.InScope(fs, rep)
 	require.Len(t, kept, 1)
 	assert.Equal(t, on[1].DN, kept[0].DN)

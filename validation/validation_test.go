@@ -76,7 +76,7 @@ var (
 	sid   = string([]byte{1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xe9, 3, 0, 0})
 )
 
-var tenant = &matching.Tenant{Domains: []matching.Domain{
+var tenant = &matching.TenantState{Domains: []matching.Domain{
 	{Name: "corp.example.com", IsDefault: true},
 	{Name: "example.onmicrosoft.com", IsInitial: true},
 }}
@@ -88,7 +88,7 @@ func TestRules(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		tenant    *matching.Tenant
+		tenant    *matching.TenantState
 		objects   []validation.Object
 		rule      validation.RuleID
 		value     string

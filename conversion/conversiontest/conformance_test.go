@@ -41,7 +41,7 @@ var passDirectory = conversiontest.DirectoryFuncs{
 }
 
 var passTenant = conversiontest.TenantFuncs{
-	Organization: func(ctx context.Context, next func(context.Context) (matching.Tenant, error)) (matching.Tenant, error) {
+	Organization: func(ctx context.Context, next func(context.Context) (matching.TenantState, error)) (matching.TenantState, error) {
 		return next(ctx)
 	},
 	User: func(ctx context.Context, id string, next func(context.Context, string) (matching.Cloud, error)) (matching.Cloud, error) {
@@ -98,7 +98,7 @@ func newFakeTenant() (*conversiontest.Tenant, conversiontest.TenantSeed) {
 	on := true
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	g := anchor.MustParse("5a5a5a5a-0000-4000-8000-000000000001")
-	org := matching.Tenant{ID: conversiontest.TenantID, SyncEnabled: &on,
+	org := matching.TenantState{ID: conversiontest.TenantID, SyncEnabled: &on,
 		Roles: []matching.RoleAssignment{{ID: "ra-1", PrincipalID: "u-role", RoleDefinitionID: "rd-reader"}}}
 	tn := conversiontest.NewTenant(org,
 		matching.Cloud{ID: "u-cloud", Class: matching.ClassUser, UserPrincipalName: "bob@contoso.example"},

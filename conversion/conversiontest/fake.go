@@ -230,7 +230,7 @@ func (d *Directory) createUser(ctx context.Context, nu conversion.NewUser) (anch
 type Tenant struct {
 	log
 	funcs   TenantFuncs
-	org     matching.Tenant
+	org     matching.TenantState
 	users   map[string]*matching.Cloud
 	deleted map[string]*matching.Cloud
 	domain  map[string]string // user id -> onPremisesDomainName (not in matching records)
@@ -239,7 +239,7 @@ type Tenant struct {
 var _ conversion.Tenant = (*Tenant)(nil)
 
 // NewTenant returns a tenant with org and users (copied; users with Deleted set go to deleted items).
-func NewTenant(org matching.Tenant, users ...matching.Cloud) *Tenant {
+func NewTenant(org matching.TenantState, users ...matching.Cloud) *Tenant {
 	t := &Tenant{org: org, users: map[string]*matching.Cloud{}, deleted: map[string]*matching.Cloud{}, domain: map[string]string{}}
 	for _, u := range users {
 		u.ProxyAddresses = slices.Clone(u.ProxyAddresses)
@@ -287,7 +287,7 @@ func (t *Tenant) SoftDelete(id string, at time.Time) error {
 }
 
 // organization is the fake's own Organization (conversion.TenantReader), the next of its hook.
-func (t *Tenant) organization(context.Context) (matching.Tenant, error) {
+func (t *Tenant) organization(context.Context) (matching.TenantState, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o := t.org

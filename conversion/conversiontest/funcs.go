@@ -99,7 +99,7 @@ func (d *interceptedDirectory) CreateUser(ctx context.Context, u conversion.NewU
 // DirectoryFuncs. InterceptTenant applies them to any conversion.Tenant; this package's Tenant
 // also takes them directly (SetFuncs).
 type TenantFuncs struct {
-	Organization      func(ctx context.Context, next func(context.Context) (matching.Tenant, error)) (matching.Tenant, error)
+	Organization      func(ctx context.Context, next func(context.Context) (matching.TenantState, error)) (matching.TenantState, error)
 	User              func(ctx context.Context, id string, next func(context.Context, string) (matching.Cloud, error)) (matching.Cloud, error)
 	DeletedUser       func(ctx context.Context, id string, next func(context.Context, string) (matching.Cloud, error)) (matching.Cloud, error)
 	ListDeleted       func(ctx context.Context, next func(context.Context) iter.Seq2[matching.Cloud, error]) iter.Seq2[matching.Cloud, error]
@@ -127,7 +127,7 @@ type interceptedTenant struct {
 	f TenantFuncs
 }
 
-func (t *interceptedTenant) Organization(ctx context.Context) (matching.Tenant, error) {
+func (t *interceptedTenant) Organization(ctx context.Context) (matching.TenantState, error) {
 	if t.f.Organization != nil {
 		return t.f.Organization(ctx, t.Tenant.Organization)
 	}

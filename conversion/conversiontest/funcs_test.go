@@ -106,7 +106,7 @@ func TestInterceptTenantDelay(t *testing.T) {
 func TestEveryWrite(t *testing.T) {
 	t.Parallel()
 	on := true
-	org := matching.Tenant{ID: "t1", SyncEnabled: &on}
+	org := matching.TenantState{ID: "t1", SyncEnabled: &on}
 	u := matching.Cloud{ID: "u1", UserPrincipalName: "a@x.example", Class: matching.ClassUser, SyncEnabled: &on}
 	lost := errors.New("connection reset")
 	for _, tc := range []struct {

@@ -199,7 +199,7 @@ func (t *Tenant) EveryWrite(h WriteHook) TenantFuncs {
 }
 
 // Organization implements conversion.TenantReader (Funcs.Organization runs around it).
-func (t *Tenant) Organization(ctx context.Context) (matching.Tenant, error) {
+func (t *Tenant) Organization(ctx context.Context) (matching.TenantState, error) {
 	if h := t.hooks().Organization; h != nil {
 		return h(ctx, t.organization)
 	}

@@ -15,9 +15,9 @@ const TenantID = "7d0c3b1e-0000-4000-8000-00000000c0de"
 // Population returns a synced tenant of n users: each AD user (OU=Synced,DC=corp,DC=example,DC=test)
 // joined to a cloud user whose onPremisesImmutableId is the AD objectGUID's ImmutableID. User i
 // has UPN user<i>@contoso.example, cloud id 00000000-0000-4000-8000-<i as 12 hex digits>.
-func Population(n int, at time.Time) (matching.Tenant, []matching.OnPrem, []matching.Cloud) {
+func Population(n int, at time.Time) (matching.TenantState, []matching.OnPrem, []matching.Cloud) {
 	on := true
-	t := matching.Tenant{
+	t := matching.TenantState{
 		ID: TenantID, SyncEnabled: &on, AsOf: at,
 		Domains: []matching.Domain{
 			{Name: "contoso.example", IsDefault: true, Type: "Managed"},

@@ -225,7 +225,7 @@ func TestMatchDeletionThresholdFirst(t *testing.T) {
 		cloud = append(cloud, matching.Cloud{ID: fmt.Sprintf("c%d", i), Class: matching.ClassUser, UserPrincipalName: fmt.Sprintf("u%d@x.test", i),
 			ImmutableID: anchor.AnchorOf(g), SyncEnabled: &yes})
 	}
-	rep := matching.Evaluate(matching.Config{DeletionThreshold: 2}, matching.Tenant{AsOf: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}, on, cloud)
+	rep := matching.Evaluate(matching.Config{DeletionThreshold: 2}, matching.TenantState{AsOf: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}, on, cloud)
 	require.True(t, rep.ExportStopped)
 	var table, js bytes.Buffer
 	require.NoError(t, writeReport(&table, "table", rep))

@@ -70,7 +70,7 @@ func installFakeHooks() {
 // newFakes seeds a fake directory and tenant with the demo data (the tenant's org changed by
 // org, when not nil) and registers them under the test's name; it returns the flags that reach
 // them.
-func newFakes(t *testing.T, org func(*matching.Tenant)) (*fakeSet, []string) {
+func newFakes(t *testing.T, org func(*matching.TenantState)) (*fakeSet, []string) {
 	t.Helper()
 	on, snap, err := demoInput()
 	require.NoError(t, err)
@@ -374,21 +374,21 @@ func TestApplyUndo(t *testing.T) {
 	})
 	t.Run("wrong tenant", func(t *testing.T) {
 		t.Parallel()
-		fk, flags := newFakes(t, func(org *matching.Tenant) { org.ID = "11111111-2222-4333-8444-555555555555" })
+		fk, flags := newFakes(t, func(org *matching.TenantState) { org.ID = "11111111-2222-4333-8444-555555555555" })
 		out, errOut, code := run(t, "", append([]string{"apply", soa, "--journal", filepath.Join(t.TempDir(), "j")}, flags...)...)
 		assert.Equal(t, 1, code)
 		assert.Empty(t, out)
 		assert.Contains(t, errOut, "plan is for another tenant")
 		assert.Empty(t, fk.ten.Writes())
 	})
-	readerRole := func(id string) func(org *matching.Tenant) {
-		return func(org *matching.Tenant) {
+	readerRole := func(id string) func(org *matching.TenantState) {
+		return func(org *matching.TenantState) {
 			org.Roles = append(org.Roles, matching.RoleAssignment{ID: "r1", PrincipalID: id, RoleDefinitionID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DirectoryScopeID: "/"})
 			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DisplayName: "Directory Readers", IsBuiltIn: true})
 		}
 	}
-	globalAdmin := func(id string) func(org *matching.Tenant) {
-		return func(org *matching.Tenant) {
+	globalAdmin := func(id string) func(org *matching.TenantState) {
+		return func(org *matching.TenantState) {
 			org.Eligibilities = append(org.Eligibilities, matching.RoleAssignment{ID: "e1", PrincipalID: id, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: "/"})
 			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "62e90394-69f5-4237-9190-012177145e10", DisplayName: "Global Administrator", IsBuiltIn: true, IsPrivileged: true})
 		}
@@ -426,7 +426,7 @@ func TestApplyUndo(t *testing.T) {
 	})
 	t.Run("role holder needs the flag at undo", func(t *testing.T) {
 		t.Parallel()
-		fk, flags := newFakes(t, func(org *matching.Tenant) {
+		fk, flags := newFakes(t, func(org *matching.TenantState) {
 			org.RoleDefinitions = append(org.RoleDefinitions, matching.RoleDefinition{ID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DisplayName: "Directory Readers", IsBuiltIn: true})
 		})
 		journal := filepath.Join(t.TempDir(), "j")
@@ -613,7 +613,7 @@ func findOnPrem(t *testing.T, d *conversiontest.Directory, dn string) matching.O
 func TestConnectPortsWithoutAdapters(t *testing.T) {
 	t.Parallel()
 	ten := func(context.Context, *env, string) (conversion.Tenant, error) {
-		return conversiontest.NewTenant(matching.Tenant{}), nil
+		return conversiontest.NewTenant(matching.TenantState{}), nil
 	}
 	for _, tc := range []struct {
 		name     string

@@ -35,11 +35,11 @@ type world struct {
 }
 
 type setup struct {
-	users  int                      // synced population size
-	onprem []matching.OnPrem        // extra AD users
-	cloud  []matching.Cloud         // extra cloud users
-	opts   []graphxtest.Option      // fake options
-	edit   func(t *matching.Tenant) // tenant settings
+	users  int                           // synced population size
+	onprem []matching.OnPrem             // extra AD users
+	cloud  []matching.Cloud              // extra cloud users
+	opts   []graphxtest.Option           // fake options
+	edit   func(t *matching.TenantState) // tenant settings
 }
 
 func newWorld(t *testing.T, s setup) *world {
@@ -117,7 +117,7 @@ func graphWrites(f *graphxtest.Fake) map[string]int {
 // seedOf is the fake tenant's seed for tenant and cloud: the tenant's role eligibilities,
 // definitions and group members count as read (none unless the test gives some), as a tenant
 // whose administrator granted the read permissions would answer.
-func seedOf(tenant matching.Tenant, cloud []matching.Cloud) *snapshot.Snapshot {
+func seedOf(tenant matching.TenantState, cloud []matching.Cloud) *snapshot.Snapshot {
 	tenant.Known |= matching.KnownEligibilities | matching.KnownRoleDefinitions | matching.KnownGroupMembers
 	return snapshot.FromRecords(tenant, cloud)
 }

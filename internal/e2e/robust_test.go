@@ -200,7 +200,7 @@ func crashChild(t *testing.T) {
 // are converted, and allowing role holders converts the last one.
 func TestRoleRecheckThroughGraph(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, setup{users: 3, edit: func(ten *matching.Tenant) {
+	w := newWorld(t, setup{users: 3, edit: func(ten *matching.TenantState) {
 		ten.Roles = []matching.RoleAssignment{{ID: "ra-1", PrincipalID: popID(1), RoleDefinitionID: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", DirectoryScopeID: "/"}}
 	}})
 	in := w.input(t)

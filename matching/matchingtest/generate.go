@@ -53,7 +53,7 @@ func WithAsOf(t time.Time) Option { return func(o *Options) { o.AsOf = t } }
 // Dataset is a generated population with the configuration and tenant settings to evaluate it.
 type Dataset struct {
 	Config matching.Config
-	Tenant matching.Tenant
+	Tenant matching.TenantState
 	OnPrem []matching.OnPrem
 	Cloud  []matching.Cloud
 	// Kinds[i] is the scenario OnPrem[i] was generated for.
@@ -73,7 +73,7 @@ func Generate(seed int64, n int, opts ...Option) Dataset {
 	g := &gen{rng: rng, o: o}
 	d := Dataset{
 		Config: matching.Config{Scope: []string{"OU=Synced," + dcOf(o.Domain)}},
-		Tenant: matching.Tenant{
+		Tenant: matching.TenantState{
 			ID:          g.guid(),
 			SyncEnabled: ptr(true),
 			Features:    matching.Features{SoftMatchOnUPN: true},
