@@ -20,16 +20,6 @@
 // [ParseAs]. The space-separated pairs and the escaped filter value are not ambiguous: tools
 // show octet strings in wire order.
 //
-// # Cloud-sourced objects
-//
-// Entra Connect's Entra connector space also holds objects created in the cloud. Their DN has the
-// same CN={hex} shape, but the hex spells "<Type>_<cloud object id>" (User_7c9e6679-…) instead of
-// an ImmutableID. [ParseCloudConnectorDN] returns such a DN as a [CloudAnchor] (the object type and
-// the cloud object id); ParseConnectorDN and Parse refuse it with [ErrCloudAnchor], since it
-// names no AD object. The text form is confirmed by Microsoft's MSIdentityTools module
-// (ConvertFrom-MsIdAadcAadConnectorSpaceDn); the list of object types is not documented, so
-// only User, Group, Contact and Device are accepted.
-//
 // # Byte order
 //
 // RFC 4122 libraries such as github.com/google/uuid and Python's uuid.UUID.bytes use big-endian
@@ -40,35 +30,6 @@
 // [ObjectGUID.RFCBytes] and [FromRFCBytes] convert to and from the RFC order when a caller must
 // interoperate with such a library.
 //
-// # Strictness
-//
-// Each parser accepts its documented form and nothing else, and fails with a [*ParseError] that
-// names the function, the input and the reason, in the model of strconv.NumError:
-//
-//	anchor.ParseImmutableID("IkTni9mw7Ee4YefeGpz7I-=="): URL-safe Base64 character '-' at offset 21 (…)
-//
-// The reason wraps one of [ErrSyntax], [ErrLength], [ErrAmbiguous], [ErrGUIDText], [ErrCloudAnchor]
-// or [ErrEmpty]. Messages name functions, never a command's flags: a program maps the sentinels
-// to its own hints.
-// ParseImmutableID accepts only the canonical, padded, standard-alphabet Base64 of 16 bytes:
-// everything .NET's Convert.FromBase64String plus a 16-byte check would refuse, and also
-// whitespace and non-zero trailing bits, which Connect never produces, so such a value could
-// never hard-match.
-//
-// # Source anchors that are not GUIDs
-//
-// A directory may use a custom sourceAnchor attribute (docs/entra-rules.md §1.5): a string attribute such
-// as employeeID is sent as is, a binary or integer one as Base64 of its bytes. [SourceAnchor] is
-// the value Entra receives, GUID or not; [ParseSourceAnchor] refuses only what Graph refuses
-// ('$', '_', empty: docs/entra-rules.md §1.7) and [SourceAnchor.Diagnose] reports the classic mistakes in a
-// value Graph accepted.
-//
-// # Value semantics
-//
-// Both types are small comparable values in the model of net/netip: use them as map keys and
-// compare them with ==. Their zero values mean "absent" and marshal to "" (the nil GUID
-// 00000000-0000-0000-0000-000000000000 is a present value). Parsing and the Append* formatters
-// allocate nothing.
-//
-// The package uses the standard library only.
+// Details (cloud-sourced objects, byte order, strictness, source anchors that are not GUIDs,
+// value semantics): docs/anchor.md.
 package anchor
