@@ -132,25 +132,9 @@ func (r *runner) waitHardMatch(ctx context.Context, c Change, cr ChangeResult) C
 		r.emit(Event{ChangeID: c.ID, Action: c.Action, Target: cr.Target, Status: EventActionNeeded, Message: m.Error(), Err: err})
 	}
 	window := cmp.Or(r.a.BypassWindow, DefaultBypassWindow)
-	deadline := time.Now().Add(window)
-	for {
-		r.emit(Event{ChangeID: c.ID, Action: c.Action, Target: cr.Target, Status: EventWaiting, Message: "waiting for a sync cycle to hard-match the users while the bypass is on"})
-		if !time.Now().Before(deadline) {
-			return r.outcome(c, cr, StatusFailed, fmt.Errorf("%w: not every user was hard-matched within the bypass window of %s; the bypass is turned off now: plan the remaining users again", ErrWaitTimeout, window))
-		}
-		if err := sleep(ctx, min(r.pollInterval(), time.Until(deadline))); err != nil {
-			cr.Status, cr.Err = StatusSkipped, err
-			r.halt(nil)
-			return cr
-		}
-		cur, err := r.read(ctx, c)
-		if err != nil {
-			return r.outcome(c, cr, StatusFailed, err)
-		}
-		if cur.Equal(c.After) {
-			return r.outcome(c, cr, StatusApplied, nil)
-		}
-	}
+	return r.pollUntilAfter(ctx, c, cr, window, "waiting for a sync cycle to hard-match the users while the bypass is on", func() ChangeResult {
+		return r.outcome(c, cr, StatusFailed, fmt.Errorf("%w: not every user was hard-matched within the bypass window of %s; the bypass is turned off now: plan the remaining users again", ErrWaitTimeout, window))
+	})
 }
 
 // ensureBypassOff makes revert (the change turning the bypass off) when enable was attempted, by

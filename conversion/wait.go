@@ -55,11 +55,19 @@ func (r *runner) waitSoftDelete(ctx context.Context, c Change, cr ChangeResult) 
 		}
 		r.emit(Event{ChangeID: c.ID, Action: c.Action, Target: cr.Target, Status: EventActionNeeded, Message: m.Error(), Err: err})
 	}
-	deadline := time.Now().Add(r.waitTimeout())
+	return r.pollUntilAfter(ctx, c, cr, r.waitTimeout(), "waiting for the sync cycle to soft-delete the cloud user", func() ChangeResult {
+		return r.outcome(c, cr, StatusPending, fmt.Errorf("%w: the cloud user is not soft-deleted yet after %s; run apply again", ErrWaitTimeout, r.waitTimeout()))
+	})
+}
+
+// pollUntilAfter re-reads c's target every poll interval until it holds c.After (applied), a
+// read fails (failed), ctx ends (skipped, and the run halts) or window passes (timeout's result).
+func (r *runner) pollUntilAfter(ctx context.Context, c Change, cr ChangeResult, window time.Duration, waiting string, timeout func() ChangeResult) ChangeResult {
+	deadline := time.Now().Add(window)
 	for {
-		r.emit(Event{ChangeID: c.ID, Action: c.Action, Target: cr.Target, Status: EventWaiting, Message: "waiting for the sync cycle to soft-delete the cloud user"})
+		r.emit(Event{ChangeID: c.ID, Action: c.Action, Target: cr.Target, Status: EventWaiting, Message: waiting})
 		if !time.Now().Before(deadline) {
-			return r.outcome(c, cr, StatusPending, fmt.Errorf("%w: the cloud user is not soft-deleted yet after %s; run apply again", ErrWaitTimeout, r.waitTimeout()))
+			return timeout()
 		}
 		if err := sleep(ctx, min(r.pollInterval(), time.Until(deadline))); err != nil {
 			cr.Status, cr.Err = StatusSkipped, err
