@@ -25,7 +25,7 @@ func init() {
 		name:    "match",
 		summary: "predict what Entra Connect Sync does with every object, and why",
 		usage: "match --onprem FILE|ldap://HOST|ldaps://HOST --cloud FILE|graph [--scope DN]... " +
-			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL] [--format table|json|csv] [--json] [--accept-partial-export]",
+			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--client connect-sync|cloud-sync] [--base DN] [--graph-endpoint URL] [--format table|json|csv] [--json] [--accept-partial-export]",
 		run: runMatch,
 	})
 }

@@ -108,6 +108,18 @@ func TestMatchFormats(t *testing.T) {
 	})
 }
 
+func TestMatchCloudSyncClient(t *testing.T) {
+	t.Parallel()
+	on, cl := demoFiles(t)
+	// Cloud Sync ignores the source anchor setting; the run says so instead of predicting with it.
+	out, errOut, code := run(t, "", "match", "--onprem", on, "--cloud", cl, "--client", "Cloud-Sync", "--source-anchor", "objectGUID")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Cloud Sync always uses mS-DS-ConsistencyGuid")
+	out, errOut, code = run(t, "", "match", "--onprem", on, "--cloud", cl, "--source-anchor", "objectGUID")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out, "Cloud Sync always uses")
+}
+
 func TestMatchUsageErrors(t *testing.T) {
 	t.Parallel()
 	on, cl := demoFiles(t)
@@ -121,6 +133,7 @@ func TestMatchUsageErrors(t *testing.T) {
 		{"bad format", []string{"--onprem", on, "--cloud", cl, "--format", "xml"}, `--format "xml": want table, json or csv`},
 		{"bad anchor", []string{"--onprem", on, "--cloud", cl, "--source-anchor", "employeeID"}, `--source-anchor "employeeID": want objectGUID or mS-DS-ConsistencyGuid`},
 		{"custom anchor", []string{"--onprem", on, "--cloud", cl, "--source-anchor", "custom"}, `--source-anchor "custom"`},
+		{"bad client", []string{"--onprem", on, "--cloud", cl, "--client", "aadconnect"}, `--client "aadconnect": want connect-sync or cloud-sync`},
 		{"base with a file", []string{"--onprem", on, "--cloud", cl, "--base", "DC=corp"}, "--base applies only to an ldap:// or ldaps:// --onprem source"},
 		{"extra argument", []string{"--onprem", on, "--cloud", cl, "extra"}, `unexpected argument "extra"`},
 		{"unknown flag", []string{"--onprem", on, "--cloud", cl, "--nope"}, "flag provided but not defined: -nope"},

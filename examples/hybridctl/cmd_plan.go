@@ -25,7 +25,7 @@ func init() {
 		name:    "plan",
 		summary: "plan converting users between synced and cloud-only (a reviewable plan file)",
 		usage: "plan --to cloud-only|synced --onprem FILE|ldap://HOST --cloud FILE|graph [--method M] (--users FILE|--all) [-o plan.json]\n" +
-			"       [--scope DN]... [--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL]\n" +
+			"       [--scope DN]... [--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--client connect-sync|cloud-sync] [--base DN] [--graph-endpoint URL]\n" +
 			"       [--allow-privileged] [--clear-immutable-id] [--clear-onprem-attributes] [--create-ou DN] [--target-ou DN]\n" +
 			"       [--confirm-tenant ID] [--allow-hardening-bypass] [--objects users,groups,contacts] [--json]\n\n" +
 			"--objects (soa): the object types to transfer (default users); groups go first, one at a time, before any\n" +

@@ -26,7 +26,7 @@ func init() {
 		name:    "validate",
 		summary: "find the values Entra would refuse, quarantine or rename before they are synced (IdFix's rules, headless)",
 		usage: "validate --onprem FILE|ldap://HOST|ldaps://HOST [--cloud FILE|graph] [--scope DN]... " +
-			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--base DN] [--graph-endpoint URL] " +
+			"[--source-anchor objectGUID|mS-DS-ConsistencyGuid] [--client connect-sync|cloud-sync] [--base DN] [--graph-endpoint URL] " +
 			"[--format table|csv|json] [--json] [--fix-ldif FILE] [--accept-partial-export]",
 		run: runValidate,
 	})

@@ -18,8 +18,8 @@ import (
 // sourceFlags are the flags that say where the directory and the tenant are read from and how
 // sync is configured, shared by match and plan (docs/cli.md).
 type sourceFlags struct {
-	onprem, cloud, base, endpoint, sourceAnchor string
-	scopes                                      stringList
+	onprem, cloud, base, endpoint, sourceAnchor, client string
+	scopes                                              stringList
 	// acceptPartial reads an LDIF export that is not whole (cut short, or stopped by the
 	// server) with a warning instead of failing.
 	acceptPartial bool
@@ -30,6 +30,7 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.cloud, "cloud", "", "a snapshot file or graph")
 	fs.Var(&s.scopes, "scope", "an OU in sync scope (repeatable)")
 	fs.StringVar(&s.sourceAnchor, "source-anchor", "mS-DS-ConsistencyGuid", "objectGUID or mS-DS-ConsistencyGuid")
+	fs.StringVar(&s.client, "client", "connect-sync", "the sync client: connect-sync or cloud-sync")
 	fs.StringVar(&s.base, "base", "", "search base of a live directory")
 	fs.StringVar(&s.endpoint, "graph-endpoint", "", "Microsoft Graph base URL")
 	fs.BoolVar(&s.acceptPartial, "accept-partial-export", false, "read an LDIF export that is cut short or incomplete, with a warning")
@@ -52,7 +53,11 @@ func (s *sourceFlags) config() (matching.Config, string) {
 	if err != nil || attr == matching.AnchorCustom {
 		return matching.Config{}, "--source-anchor " + strconv.Quote(s.sourceAnchor) + ": want objectGUID or mS-DS-ConsistencyGuid"
 	}
-	return matching.Config{Scope: s.scopes, SourceAnchor: attr}, ""
+	client, err := matching.ParseClient(s.client)
+	if err != nil {
+		return matching.Config{}, "--client " + strconv.Quote(s.client) + ": want connect-sync or cloud-sync"
+	}
+	return matching.Config{Scope: s.scopes, SourceAnchor: attr, Client: client}, ""
 }
 
 // read reads both sides at the same time (the directory only when --onprem is given),
