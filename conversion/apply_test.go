@@ -38,8 +38,10 @@ func newWorld(t testing.TB, n int, clear bool) *world {
 	plan := conversion.PlanSOA(in, &conversion.Options{CreatedAt: t0, ClearImmutableID: clear})
 	require.Empty(t, plan.Refused)
 	require.NoError(t, plan.Validate())
+	dir := conversiontest.NewDirectory(onprem...)
+	dir.AddContainer("OU=Cloud,DC=corp,DC=example,DC=test") // where onpremPlan moves users
 	return &world{
-		dir: conversiontest.NewDirectory(onprem...), ten: conversiontest.NewTenant(ten, cloud...),
+		dir: dir, ten: conversiontest.NewTenant(ten, cloud...),
 		in: in, plan: plan, onprem: onprem, cloud: cloud,
 	}
 }

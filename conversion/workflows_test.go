@@ -29,6 +29,7 @@ func TestOUMoveEndToEnd(t *testing.T) {
 		require.Empty(t, p.Refused)
 		require.Len(t, p.Changes, 8)
 		dir, ft := conversiontest.NewDirectory(on...), conversiontest.NewTenant(ten, cl...)
+		dir.AddContainer("OU=CloudOnly,DC=corp,DC=example,DC=test")
 		// The fake cycle soft-deletes each cloud user whose AD object left the scope, once: after
 		// that the object is gone from the connector space and a restore sticks.
 		var mu sync.Mutex

@@ -2,6 +2,7 @@ package ldapx
 
 import (
 	"context"
+	"slices"
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/conversion"
@@ -72,13 +73,32 @@ func (d *Directory) SetConsistencyGUID(ctx context.Context, guid, old, new ancho
 	return d.c.SetConsistencyGUID(ctx, GUIDDN(guid), old, new)
 }
 
-// ReplaceProxyAddresses replaces the proxyAddresses set old with new in one modify (delete the
-// old values, add the new ones), failing with ErrConflict when an old value is gone. LDAP: modify.
+// ReplaceProxyAddresses replaces the whole proxyAddresses set old with new. It first re-reads
+// the object and fails with ErrConflict unless the set is exactly old, value for value
+// ("SMTP:" and "smtp:" differ: the case marks the primary address), then deletes the old values
+// and adds the new ones in one modify, which fails with ErrConflict when an old value was removed
+// in between. A value added between the read and the modify is kept, not detected. LDAP: base
+// search, then modify.
 func (d *Directory) ReplaceProxyAddresses(ctx context.Context, guid anchor.ObjectGUID, old, new []string) error {
+	const op = "ldapx.ReplaceProxyAddresses"
 	if guid.IsZero() {
-		return &OpError{Op: "ldapx.ReplaceProxyAddresses", Err: ErrInvalid, Message: "zero objectGUID"}
+		return &OpError{Op: op, Err: ErrInvalid, Message: "zero objectGUID"}
+	}
+	if err := d.check(ctx, op, guid, func(r *matching.OnPrem) bool { return sameSet(r.ProxyAddresses, old) }); err != nil {
+		return err
 	}
 	return d.c.ReplaceProxyAddresses(ctx, GUIDDN(guid), old, new)
+}
+
+// sameSet reports whether a and b hold the same values, compared exactly, in any order.
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 // SetMail replaces mail from old ("" absent) to new ("" remove), failing with ErrConflict when

@@ -31,14 +31,17 @@ type DirectorySetup struct {
 // that already exists, ErrNotFound for a missing object on every read and write, every write kind
 // applied (a re-read shows the new value and nothing else changed, and reading again gives the
 // same) and refused with ErrConflict when its old value does not hold (nothing changes), and Move
-// between containers. Run it against every implementation of the port (the in-memory fake, ldapx
-// on a real directory) so that they cannot drift apart.
+// between containers. The old value of a mail or userPrincipalName change matches
+// case-insensitively, as the directory's matching rule does; the old proxyAddresses must be the
+// whole set, value for value ("SMTP:" and "smtp:" differ: the case marks the primary address).
+// CreateUser refuses a sAMAccountName in use (ErrConflict), and CreateUser and Move refuse a
+// container that does not exist (ErrNotFound). Run it against every implementation of the port
+// (the in-memory fake, ldapx on a real directory) so that they cannot drift apart.
 //
 // It compares records as the port promises them: DNs case-insensitively and without spaces after
 // separators, proxyAddresses as a set; MailEnabled, ObjectSID, MailNickname (schema dependent) and
-// Source are not compared. It does not check what the port leaves to the implementation: a value
-// added concurrently to proxyAddresses (LDAP keeps it; the fake refuses), a move into a container
-// that does not exist, or case-only changes of a value.
+// Source are not compared. It does not check what the port leaves to the implementation: whether
+// a write that changes nothing compares its old value with or without case.
 func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) DirectorySetup) {
 	t.Helper()
 
@@ -93,9 +96,21 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 		s, nu, u := create(t)
 		_, err := s.Directory.CreateUser(t.Context(), nu)
 		assert.ErrorIs(t, err, conversion.ErrConflict, "an object already exists at the DN")
+		same := nu
+		same.CN, same.UPN, same.Mail, same.ProxyAddresses = "Other "+nu.CN, "other."+nu.UPN, "", nil
+		same.SAMAccountName = strings.ToUpper(nu.SAMAccountName)
+		_, err = s.Directory.CreateUser(t.Context(), same)
+		assert.ErrorIs(t, err, conversion.ErrConflict, "the sAMAccountName is in use (compared case-insensitively)")
+		_, err = s.Directory.UserByDN(t.Context(), same.DN())
+		assert.ErrorIs(t, err, conversion.ErrNotFound, "the refused create left nothing")
+		elsewhere := nu
+		elsewhere.ParentDN = "OU=Missing " + randomTag(t) + "," + s.ParentDN
+		elsewhere.SAMAccountName, elsewhere.UPN = "x"+randomTag(t), "x."+nu.UPN
+		_, err = s.Directory.CreateUser(t.Context(), elsewhere)
+		assert.ErrorIs(t, err, conversion.ErrNotFound, "the container does not exist")
 		after, err := s.Directory.User(t.Context(), u.ObjectGUID)
 		require.NoError(t, err)
-		assert.Equal(t, portable(u), portable(after), "the refused create changed nothing")
+		assert.Equal(t, portable(u), portable(after), "the refused creates changed nothing")
 	})
 
 	t.Run("NotFound", func(t *testing.T) {
@@ -169,6 +184,9 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 			{"replace", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
 				return d.SetMail(ctx, u.ObjectGUID, u.Mail, "new."+u.Mail)
 			}, func(u *matching.OnPrem) { u.Mail = "new." + u.Mail }, nil},
+			{"replace-old-in-other-case", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
+				return d.SetMail(ctx, u.ObjectGUID, strings.ToUpper(u.Mail), "case."+u.Mail)
+			}, func(u *matching.OnPrem) { u.Mail = "case." + u.Mail }, nil},
 			{"clear", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
 				return d.SetMail(ctx, u.ObjectGUID, u.Mail, "")
 			}, func(u *matching.OnPrem) { u.Mail = "" }, nil},
@@ -189,10 +207,29 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 			{"replace", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
 				return d.SetUPN(ctx, u.ObjectGUID, u.UserPrincipalName, "new."+u.UserPrincipalName)
 			}, func(u *matching.OnPrem) { u.UserPrincipalName = "new." + u.UserPrincipalName }, nil},
+			{"replace-old-in-other-case", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
+				return d.SetUPN(ctx, u.ObjectGUID, strings.ToUpper(u.UserPrincipalName), "case."+u.UserPrincipalName)
+			}, func(u *matching.OnPrem) { u.UserPrincipalName = "case." + u.UserPrincipalName }, nil},
 		}},
 		{"ReplaceProxyAddresses", []step{
 			{"stale", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
 				return d.ReplaceProxyAddresses(ctx, u.ObjectGUID, []string{"SMTP:gone@x.example"}, []string{"SMTP:new@x.example"})
+			}, nil, conversion.ErrConflict},
+			{"stale-subset", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
+				// A value added since the read: the set is no longer old.
+				return d.ReplaceProxyAddresses(ctx, u.ObjectGUID, u.ProxyAddresses[:1], []string{"SMTP:new@x.example"})
+			}, nil, conversion.ErrConflict},
+			{"stale-primary-flipped", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
+				// "SMTP:" marks the primary address: a value whose prefix changed case is another value.
+				old := slices.Clone(u.ProxyAddresses)
+				for i, p := range old {
+					if strings.HasPrefix(p, "smtp:") {
+						old[i] = "SMTP:" + p[5:]
+					} else if strings.HasPrefix(p, "SMTP:") {
+						old[i] = "smtp:" + p[5:]
+					}
+				}
+				return d.ReplaceProxyAddresses(ctx, u.ObjectGUID, old, []string{"SMTP:new@x.example"})
 			}, nil, conversion.ErrConflict},
 			{"replace", func(ctx context.Context, d conversion.Directory, u matching.OnPrem) error {
 				return d.ReplaceProxyAddresses(ctx, u.ObjectGUID, u.ProxyAddresses, []string{"SMTP:new@x.example", "smtp:" + u.Mail})
@@ -249,6 +286,7 @@ func DirectoryConformance(t *testing.T, newDirectory func(t *testing.T) Director
 			parent   string // where the user is afterwards
 		}{
 			{"stale-parent", s.OtherParentDN, s.ParentDN, conversion.ErrConflict, s.ParentDN},
+			{"missing-container", s.ParentDN, "OU=Missing " + randomTag(t) + "," + s.ParentDN, conversion.ErrNotFound, s.ParentDN},
 			{"move", strings.ToUpper(s.ParentDN), s.OtherParentDN, nil, s.OtherParentDN},
 			{"stale-after-move", s.ParentDN, s.OtherParentDN, conversion.ErrConflict, s.OtherParentDN},
 			{"move-back", s.OtherParentDN, s.ParentDN, nil, s.ParentDN},

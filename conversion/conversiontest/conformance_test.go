@@ -84,8 +84,10 @@ func TestDirectoryConformance(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			conversiontest.DirectoryConformance(t, func(t *testing.T) conversiontest.DirectorySetup {
+				d := conversiontest.NewDirectory()
+				d.AddContainer("OU=Synced,DC=corp,DC=example,DC=test", "OU=Moved,DC=corp,DC=example,DC=test")
 				return conversiontest.DirectorySetup{
-					Directory:     tc.wrap(conversiontest.NewDirectory()),
+					Directory:     tc.wrap(d),
 					ParentDN:      "OU=Synced,DC=corp,DC=example,DC=test",
 					OtherParentDN: "OU=Moved,DC=corp,DC=example,DC=test",
 				}

@@ -12,8 +12,12 @@
 // as a hard match by a sync cycle would.
 //
 // The fakes enforce the preconditions every write carries (ErrConflict when the old value does
-// not hold, ErrNotFound for a missing object) and what Entra enforces that conversion relies on:
-// onPremisesImmutableId is read-only while a user is synced (docs/entra-rules.md §1.7); isCloudManaged=true
+// not hold, ErrNotFound for a missing object), what Active Directory enforces (an old mail or
+// userPrincipalName matches case-insensitively; a proxyAddresses change needs the whole old set;
+// a sAMAccountName in use, and a container that does not exist, are refused on CreateUser and Move:
+// add containers with Directory.AddContainer), and what Entra enforces that conversion relies on:
+// an onPremisesImmutableId another user holds is refused; onPremisesImmutableId is read-only
+// while a user is synced (docs/entra-rules.md §1.7); isCloudManaged=true
 // leaves onPremisesSyncEnabled null (§4c); restore keeps the ImmutableID (§4a); a synced user's
 // on-premises attributes are read-only and onPremisesObjectIdentifier accepts only null (§4d).
 //

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,23 +48,65 @@ func conflict(what string, want, got any) error {
 }
 
 // Directory is an in-memory conversion.Directory. It is safe for concurrent use.
+//
+// It refuses what Active Directory refuses that conversion relies on: a write whose old value no
+// longer holds (ErrConflict; mail and userPrincipalName compare case-insensitively, as the
+// directory's matching rule does, except for a write that changes nothing), a proxyAddresses
+// set that is not exactly old, an object or a sAMAccountName already in use on CreateUser
+// (ErrConflict), and a move or create into a container that does not exist (ErrNotFound). A
+// container exists when it holds or held a user, is an ancestor of one, or was added with
+// AddContainer.
 type Directory struct {
 	log
-	funcs DirectoryFuncs
-	users map[anchor.ObjectGUID]*matching.OnPrem
-	next  uint32
+	funcs      DirectoryFuncs
+	users      map[anchor.ObjectGUID]*matching.OnPrem
+	containers map[string]bool // dn.Key of each known container
+	next       uint32
 }
 
 var _ conversion.Directory = (*Directory)(nil)
 
 // NewDirectory returns a directory holding users (copied).
 func NewDirectory(users ...matching.OnPrem) *Directory {
-	d := &Directory{users: make(map[anchor.ObjectGUID]*matching.OnPrem, len(users))}
+	d := &Directory{users: make(map[anchor.ObjectGUID]*matching.OnPrem, len(users)), containers: map[string]bool{}}
 	for _, u := range users {
 		u.ProxyAddresses = slices.Clone(u.ProxyAddresses)
 		d.users[u.ObjectGUID] = &u
+		d.addAncestors(u.DN)
 	}
 	return d
+}
+
+// AddContainer makes the containers (OUs) at dns and their ancestors exist, as targets of Move
+// and CreateUser.
+func (d *Directory) AddContainer(dns ...string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range dns {
+		if p, err := dn.Parse(c); err == nil {
+			for ; p.Len() > 0; p = p.Parent() {
+				d.containers[dn.Key(p.String())] = true
+			}
+		}
+	}
+}
+
+// addAncestors records every ancestor of the object at text as a container. The caller holds mu
+// or owns d.
+func (d *Directory) addAncestors(text string) {
+	p, err := dn.Parse(text)
+	if err != nil {
+		return
+	}
+	for p = p.Parent(); p.Len() > 0; p = p.Parent() {
+		d.containers[dn.Key(p.String())] = true
+	}
+}
+
+// hasContainer reports whether the container at text exists. The caller holds mu.
+func (d *Directory) hasContainer(text string) bool {
+	p, err := dn.Parse(text)
+	return err == nil && d.containers[dn.Key(p.String())]
 }
 
 // Get returns a copy of the user with objectGUID g.
@@ -165,7 +208,7 @@ func (d *Directory) replaceProxyAddresses(ctx context.Context, g anchor.ObjectGU
 // setMail is the fake's own SetMail (conversion.DirectoryWriter), the next of its hook.
 func (d *Directory) setMail(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
 	return d.modify(ctx, "SetMail", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
-		if u.Mail != old {
+		if !holds(u.Mail, old, nw) {
 			return conflict("mail", old, u.Mail)
 		}
 		u.Mail = nw
@@ -173,10 +216,20 @@ func (d *Directory) setMail(ctx context.Context, g anchor.ObjectGUID, old, nw st
 	})
 }
 
+// holds reports whether a single-valued string attribute holding cur may be changed from old to
+// nw. A change deletes old, which the directory matches case-insensitively; a write that changes
+// nothing is checked by reading, exactly.
+func holds(cur, old, nw string) bool {
+	if old == nw || old == "" || cur == "" {
+		return cur == old
+	}
+	return strings.EqualFold(cur, old)
+}
+
 // setUPN is the fake's own SetUPN (conversion.DirectoryWriter), the next of its hook.
 func (d *Directory) setUPN(ctx context.Context, g anchor.ObjectGUID, old, nw string) error {
 	return d.modify(ctx, "SetUPN", g, conversion.TextOrNull(old), conversion.TextOrNull(nw), func(u *matching.OnPrem) error {
-		if u.UserPrincipalName != old {
+		if !holds(u.UserPrincipalName, old, nw) {
 			return conflict("userPrincipalName", old, u.UserPrincipalName)
 		}
 		u.UserPrincipalName = nw
@@ -190,6 +243,9 @@ func (d *Directory) move(ctx context.Context, g anchor.ObjectGUID, oldParent, ne
 		parent := conversion.ParentDN(u.DN)
 		if !dn.Equal(parent, oldParent) {
 			return conflict("parent", oldParent, parent)
+		}
+		if !d.hasContainer(newParent) {
+			return notFound("container " + newParent + " (conversiontest: a container exists when it holds a user or was added with AddContainer)")
 		}
 		u.DN = u.DN[:len(u.DN)-len(parent)] + newParent
 		return nil
@@ -206,6 +262,14 @@ func (d *Directory) createUser(ctx context.Context, nu conversion.NewUser) (anch
 			d.mu.Unlock()
 			return anchor.ObjectGUID{}, conflict("dn", "no object", text)
 		}
+		if nu.SAMAccountName != "" && strings.EqualFold(u.SAMAccountName, nu.SAMAccountName) {
+			d.mu.Unlock()
+			return anchor.ObjectGUID{}, conflict("sAMAccountName", "a name no other object has", nu.SAMAccountName)
+		}
+	}
+	if !d.hasContainer(nu.ParentDN) {
+		d.mu.Unlock()
+		return anchor.ObjectGUID{}, notFound("container " + nu.ParentDN + " (conversiontest: a container exists when it holds a user or was added with AddContainer)")
 	}
 	d.next++
 	var b [16]byte
@@ -398,6 +462,15 @@ func (t *Tenant) setImmutableID(ctx context.Context, id string, old, nw anchor.S
 		}
 		if u.Synced() {
 			return fmt.Errorf("onPremisesImmutableId of synced user %s: %w", id, conversion.ErrReadOnly)
+		}
+		if !nw.IsZero() && nw != old {
+			// Graph refuses a value another active user holds (Request_BadRequest, "Another
+			// object with the same value for property onPremisesImmutableId already exists").
+			for oid, o := range t.users {
+				if oid != id && o.ImmutableID == nw {
+					return conflict("onPremisesImmutableId (held by "+oid+")", "a value no other user holds", nw)
+				}
+			}
 		}
 		u.ImmutableID = nw
 		return nil

@@ -71,6 +71,9 @@ func TestDirectoryWrites(t *testing.T) {
 	d := conversiontest.NewDirectory(on...)
 	g := on[0].ObjectGUID
 	ctx := t.Context()
+	err := d.Move(ctx, g, "OU=Synced,DC=corp,DC=example,DC=test", "OU=Out,DC=corp,DC=example,DC=test")
+	require.ErrorIs(t, err, conversion.ErrNotFound, "a move into a container that does not exist")
+	d.AddContainer("OU=Out,DC=corp,DC=example,DC=test")
 	require.NoError(t, d.Move(ctx, g, "OU=Synced,DC=corp,DC=example,DC=test", "OU=Out,DC=corp,DC=example,DC=test"))
 	u, _ := d.Get(g)
 	assert.Equal(t, "CN=User 0,OU=Out,DC=corp,DC=example,DC=test", u.DN)
@@ -79,7 +82,7 @@ func TestDirectoryWrites(t *testing.T) {
 	assert.ErrorIs(t, d.SetConsistencyGUID(ctx, g, anchor.ObjectGUID{}, g), conversion.ErrConflict)
 	require.NoError(t, d.ReplaceProxyAddresses(ctx, g, []string{"SMTP:user0@contoso.example"}, []string{"SMTP:user0@contoso.example", "smtp:b@x"}))
 	nu := conversion.NewUser{ParentDN: "OU=Synced,DC=corp,DC=example,DC=test", CN: "User 1", UPN: "x@y", SAMAccountName: "x"}
-	_, err := d.CreateUser(ctx, nu)
+	_, err = d.CreateUser(ctx, nu)
 	assert.ErrorIs(t, err, conversion.ErrConflict, "DN taken")
 	nu.CN = "New, Person"
 	ng, err := d.CreateUser(ctx, nu)

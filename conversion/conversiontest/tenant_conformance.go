@@ -37,7 +37,8 @@ type TenantSeed struct {
 // fresh): the reads (Organization, User, DeletedUser, ListDeleted, UserRoles), ErrNotFound for
 // a missing user on every read and write, each write kind applied (a re-read shows the new value,
 // reading again gives the same) and refused with ErrConflict when its old value does not hold
-// (nothing changes), ErrReadOnly for onPremisesImmutableId of a synced user, and a restore that
+// (nothing changes), ErrConflict for an onPremisesImmutableId another user holds, ErrReadOnly for
+// onPremisesImmutableId of a synced user, and a restore that
 // moves a user out of deleted items. Run it against every implementation of the port (the
 // in-memory fake, graphx against graphxtest) so that they cannot drift apart.
 //
@@ -181,6 +182,12 @@ func TenantConformance(t *testing.T, newTenant func(t *testing.T) (conversion.Te
 			{"clear", func(t *testing.T, tn conversion.Tenant, s TenantSeed) error {
 				return tn.SetImmutableID(t.Context(), s.CloudOnly, b, anchor.SourceAnchor{})
 			}, func(u *matching.Cloud) { u.ImmutableID = anchor.SourceAnchor{} }, nil},
+			{"duplicate", func(t *testing.T, tn conversion.Tenant, s TenantSeed) error {
+				// Entra keeps onPremisesImmutableId unique among users: taking the synced user's is refused.
+				synced, err := tn.User(t.Context(), s.Synced)
+				require.NoError(t, err)
+				return tn.SetImmutableID(t.Context(), s.CloudOnly, anchor.SourceAnchor{}, synced.ImmutableID)
+			}, nil, conversion.ErrConflict},
 		}},
 		{"SetImmutableIDSynced", func(s TenantSeed) string { return s.Synced }, []step{
 			{"read-only", func(t *testing.T, tn conversion.Tenant, s TenantSeed) error {

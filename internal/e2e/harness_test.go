@@ -56,6 +56,7 @@ func newWorld(t *testing.T, s setup) *world {
 		graphx.WithHTTPClient(&http.Client{Transport: fake.Transport()}), graphx.WithWriteBudget(0, 0), graphx.WithMaxRetries(2))
 	require.NoError(t, err)
 	dir := conversiontest.NewDirectory(onprem...)
+	dir.AddContainer(scopeOU, parkedOU)
 	cfg := matching.Config{Scope: []string{scopeOU}, SourceAnchor: matching.AnchorConsistencyGUID}
 	return newWorldOn(fake, client, dir, func(context.Context) ([]matching.OnPrem, error) { return dir.All(), nil }, cfg)
 }
