@@ -106,7 +106,8 @@ func (r *Reader) view(e *Entry, c *classifier) {
 		}
 		g := -1
 		for j := range gs {
-			if gs[j].name == a.name || strings.EqualFold(gs[j].name, a.name) {
+			// Names are ASCII (Reader checks them), so names of different lengths differ.
+			if len(gs[j].name) == len(a.name) && (gs[j].name == a.name || strings.EqualFold(gs[j].name, a.name)) {
 				g = j
 				break
 			}
