@@ -72,12 +72,12 @@ func (c *classifier) use(pos int, name string) (use, bool) {
 // group is one attribute of the Entry view makes: the lines of one name (compared
 // case-insensitively), in the order of its first line.
 type group struct {
-	name string
-	use  use
-	own  bool // the values slice is allocated for the record, not reused
-	n    int  // values
-	off  int  // where its values start in their backing slice
-	k    int  // values placed so far
+	first int // the raw attribute of its first line (an index, not a string: no write barrier)
+	use   use
+	own   bool // the values slice is allocated for the record, not reused
+	n     int  // values
+	off   int  // where its values start in their backing slice
+	k     int  // values placed so far
 }
 
 // view makes the Entry e of r.raw. With a nil c it is the Entry Next returns: every
@@ -107,14 +107,14 @@ func (r *Reader) view(e *Entry, c *classifier) {
 		g := -1
 		for j := range gs {
 			// Names are ASCII (Reader checks them), so names of different lengths differ.
-			if len(gs[j].name) == len(a.name) && (gs[j].name == a.name || strings.EqualFold(gs[j].name, a.name)) {
+			if n := raw.attrs[gs[j].first].name; len(n) == len(a.name) && (n == a.name || strings.EqualFold(n, a.name)) {
 				g = j
 				break
 			}
 		}
 		if g < 0 {
 			g = len(gs)
-			gs = append(gs, group{name: a.name, use: u, own: own})
+			gs = append(gs, group{first: i, use: u, own: own})
 		}
 		gs[g].n++
 		idx = append(idx, g)
@@ -205,7 +205,7 @@ func (r *Reader) view(e *Entry, c *classifier) {
 		}
 		// The full slice expression caps each attribute's values, so that Entry.Add appending
 		// to one attribute copies them rather than overwrite the next attribute's.
-		attrs = append(attrs, Attr{Name: g.name, Values: vs[g.off : g.off+g.n : g.off+g.n]})
+		attrs = append(attrs, Attr{Name: raw.attrs[g.first].name, Values: vs[g.off : g.off+g.n : g.off+g.n]})
 	}
 	e.Attrs = attrs
 	if c != nil {
@@ -213,6 +213,5 @@ func (r *Reader) view(e *Entry, c *classifier) {
 		r.attrs = attrs
 		r.shared = shared
 	}
-	clear(gs)
 	r.groups, r.gidx = gs[:0], idx[:0]
 }

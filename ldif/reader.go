@@ -304,7 +304,9 @@ func (r *Reader) All() iter.Seq2[Entry, error] {
 }
 
 // Next returns the next entry, or io.EOF after the last one. After any other error it returns
-// that error again.
+// that error again. The entry is the caller's own; its strings share one allocation (so a kept
+// value keeps the entry's text), and its values one slice, each attribute's capped so that
+// Entry.Add copies rather than overwrite the next attribute's.
 func (r *Reader) Next() (Entry, error) {
 	if err := r.readRaw(); err != nil {
 		return Entry{}, err
