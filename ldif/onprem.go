@@ -209,8 +209,8 @@ func sidText(v string) (string, string) {
 	for _, c := range b[2:8] {
 		auth = auth<<8 | uint64(c)
 	}
-	out := make([]byte, 0, 16+11*n)
-	out = append(out, "S-1-"...)
+	var buf [96]byte // the usual SID (5 sub-authorities) fits; a longer one grows out
+	out := append(buf[:0], "S-1-"...)
 	out = strconv.AppendUint(out, auth, 10)
 	for i := range n {
 		out = append(out, '-')
@@ -251,16 +251,6 @@ func sidBytes(s string) ([]byte, bool) {
 // that cannot be decoded is recorded in the record's ReadErrors and reading goes on; an error
 // of the LDIF itself (syntax, a read failure) is yielded once and stops the sequence.
 func ReadOnPrem(r io.Reader, name string, m Mapping) iter.Seq2[matching.OnPrem, error] {
-	return func(yield func(matching.OnPrem, error) bool) {
-		for e, err := range NewReader(r, name).All() {
-			if err != nil {
-				yield(matching.OnPrem{}, err)
-				return
-			}
-			rec, ok, _ := m.OnPrem(&e) // never fails: value problems are in rec.ReadErrors
-			if ok && !yield(rec, nil) {
-				return
-			}
-		}
-	}
+	// Mapping.OnPrem never fails: value problems are in rec.ReadErrors.
+	return NewReader(r, name).OnPrem(m)
 }

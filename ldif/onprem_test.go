@@ -75,3 +75,38 @@ func TestOnPremNoObjectClass(t *testing.T) {
 	assert.Equal(t, matching.Error, rep.OnPrem()[0].Outcome)
 	assert.Contains(t, rep.OnPrem()[0].Reason, "corp.ldif:1")
 }
+
+// FuzzReadOnPrem checks the lean record reader against the general one: ReadOnPrem yields what
+// Mapping.OnPrem makes of Reader's entries, and fails with the same error.
+func FuzzReadOnPrem(f *testing.F) {
+	f.Add("dn: CN=a\nobjectClass: user\nobjectGUID:: IkTni9mw7Ee4YefeGpz7IA==\nproxyAddresses: SMTP:a@b\nPROXYADDRESSES: x\n", "", false)
+	f.Add("version: 1\n\ndn: CN=b\nchangetype: add\nobjectClass: contact\nemployeeID:: AAE=\nmail: a@b\n", "employeeID", true)
+	f.Add("dn: CN=c\nobjectClass: group\nobjectSid:: AQE=\nuserAccountControl: x\ncn;x: y\n\ndn: CN=d\nobjectClass: user\n", "cn;x", false)
+	f.Fuzz(func(t *testing.T, in, custom string, binary bool) {
+		m := ldif.Mapping{CustomAnchor: custom, CustomAnchorBinary: binary}
+		var fast []matching.OnPrem
+		var fastErr error
+		for rec, err := range ldif.ReadOnPrem(strings.NewReader(in), "f.ldif", m) {
+			if err != nil {
+				fastErr = err
+				break
+			}
+			fast = append(fast, rec)
+		}
+		var slow []matching.OnPrem
+		var slowErr error
+		for e, err := range ldif.NewReader(strings.NewReader(in), "f.ldif").All() {
+			if err != nil {
+				slowErr = err
+				break
+			}
+			rec, ok, err := m.OnPrem(&e)
+			require.NoError(t, err)
+			if ok {
+				slow = append(slow, rec)
+			}
+		}
+		assert.Equal(t, slowErr, fastErr)
+		assert.Equal(t, slow, fast)
+	})
+}

@@ -156,18 +156,28 @@ type Reader struct {
 	cut bool // the last physical line read had no line end (the input ended inside it)
 
 	// What the input's tool form promises at its end (see the package documentation).
-	sawFirst     bool   // the first non-blank line has been looked at, for form detection
-	extended     bool   // ldapsearch's default form: "# extended LDIF", result trailers
-	commented    bool   // ldapsearch with comments (default or -L): "# numResponses" closes it
-	lll          bool   // ldapsearch -LLL: the first line is a dn line and no changetype
-	sawResult    bool   // a "result:" line was read
-	sawClosing   bool   // the "# numResponses:" comment was read
-	cookie       string // the cookie of the last paged-results trailer ("" = last page)
-	entries      int    // entries read
-	blankEnded   bool   // the last entry was closed by a blank line
-	lastDN       string // the last complete entry
-	lastLine     int
-	inEntryStart int // line of the dn line of the entry being read
+	sawFirst   bool   // the first non-blank line has been looked at, for form detection
+	extended   bool   // ldapsearch's default form: "# extended LDIF", result trailers
+	commented  bool   // ldapsearch with comments (default or -L): "# numResponses" closes it
+	lll        bool   // ldapsearch -LLL: the first line is a dn line and no changetype
+	sawResult  bool   // a "result:" line was read
+	sawClosing bool   // the "# numResponses:" comment was read
+	cookie     string // the cookie of the last paged-results trailer ("" = last page)
+	entries    int    // entries read
+	blankEnded bool   // the last entry was closed by a blank line
+	lastDN     []byte // the DN of the last complete entry
+	lastLine   int
+
+	raw   rawEntry // the entry last read by readRaw
+	dec   []byte   // base64 decoding buffer, reused
+	names map[string]string
+	order []string // the names of the last entry, by position: most entries repeat them
+
+	// Scratch of view, reused between entries.
+	groups []group
+	gidx   []int
+	shared []string
+	attrs  []Attr
 }
 
 // NewReader returns a Reader of r. name identifies the input in error messages (a file name).
@@ -294,29 +304,43 @@ func (r *Reader) All() iter.Seq2[Entry, error] {
 }
 
 // Next returns the next entry, or io.EOF after the last one. After any other error it returns
-// that error again.
+// that error again. The entry is the caller's own; its strings share one allocation (so a kept
+// value keeps the entry's text), and its values one slice, each attribute's capped so that
+// Entry.Add copies rather than overwrite the next attribute's.
 func (r *Reader) Next() (Entry, error) {
+	if err := r.readRaw(); err != nil {
+		return Entry{}, err
+	}
+	var e Entry
+	r.view(&e, nil)
+	return e, nil
+}
+
+// readRaw reads the next entry into r.raw, or returns io.EOF after the last one. After any
+// other error it returns that error again. It is the one reading loop of the package: Next and
+// the record readers differ only in what they make of r.raw.
+func (r *Reader) readRaw() error {
 	if r.err != nil {
-		return Entry{}, r.err
+		return r.err
 	}
 	if !r.opened {
 		if err := r.open(); err != nil {
 			r.err = err
-			return Entry{}, err
+			return err
 		}
 	}
-	e, err := r.next()
+	err := r.next()
 	if err != nil {
 		r.err = err
 	}
-	return e, err
+	return err
 }
 
 // incomplete returns the ErrIncomplete error for msg at line, naming the last complete entry,
 // or, under AcceptPartialExport, reports it as a warning and returns nil.
 func (r *Reader) incomplete(line int, msg string) error {
 	if r.lastLine > 0 {
-		msg += "; the last complete entry is " + strconv.Quote(r.lastDN) + " (line " + strconv.Itoa(r.lastLine) + ")"
+		msg += "; the last complete entry is " + strconv.Quote(string(r.lastDN)) + " (line " + strconv.Itoa(r.lastLine) + ")"
 	} else {
 		msg += "; no entry before it is complete"
 	}
@@ -324,7 +348,7 @@ func (r *Reader) incomplete(line int, msg string) error {
 		r.warnf(line, ErrIncomplete, msg+"; read as a partial export, as asked")
 		return nil
 	}
-	return &Error{Name: r.name, Line: line, Msg: msg, Err: ErrIncomplete, LastDN: r.lastDN, LastLine: r.lastLine}
+	return &Error{Name: r.name, Line: line, Msg: msg, Err: ErrIncomplete, LastDN: string(r.lastDN), LastLine: r.lastLine}
 }
 
 func (r *Reader) warnf(line int, sentinel error, msg string) {
@@ -448,24 +472,26 @@ func resultHint(code int) string {
 	return ""
 }
 
-func (r *Reader) next() (Entry, error) {
-	var e Entry
+func (r *Reader) next() error {
+	raw := &r.raw
+	raw.attrs = raw.attrs[:0]
+	raw.vals = raw.vals[:0]
 	// Skip blank lines, comments, search references, result lines and the version line.
 	var ln int
 	for {
 		var err error
 		ln, err = r.logical()
 		if err == io.EOF {
-			return e, r.finish()
+			return r.finish()
 		}
 		if err != nil {
-			return e, err
+			return err
 		}
 		if r.cut {
 			if err := r.incomplete(ln, "the input ends in the middle of a line"); err != nil {
-				return e, err
+				return err
 			}
-			return e, io.EOF
+			return io.EOF
 		}
 		if len(r.buf) == 0 {
 			continue
@@ -479,19 +505,19 @@ func (r *Reader) next() (Entry, error) {
 				r.lll = true
 			}
 			if err := r.notCSV(ln); err != nil {
-				return e, err
+				return err
 			}
 		}
 		if r.buf[0] == '#' {
 			if err := r.comment(ln); err != nil {
-				return e, err
+				return err
 			}
 			continue
 		}
 		if !r.started && hasPrefixFold(r.buf, "version:") {
 			v := strings.TrimSpace(string(r.buf[len("version:"):]))
 			if v != "1" {
-				return e, r.errorf(ln, "", ErrUnsupported, "LDIF version "+strconv.Quote(v)+" (want 1)")
+				return r.errorf(ln, "", ErrUnsupported, "LDIF version "+strconv.Quote(v)+" (want 1)")
 			}
 			r.started = true
 			continue
@@ -499,98 +525,101 @@ func (r *Reader) next() (Entry, error) {
 		if hasPrefixFold(r.buf, "search:") {
 			r.started = true
 			if err := r.trailer(ln); err != nil {
-				return e, err
+				return err
 			}
 			continue
 		}
 		if hasPrefixFold(r.buf, "ref:") {
 			r.started = true
 			if err := r.reference(ln); err != nil {
-				return e, err
+				return err
 			}
 			continue
 		}
 		break
 	}
 	r.started = true
-	name, value, err := r.attrValue(ln)
+	name, value, err := r.field(ln, 0)
 	if err != nil {
-		return e, err
+		return err
 	}
 	if !strings.EqualFold(name, "dn") {
-		return e, r.errorf(ln, "", ErrSyntax, "a record starts with \"dn:\", not "+strconv.Quote(name+":"))
+		return r.errorf(ln, "", ErrSyntax, "a record starts with \"dn:\", not "+strconv.Quote(name+":"))
 	}
-	e.DN = value
-	e.Source = r.name + ":" + strconv.Itoa(ln)
-	dnLine := ln
+	raw.vals = append(raw.vals, value...)
+	raw.dnEnd = len(raw.vals)
+	raw.line = ln
 	first := true
 	for {
 		ln, err = r.logical()
 		if err == io.EOF {
-			return r.endAtEOF(e, dnLine)
+			return r.endAtEOF()
 		}
 		if err != nil {
-			return e, err
+			return err
 		}
 		if r.cut {
-			if err := r.incomplete(ln, "the input ends in the middle of a line, inside the entry "+strconv.Quote(e.DN)+" (line "+strconv.Itoa(dnLine)+")"); err != nil {
-				return Entry{}, err
+			if err := r.incomplete(ln, "the input ends in the middle of a line, inside the entry "+strconv.Quote(string(raw.dn()))+" (line "+strconv.Itoa(raw.line)+")"); err != nil {
+				return err
 			}
-			return Entry{}, io.EOF
+			return io.EOF
 		}
 		if len(r.buf) == 0 {
-			return r.complete(e, dnLine, true), nil
+			r.complete(true)
+			return nil
 		}
 		if r.buf[0] == '#' {
 			continue
 		}
 		if r.buf[0] == '-' && len(bytes.TrimSpace(r.buf)) == 1 {
-			return e, r.errorf(ln, "", ErrUnsupported, "\"-\" separator of a modify record; only content and changetype: add records are supported")
+			return r.errorf(ln, "", ErrUnsupported, "\"-\" separator of a modify record; only content and changetype: add records are supported")
 		}
-		name, value, err := r.attrValue(ln)
+		name, value, err := r.field(ln, len(raw.attrs)+1)
 		if err != nil {
-			return e, err
+			return err
 		}
 		switch {
-		case strings.EqualFold(name, "changetype"):
+		case len(name) == len("changetype") && strings.EqualFold(name, "changetype"):
 			if !first {
-				return e, r.errorf(ln, "", ErrSyntax, "changetype must follow the dn line")
+				return r.errorf(ln, "", ErrSyntax, "changetype must follow the dn line")
 			}
-			if !strings.EqualFold(value, "add") {
-				return e, r.errorf(ln, "", ErrUnsupported, "changetype "+strconv.Quote(value)+" (only add records are supported)")
+			if !bytes.EqualFold(value, []byte("add")) {
+				return r.errorf(ln, "", ErrUnsupported, "changetype "+strconv.Quote(string(value))+" (only add records are supported)")
 			}
 			r.lll = false // ldifde's form: only a final line end is promised
-		case strings.EqualFold(name, "dn"):
-			return e, r.errorf(ln, "", ErrSyntax, "a second dn line in one record (records are separated by a blank line)")
-		case strings.EqualFold(name, "control"):
-			return e, r.errorf(ln, "", ErrUnsupported, "LDIF controls are not supported")
+		case len(name) == len("dn") && strings.EqualFold(name, "dn"):
+			return r.errorf(ln, "", ErrSyntax, "a second dn line in one record (records are separated by a blank line)")
+		case len(name) == len("control") && strings.EqualFold(name, "control"):
+			return r.errorf(ln, "", ErrUnsupported, "LDIF controls are not supported")
 		default:
-			e.Add(name, value)
+			start := len(raw.vals)
+			raw.vals = append(raw.vals, value...)
+			raw.attrs = append(raw.attrs, rawAttr{name: name, start: start, end: len(raw.vals)})
 		}
 		first = false
 	}
 }
 
-// endAtEOF ends the entry e at the end of the input: whole unless the form promises a blank
-// line after every entry.
-func (r *Reader) endAtEOF(e Entry, dnLine int) (Entry, error) {
+// endAtEOF ends the entry in r.raw at the end of the input: whole unless the form promises a
+// blank line after every entry.
+func (r *Reader) endAtEOF() error {
 	if r.lll {
 		msg := "the input ends without the blank line that ldapsearch -LLL writes after every entry, so the entry " +
-			strconv.Quote(e.DN) + " (line " + strconv.Itoa(dnLine) + ") may be cut short"
+			strconv.Quote(string(r.raw.dn())) + " (line " + strconv.Itoa(r.raw.line) + ") may be cut short"
 		if err := r.incomplete(r.line, msg); err != nil {
-			return Entry{}, err
+			return err
 		}
 		r.lll = false // reported once
-		return Entry{}, io.EOF
+		return io.EOF
 	}
-	return r.complete(e, dnLine, false), nil
+	r.complete(false)
+	return nil
 }
 
-func (r *Reader) complete(e Entry, dnLine int, blank bool) Entry {
+func (r *Reader) complete(blank bool) {
 	r.entries++
 	r.blankEnded = blank
-	r.lastDN, r.lastLine = e.DN, dnLine
-	return e
+	r.lastDN, r.lastLine = append(r.lastDN[:0], r.raw.dn()...), r.raw.line
 }
 
 // reference skips a search reference record ("ref: ldap://…" lines, ldapsearch's default
@@ -639,44 +668,59 @@ func (r *Reader) notCSV(ln int) error {
 // attrValue parses the logical line in r.buf as "name: value", "name:: base64" or
 // "name:< url". The returned name has its range option removed.
 func (r *Reader) attrValue(ln int) (string, string, error) {
+	name, v, err := r.field(ln, -1)
+	return name, string(v), err
+}
+
+// field is attrValue with the value as bytes, valid until the next line is read: text in
+// r.buf, Base64 decoded into r.dec. pos is the line's position in its entry (0 for the dn
+// line), for the cache of attribute names; -1 when not in an entry.
+func (r *Reader) field(ln, pos int) (string, []byte, error) {
 	line := r.buf
 	colon := bytes.IndexByte(line, ':')
 	if colon < 0 {
-		return "", "", r.errorf(ln, "", ErrSyntax, "missing ':' in "+quoteTrunc(line))
+		return "", nil, r.errorf(ln, "", ErrSyntax, "missing ':' in "+quoteTrunc(line))
 	}
 	desc := line[:colon]
-	name, err := r.attrName(ln, desc)
+	name, err := r.attrName(ln, desc, pos)
 	if err != nil {
 		if bytes.HasSuffix(desc, []byte(" ")) {
 			err.(*Error).Msg += " (\"Name : value\" lines are PowerShell's Format-List output, not LDIF; export LDIF with " + ldifdeCommand + ")"
 		}
-		return "", "", err
+		return "", nil, err
 	}
 	rest := line[colon+1:]
 	switch {
 	case len(rest) > 0 && rest[0] == ':':
 		b64 := bytes.Trim(rest[1:], " ")
-		out := make([]byte, base64.StdEncoding.DecodedLen(len(b64)))
-		n, err := base64.StdEncoding.Decode(out, b64)
-		if err != nil {
-			return "", "", r.errorf(ln, name, ErrSyntax, "invalid base64 value: "+err.Error())
+		n := base64.StdEncoding.DecodedLen(len(b64))
+		if cap(r.dec) < n {
+			r.dec = make([]byte, n)
 		}
-		return name, string(out[:n]), nil
+		n, err := base64.StdEncoding.Decode(r.dec[:n], b64)
+		if err != nil {
+			return "", nil, r.errorf(ln, name, ErrSyntax, "invalid base64 value: "+err.Error())
+		}
+		return name, r.dec[:n], nil
 	case len(rest) > 0 && rest[0] == '<':
-		return "", "", r.errorf(ln, name, ErrUnsupported, "URL values (\""+string(desc)+":<\") are not supported; export the value inline (ldapsearch -t writes values to files: run it without -t)")
+		return "", nil, r.errorf(ln, name, ErrUnsupported, "URL values (\""+string(desc)+":<\") are not supported; export the value inline (ldapsearch -t writes values to files: run it without -t)")
 	default:
 		v := bytes.TrimLeft(rest, " ")
 		if !utf8.Valid(v) {
-			return "", "", r.errorf(ln, name, ErrSyntax, "the value is not UTF-8 text (was the file saved in an ANSI code page?); "+
+			return "", nil, r.errorf(ln, name, ErrSyntax, "the value is not UTF-8 text (was the file saved in an ANSI code page?); "+
 				"LDIF tools write non-ASCII values in Base64 (\"attr:: …\"): export again with "+ldifdeCommand)
 		}
-		return name, string(v), nil
+		return name, v, nil
 	}
 }
 
 // attrName validates an attribute description (type and options) and returns it without a
-// range option.
-func (r *Reader) attrName(ln int, desc []byte) (string, error) {
+// range option. Names are interned: an entry's names are the same strings as the last entry's
+// (pos is the line's position in its entry) or as any earlier entry's.
+func (r *Reader) attrName(ln int, desc []byte, pos int) (string, error) {
+	if pos >= 0 && pos < len(r.order) && string(desc) == r.order[pos] {
+		return r.order[pos], nil // the common case: valid, no range option, seen at this place before
+	}
 	if len(desc) == 0 {
 		return "", r.errorf(ln, "", ErrSyntax, "empty attribute name")
 	}
@@ -692,7 +736,7 @@ func (r *Reader) attrName(ln int, desc []byte) (string, error) {
 		}
 	}
 	if opts == nil {
-		return string(typ), nil
+		return r.intern(typ, desc, pos), nil
 	}
 	out := make([]byte, 0, len(desc))
 	out = append(out, typ...)
@@ -711,7 +755,33 @@ func (r *Reader) attrName(ln int, desc []byte) (string, error) {
 		out = append(out, ';')
 		out = append(out, opt...)
 	}
-	return string(out), nil
+	return r.intern(out, desc, pos), nil
+}
+
+// maxNames bounds the interned names, so that an input of ever new names costs an allocation
+// per name, not an ever larger table.
+const maxNames = 1024
+
+// intern returns name as a string, the same string each time. When name is desc (no range
+// option), it is remembered as the name at position pos of an entry.
+func (r *Reader) intern(name, desc []byte, pos int) string {
+	s, ok := r.names[string(name)]
+	if !ok {
+		s = string(name)
+		if len(r.names) < maxNames {
+			if r.names == nil {
+				r.names = make(map[string]string)
+			}
+			r.names[s] = s
+		}
+	}
+	if pos >= 0 && pos < 256 && len(name) == len(desc) {
+		for len(r.order) <= pos {
+			r.order = append(r.order, "")
+		}
+		r.order[pos] = s
+	}
+	return s
 }
 
 func isAlnum(c byte) bool {

@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"encoding/binary"
 	"iter"
 	"strconv"
 	"strings"
@@ -61,90 +60,119 @@ func (o *Object) Synced() bool { return o.Class != matching.ClassUnknown && !o.C
 // case-insensitively and options such as ";binary" are ignored. A value that does not fit its
 // attribute is recorded in Invalid, never returned as an error, so that one bad object does not
 // stop a run. source says where the entry came from (file:line, an LDAP URL).
+//
+// The Object keeps the values slice of proxyAddresses (as ProxyAddresses) and strings of the
+// other attributes' values, never their slices: a caller may reuse those.
 func NewObject(dn, source string, attrs iter.Seq2[string, []string]) Object {
-	o := Object{OnPrem: matching.OnPrem{DN: dn, Source: source, Enabled: true}}
-	var isUser, isGroup, isContact bool
+	var b ObjectBuilder
+	b.Reset(dn, source)
 	for name, values := range attrs {
-		if len(values) == 0 {
-			continue
-		}
-		if i := strings.IndexByte(name, ';'); i >= 0 {
-			name = name[:i]
-		}
-		v := values[0]
-		var buf [32]byte
-		switch string(lowerASCII(buf[:0], name)) {
-		case "objectclass":
-			for _, c := range values {
-				switch {
-				case strings.EqualFold(c, "user"):
-					isUser = true
-				case strings.EqualFold(c, "computer"):
-					o.Computer = true
-				case strings.EqualFold(c, "group"):
-					isGroup = true
-				case strings.EqualFold(c, "contact"):
-					isContact = true
-				}
-			}
-		case "objectguid":
-			if g, ok := guid(&o, "objectGUID", values); ok {
-				o.ObjectGUID = g
-			}
-		case "ms-ds-consistencyguid":
-			if g, ok := guid(&o, "mS-DS-ConsistencyGuid", values); ok {
-				o.ConsistencyGUID = g
-			}
-		case "userprincipalname":
-			o.UserPrincipalName = v
-		case "proxyaddresses":
-			o.ProxyAddresses = values
-		case "mail":
-			o.Mail = v
-		case "mailnickname":
-			o.MailNickname = v
-		case "samaccountname":
-			o.SAMAccountName = v
-		case "objectsid":
-			if s, ok := sidText(v); ok {
-				o.ObjectSID = s
-			} else {
-				o.Invalid = append(o.Invalid, InvalidValue{"objectSid", "is not a binary SID (" + strconv.Itoa(len(v)) + " bytes)"})
-			}
-		case "useraccountcontrol":
-			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-				o.Enabled = n&0x2 == 0 // ACCOUNTDISABLE
-			} else {
-				o.Invalid = append(o.Invalid, InvalidValue{"userAccountControl", "is not a number"})
-			}
-		case "displayname":
-			o.DisplayName = v
-		case "givenname":
-			o.GivenName = v
-		case "sn":
-			o.Surname = v
-		case "cn":
-			o.CN = v
-		case "targetaddress":
-			o.TargetAddress = v
-		case "iscriticalsystemobject":
-			o.CriticalSystemObject = strings.EqualFold(strings.TrimSpace(v), "TRUE")
-		case "usercertificate":
-			o.Certificates += len(values)
-		case "usersmimecertificate":
-			o.SMIMECertificates += len(values)
-		}
+		b.Add(name, values)
 	}
+	return b.Object()
+}
+
+// ObjectBuilder makes an Object from an entry's attributes added one at a time: NewObject for a
+// reader that holds attributes in its own form, without an iterator per object. Reset starts an
+// object, Add adds one attribute (as NewObject's attrs yields it) and Object returns the result.
+// It keeps what NewObject keeps: the values slice of proxyAddresses, and strings.
+type ObjectBuilder struct {
+	o                          Object
+	isUser, isGroup, isContact bool
+}
+
+// Reset starts the object with the given DN and source, forgetting any earlier one.
+func (b *ObjectBuilder) Reset(dn, source string) {
+	*b = ObjectBuilder{o: Object{OnPrem: matching.OnPrem{DN: dn, Source: source, Enabled: true}}}
+}
+
+// Add adds one attribute with its values; an attribute with no values is ignored.
+func (b *ObjectBuilder) Add(name string, values []string) {
+	if len(values) == 0 {
+		return
+	}
+	if i := strings.IndexByte(name, ';'); i >= 0 {
+		name = name[:i]
+	}
+	o := &b.o
+	v := values[0]
+	var buf [32]byte
+	switch string(lowerASCII(buf[:0], name)) {
+	case "objectclass":
+		for _, c := range values {
+			switch {
+			case strings.EqualFold(c, "user"):
+				b.isUser = true
+			case strings.EqualFold(c, "computer"):
+				o.Computer = true
+			case strings.EqualFold(c, "group"):
+				b.isGroup = true
+			case strings.EqualFold(c, "contact"):
+				b.isContact = true
+			}
+		}
+	case "objectguid":
+		if g, ok := guid(o, "objectGUID", values); ok {
+			o.ObjectGUID = g
+		}
+	case "ms-ds-consistencyguid":
+		if g, ok := guid(o, "mS-DS-ConsistencyGuid", values); ok {
+			o.ConsistencyGUID = g
+		}
+	case "userprincipalname":
+		o.UserPrincipalName = v
+	case "proxyaddresses":
+		o.ProxyAddresses = values
+	case "mail":
+		o.Mail = v
+	case "mailnickname":
+		o.MailNickname = v
+	case "samaccountname":
+		o.SAMAccountName = v
+	case "objectsid":
+		if s, ok := sidText(v); ok {
+			o.ObjectSID = s
+		} else {
+			o.Invalid = append(o.Invalid, InvalidValue{"objectSid", "is not a binary SID (" + strconv.Itoa(len(v)) + " bytes)"})
+		}
+	case "useraccountcontrol":
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+			o.Enabled = n&0x2 == 0 // ACCOUNTDISABLE
+		} else {
+			o.Invalid = append(o.Invalid, InvalidValue{"userAccountControl", "is not a number"})
+		}
+	case "displayname":
+		o.DisplayName = v
+	case "givenname":
+		o.GivenName = v
+	case "sn":
+		o.Surname = v
+	case "cn":
+		o.CN = v
+	case "targetaddress":
+		o.TargetAddress = v
+	case "iscriticalsystemobject":
+		o.CriticalSystemObject = strings.EqualFold(strings.TrimSpace(v), "TRUE")
+	case "usercertificate":
+		o.Certificates += len(values)
+	case "usersmimecertificate":
+		o.SMIMECertificates += len(values)
+	}
+}
+
+// Object returns the object made of the attributes added since Reset.
+func (b *ObjectBuilder) Object() Object {
+	o := b.o
 	switch {
-	case isUser:
+	case b.isUser:
 		o.Class = matching.ClassUser
-	case isGroup:
+	case b.isGroup:
 		o.Class = matching.ClassGroup
-	case isContact:
+	case b.isContact:
 		o.Class = matching.ClassContact
 	}
 	if o.CN == "" {
-		o.CN = firstRDNValue(dn)
+		o.CN = firstRDNValue(o.DN)
 	}
 	// Connect's mail-enabled test (docs/entra-rules.md §7).
 	o.MailEnabled = strings.Contains(o.Mail, "@")
@@ -178,12 +206,13 @@ func sidText(v string) (string, bool) {
 	for i := 2; i < 8; i++ {
 		auth = auth<<8 | uint64(v[i])
 	}
-	out := make([]byte, 0, 16+11*int(v[1]))
-	out = append(out, "S-1-"...)
+	var buf [96]byte // the usual SID (5 sub-authorities) fits; a longer one grows out
+	out := append(buf[:0], "S-1-"...)
 	out = strconv.AppendUint(out, auth, 10)
 	for i := 8; i < len(v); i += 4 {
 		out = append(out, '-')
-		out = strconv.AppendUint(out, uint64(binary.LittleEndian.Uint32([]byte(v[i:i+4]))), 10)
+		sub := uint32(v[i]) | uint32(v[i+1])<<8 | uint32(v[i+2])<<16 | uint32(v[i+3])<<24 // little-endian
+		out = strconv.AppendUint(out, uint64(sub), 10)
 	}
 	return string(out), true
 }
