@@ -1,13 +1,13 @@
 package snapshot
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,7 +66,14 @@ func ReadFile(path string) (*Snapshot, error) {
 // (anchor.ParseSourceAnchor; docs/entra-rules.md §1.7; "" is read as not set), and a missing takenAt (the
 // moment the prediction is for).
 func Read(r io.Reader, name string) (*Snapshot, error) {
-	d := &decoder{name: name, dec: json.NewDecoder(bufio.NewReaderSize(r, 256<<10)), ids: map[string]ref{}}
+	return read(r, name, false)
+}
+
+// read is Read; slow reads with encoding/json alone (no element scanner, no fast path), as
+// Read did before they were written, for the differential tests.
+func read(r io.Reader, name string, slow bool) (*Snapshot, error) {
+	d := &decoder{name: name, src: newSource(r), slow: slow, ids: map[string]ref{}}
+	d.dec = json.NewDecoder(d.src)
 	s := &Snapshot{}
 	if err := d.document(s); err != nil {
 		return nil, err
@@ -84,7 +91,10 @@ func (r ref) String() string { return r.key + "[" + strconv.Itoa(r.i) + "]" }
 
 type decoder struct {
 	name string
-	dec  *json.Decoder
+	src  *source
+	dec  *json.Decoder // reads src, from the input offset -base
+	base int64
+	slow bool
 	raw  json.RawMessage
 	free chan *batch    // batches array's consumer has finished with, for slice to fill again
 	ids  map[string]ref // object id -> where it was first seen
@@ -106,7 +116,7 @@ func (d *decoder) jsonErr(path string, err error) error {
 		}
 		return d.errorf(p, ErrType, "JSON %s where %s is expected", te.Value, typeWord(te.Type.String()))
 	case errors.As(err, &se):
-		return d.errorf(path, ErrSyntax, "%v (at byte %d)", se, d.dec.InputOffset())
+		return d.errorf(path, ErrSyntax, "%v (at byte %d)", se, d.offset())
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return d.errorf(path, ErrSyntax, "unexpected end of input")
 	default:
@@ -115,6 +125,28 @@ func (d *decoder) jsonErr(path string, err error) error {
 			return err
 		}
 		return d.errorf(path, ErrType, "%v", err)
+	}
+}
+
+// offset is the input offset json.Decoder has reached.
+func (d *decoder) offset() int64 { return d.base + d.dec.InputOffset() }
+
+// resume starts a new json.Decoder at the source's next byte, inside an array of the top-level
+// object, after an element when after is set: the prefix it reads first puts it in the state
+// the previous decoder had there.
+func (d *decoder) resume(after bool) {
+	prefix := `{"":[`
+	if after {
+		prefix += `{}`
+	}
+	d.base = d.src.offset() - int64(len(prefix))
+	d.dec = json.NewDecoder(io.MultiReader(strings.NewReader(prefix), d.src))
+	for range 3 {
+		d.dec.Token() // '{', "", '[': the prefix is valid JSON so far
+	}
+	if after {
+		var v json.RawMessage
+		d.dec.Decode(&v)
 	}
 }
 
@@ -284,8 +316,10 @@ func uniqueIDs[T any](d *decoder, key string, id func(*T) string) func(ref, *T) 
 }
 
 // array decodes the array at key one element at a time into *out, checking each with check.
-// Elements are gathered in fixed-size chunks and copied into *out once at the end, so that a
-// million-element array is not copied again at every doubling of a growing slice.
+// The element scanner (scan.go) reads the elements as long as they are plain objects; from the
+// first one it does not take, encoding/json reads the rest (slice). Elements are gathered in
+// chunks and joined once at the end (see chunks), so that a million-element array is not
+// copied again at every doubling of a growing slice.
 func array[T any](d *decoder, key string, out *[]T, check func(at ref, v *T) error) error {
 	t, err := d.token(key)
 	if err != nil {
@@ -298,16 +332,68 @@ func array[T any](d *decoder, key string, out *[]T, check func(at ref, v *T) err
 	if t != json.Delim('[') {
 		return d.errorf(key, ErrType, "JSON %s where an array is expected", tokenWord(t))
 	}
-	const chunkLen = 1 << 14
-	var chunks [][]T
-	cur := make([]T, 0, 64)
-	n := 0
-	// One goroutine slices the elements out of the stream (json.Decoder checks and copies them,
-	// half the work) while this one decodes and checks them in order, so the two halves run on
-	// two cores. The slicer stops after the first element it cannot read and reports that error
-	// in its place; this goroutine stops the slicer before it returns early, so only one of them
-	// uses d.dec at any moment.
-	batches, done := d.slice(key)
+	var c chunks[T]
+	if !d.slow {
+		if err := scanArray(d, key, &c, check); err != nil {
+			return err
+		}
+	}
+	if err := sliceArray(d, key, &c, check); err != nil {
+		return err
+	}
+	c.join(out)
+	_, err = d.token(key)
+	return err
+}
+
+// decodeElement decodes the element raw (one valid JSON value) into v and checks it.
+func decodeElement[T any](d *decoder, at ref, v *T, raw []byte, check func(at ref, v *T) error) error {
+	if len(raw) == 0 || raw[0] != '{' {
+		return d.errorf(at.String(), ErrType, "JSON %s where an object is expected", rawWord(raw))
+	}
+	// Try the reflection-free decoder first (fast.go); when it declines, start again from zero
+	// with the element's own decoder, called directly since json.Unmarshal would scan the bytes
+	// once more.
+	if fd, ok := any(v).(fastDecoder); d.slow || !ok || !fd.decodeFast(raw) {
+		*v = *new(T)
+		if err := any(v).(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+			return d.jsonErr(at.String(), err)
+		}
+	}
+	return check(at, v)
+}
+
+// scanArray decodes the elements of the array at key (its '[' just read by d.dec) that the
+// element scanner takes, straight from the source's buffer, and leaves d.dec at the byte after
+// the last of them.
+func scanArray[T any](d *decoder, key string, c *chunks[T], check func(at ref, v *T) error) error {
+	ahead, _ := io.ReadAll(d.dec.Buffered())
+	d.src.unread(ahead)
+	start := d.src.offset()
+	for {
+		raw, ok := d.src.element(c.n == 0)
+		if !ok {
+			break
+		}
+		if c.n == guessAfter {
+			c.guess(d.src, start)
+		}
+		at := ref{key, c.n}
+		if err := decodeElement(d, at, c.add(), raw, check); err != nil {
+			return err
+		}
+	}
+	d.resume(c.n > 0)
+	return nil
+}
+
+// sliceArray decodes the rest of the array at key with encoding/json: one goroutine slices the
+// elements out of the stream (json.Decoder checks and copies them) while this one decodes and
+// checks them in order. The slicer stops after the first element it cannot read and reports
+// that error in its place; this goroutine stops the slicer before it returns early, so only one
+// of them uses d.dec at any moment.
+func sliceArray[T any](d *decoder, key string, c *chunks[T], check func(at ref, v *T) error) error {
+	batches, done := d.slice(key, c.n)
 	stop := func() {
 		close(done)
 		for range batches {
@@ -315,34 +401,7 @@ func array[T any](d *decoder, key string, out *[]T, check func(at ref, v *T) err
 	}
 	for b := range batches {
 		for j := range b.ends {
-			at := ref{key, b.first + j}
-			if len(cur) == cap(cur) {
-				if cap(cur) < chunkLen {
-					cur = append(cur, *new(T))[:len(cur)] // grow the first chunk normally
-				} else {
-					chunks = append(chunks, cur)
-					cur = make([]T, 0, chunkLen)
-				}
-			}
-			cur = append(cur, *new(T))
-			v := &cur[len(cur)-1]
-			n++
-			raw := b.element(j)
-			if len(raw) == 0 || raw[0] != '{' {
-				stop()
-				return d.errorf(at.String(), ErrType, "JSON %s where an object is expected", rawWord(raw))
-			}
-			// The bytes are valid JSON (Decode checked them): try the reflection-free decoder
-			// first (fast.go); when it declines, start again from zero with the element's own
-			// decoder, called directly since json.Unmarshal would scan the bytes once more.
-			if fd, ok := any(v).(fastDecoder); !ok || !fd.decodeFast(raw) {
-				*v = *new(T)
-				if err := any(v).(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
-					stop()
-					return d.jsonErr(at.String(), err)
-				}
-			}
-			if err := check(at, v); err != nil {
+			if err := decodeElement(d, ref{key, b.first + j}, c.add(), b.element(j), check); err != nil {
 				stop()
 				return err
 			}
@@ -353,18 +412,82 @@ func array[T any](d *decoder, key string, out *[]T, check func(at ref, v *T) err
 		}
 		d.free <- b
 	}
-	if len(chunks) == 0 {
-		*out = append(*out, cur...)
-	} else {
-		all := make([]T, 0, len(*out)+n)
-		all = append(all, *out...)
-		for _, c := range chunks {
-			all = append(all, c...)
+	return nil
+}
+
+// chunks gathers the elements of an array: in one slice as long as it has room, then in slices
+// of chunkLen, joined once at the end.
+type chunks[T any] struct {
+	full   [][]T
+	cur    []T
+	n      int
+	capped bool // cur's capacity was set by guess
+}
+
+const (
+	chunkLen   = 1 << 14
+	guessAfter = 1 << 12 // elements read before guess
+)
+
+// add appends a zero element and returns it.
+func (c *chunks[T]) add() *T {
+	if len(c.cur) == cap(c.cur) {
+		switch {
+		case c.cur == nil:
+			c.cur = make([]T, 0, 64)
+		case cap(c.cur) < chunkLen && !c.capped:
+			c.cur = append(c.cur, *new(T))[:len(c.cur)] // grow the first chunk normally
+		default:
+			c.full = append(c.full, c.cur)
+			c.cur = make([]T, 0, chunkLen)
 		}
-		*out = append(all, cur...)
 	}
-	_, err = d.token(key)
-	return err
+	c.cur = append(c.cur, *new(T))
+	c.n++
+	return &c.cur[len(c.cur)-1]
+}
+
+// guess sets the capacity of the first chunk to the number of elements the input has room
+// for, when its size is known: the elements so far took the bytes from start to here, and the
+// rest of the input is at most as many elements again of that size. The guess is high by the
+// arrays that follow; the pages of the capacity never written are never touched, and join
+// trims a guess far too high.
+func (c *chunks[T]) guess(s *source, start int64) {
+	if s.size <= 0 || len(c.full) > 0 || c.capped {
+		return
+	}
+	used := s.offset() - start
+	if used <= 0 {
+		return
+	}
+	rest := (s.size - s.offset()) * int64(c.n) / used
+	if rest < int64(cap(c.cur)-len(c.cur)) || rest > 1<<28 {
+		return
+	}
+	cur := make([]T, len(c.cur), c.n+int(rest)+int(rest)/32+64)
+	copy(cur, c.cur)
+	c.cur, c.capped = cur, true
+}
+
+// join puts the elements in *out (left as it is when there are none: an empty optional array
+// stays empty, not nil).
+func (c *chunks[T]) join(out *[]T) {
+	if c.n == 0 {
+		return
+	}
+	if len(c.full) == 0 && len(*out) == 0 {
+		if cap(c.cur)-len(c.cur) > len(c.cur)/8+1024 {
+			c.cur = slices.Clip(slices.Clone(c.cur))
+		}
+		*out = c.cur
+		return
+	}
+	all := make([]T, 0, len(*out)+c.n)
+	all = append(all, *out...)
+	for _, f := range c.full {
+		all = append(all, f...)
+	}
+	*out = append(all, c.cur...)
 }
 
 // batch is a run of consecutive array elements as JSON text: element j is
@@ -388,10 +511,11 @@ func (b *batch) element(j int) []byte {
 // batchBytes is about how much JSON text a batch holds before it is handed over.
 const batchBytes = 64 << 10
 
-// slice reads the elements of the array at key (its '[' already read) in a new goroutine, sending
+// slice reads the elements of the array at key from index first (its '[' and the elements
+// before first already read) in a new goroutine, sending
 // them in batches, and closes the channel after the last one (the ']' not read) or after an
 // error, or when done is closed.
-func (d *decoder) slice(key string) (<-chan *batch, chan struct{}) {
+func (d *decoder) slice(key string, first int) (<-chan *batch, chan struct{}) {
 	if d.free == nil {
 		d.free = make(chan *batch, 4)
 		for range cap(d.free) {
@@ -402,7 +526,7 @@ func (d *decoder) slice(key string) (<-chan *batch, chan struct{}) {
 	done := make(chan struct{})
 	go func() {
 		defer close(out)
-		i := 0
+		i := first
 		for {
 			var b *batch
 			select {

@@ -1,0 +1,174 @@
+package snapshot
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sameAsEncodingJSON checks that Read (element scanner, fast path) gives what encoding/json
+// alone gives for in: the same Snapshot, or an error with the same sentinel and the same
+// message (so the same JSON path and byte offset). It reads in whole, one byte at a time, and
+// in pieces of a few bytes, so that the scanner meets every way an element can be cut.
+func sameAsEncodingJSON(t *testing.T, in []byte) {
+	t.Helper()
+	want, wantErr := read(bytes.NewReader(in), "d.json", true)
+	readers := map[string]io.Reader{
+		"whole":    bytes.NewReader(in),
+		"one byte": iotest.OneByteReader(bytes.NewReader(in)),
+		"halves":   iotest.HalfReader(bytes.NewReader(in)),
+		"data+EOF": iotest.DataErrReader(bytes.NewReader(in)),
+	}
+	for name, r := range readers {
+		got, err := read(r, "d.json", false)
+		if wantErr != nil {
+			if err == nil {
+				t.Fatalf("%s: encoding/json refuses %q (%v), Read accepts it", name, in, wantErr)
+			}
+			for _, s := range []error{ErrSyntax, ErrType, ErrDuplicate, ErrInvalid} {
+				if errors.Is(err, s) != errors.Is(wantErr, s) {
+					t.Fatalf("%s: on %q: sentinel differs: %v, encoding/json: %v", name, in, err, wantErr)
+				}
+			}
+			if err.Error() != wantErr.Error() {
+				t.Fatalf("%s: on %q:\n got %v\nwant %v", name, in, err, wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: encoding/json accepts %q, Read refuses it: %v", name, in, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: on %q:\n got %#v\nwant %#v", name, in, got, want)
+		}
+	}
+}
+
+const takenAt = `"takenAt": "2026-11-24T10:00:00Z"`
+
+func TestScanMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	big := `{"id": "big", "x": "` + strings.Repeat("a", 3<<20) + `"}`
+	tests := []struct{ name, in string }{
+		{"empty arrays", `{` + takenAt + `, "users": [], "groups": [ ], "roleEligibilities": [ ] }`},
+		{"white space", "{" + takenAt + ",\n \"users\" :\t[\r\n {\"id\" : \"a\" } ,\n{ \"id\":\"b\",\"proxyAddresses\" : [ \"x\" , \"y\" ] }\n]\n}\n"},
+		{"every shape", `{` + takenAt + `, "users": [{"id": "u", "onPremisesSyncBehavior": {"isCloudManaged": true}, "x": [1, -2.5e+3, 0, true, false, null, {"a": {}}, []]}, {"id": "v", "displayName": "a\u00e9\"\\\/\b\f\n\r\t"}], "groups": [{"id": "g"}], "contacts": [{"id": "c"}], "deletedUsers": [{"id": "d"}], "roleAssignments": [{"id": "r"}], "roleEligibilities": [{"id": "e"}], "roleDefinitions": [{"id": "d"}], "groupMembers": [{"groupId": "g", "memberId": "u"}]}`},
+		{"null elements", `{` + takenAt + `, "users": [{"id": "u"}, null]}`},
+		{"number element", `{` + takenAt + `, "users": [{"id": "u"}, 1]}`},
+		{"string element", `{` + takenAt + `, "users": ["u"]}`},
+		{"trailing comma", `{` + takenAt + `, "users": [{"id": "u"},]}`},
+		{"missing comma", `{` + takenAt + `, "users": [{"id": "u"} {"id": "v"}]}`},
+		{"wrong close", `{` + takenAt + `, "users": [{"id": "u"}}`},
+		{"wrong close in element", `{` + takenAt + `, "users": [{"id": "u"]]}`},
+		{"truncated element", `{` + takenAt + `, "users": [{"id": "u"}, {"id": "v`},
+		{"truncated after comma", `{` + takenAt + `, "users": [{"id": "u"},`},
+		{"truncated after element", `{` + takenAt + `, "users": [{"id": "u"}`},
+		{"control character", "{" + takenAt + ", \"users\": [{\"id\": \"u\x01\"}]}"},
+		{"bad escape", `{` + takenAt + `, "users": [{"id": "u\x"}]}`},
+		{"short unicode escape", `{` + takenAt + `, "users": [{"id": "u\u12"}]}`},
+		{"leading zero", `{` + takenAt + `, "users": [{"id": "u", "x": 01}]}`},
+		{"bare minus", `{` + takenAt + `, "users": [{"id": "u", "x": -}]}`},
+		{"bare point", `{` + takenAt + `, "users": [{"id": "u", "x": 1.}]}`},
+		{"bare exponent", `{` + takenAt + `, "users": [{"id": "u", "x": 1e}]}`},
+		{"bad word", `{` + takenAt + `, "users": [{"id": "u", "x": tru}]}`},
+		{"word run on", `{` + takenAt + `, "users": [{"id": "u", "x": truex}]}`},
+		{"key not a string", `{` + takenAt + `, "users": [{id: "u"}]}`},
+		{"missing colon", `{` + takenAt + `, "users": [{"id" "u"}]}`},
+		{"invalid UTF-8", "{" + takenAt + ", \"users\": [{\"id\": \"u\xff\"}]}"},
+		{"deep", `{` + takenAt + `, "users": [{"id": "u", "x": ` + strings.Repeat("[", 1500) + strings.Repeat("]", 1500) + `}]}`},
+		{"too deep", `{` + takenAt + `, "users": [{"id": "u", "x": ` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}]}`},
+		{"element larger than the buffer", `{` + takenAt + `, "users": [{"id": "a"}, ` + big + `, {"id": "b"}]}`},
+		{"duplicate after fallback", `{` + takenAt + `, "users": [{"id": "u"}, null, {"id": "u"}]}`},
+		{"members after arrays", `{"users": [{"id": "u"}], ` + takenAt + `, "zz": [1, {"a": 2}], "groups": [{"id": "g"}]}`},
+		{"garbage after", `{` + takenAt + `, "users": [{"id": "u"}]} x`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sameAsEncodingJSON(t, []byte(tt.in))
+		})
+	}
+}
+
+func TestScanValue(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		st   int
+		used int // bytes of a valid value
+	}{
+		{`{}`, scanOK, 2},
+		{`{"a":[1,2.5,-0,1e5,1E-5,true,false,null,"x\u00e9"]} tail`, scanOK, 51},
+		{`{"a":1`, scanShort, 0},
+		{`{"a":12`, scanShort, 0},
+		{`{"a":"\`, scanShort, 0},
+		{`{"a":"\u00`, scanShort, 0},
+		{`{"a":tr`, scanShort, 0},
+		{`{"a":1,}`, scanBad, 0},
+		{`{"a" 1}`, scanBad, 0},
+		{`{"a":[1 2]}`, scanBad, 0},
+		{`{"a":+1}`, scanBad, 0},
+		{"{\"a\":\"\t\"}", scanBad, 0},
+	}
+	for _, tt := range tests {
+		end, st := scanValue([]byte(tt.in), 0)
+		assert.Equal(t, tt.st, st, tt.in)
+		if st == scanOK {
+			assert.Equal(t, tt.used, end, tt.in)
+		}
+	}
+}
+
+func TestReadSizeGuess(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`{` + takenAt + `, "users": [`)
+	for i := range 3 * guessAfter {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"id": "u` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + `-` + itoa(i) + `"}`)
+	}
+	b.WriteString(`], "roleAssignments": [`)
+	for i := range 40 * guessAfter {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"id": "r` + itoa(i) + `"}`)
+	}
+	b.WriteString(`]}`)
+	s, err := Read(strings.NewReader(b.String()), "g.json")
+	require.NoError(t, err)
+	assert.Len(t, s.Users, 3*guessAfter)
+	assert.LessOrEqual(t, cap(s.Users), len(s.Users)+len(s.Users)/8+1024, "a guess far too high is trimmed")
+	assert.Len(t, s.RoleAssignments, 40*guessAfter)
+	assert.Equal(t, "r163839", s.RoleAssignments[len(s.RoleAssignments)-1].ID)
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// FuzzReadScan is the differential test of the element scanner and the fast path: Read must
+// give what encoding/json alone gives, value or error.
+func FuzzReadScan(f *testing.F) {
+	for _, seed := range []string{
+		`{` + takenAt + `, "users": [{"id": "u", "proxyAddresses": ["SMTP:a@b"], "accountEnabled": true}, {"id": "v"}]}`,
+		`{` + takenAt + `, "users": [{"id": "u", "x": [1, -2.5e+3, {"a": null}]}, null]}`,
+		`{` + takenAt + `, "groups": [{"id": "g", "mailEnabled": true}], "contacts": [{"id": "c"} , {"id": "d"}]}`,
+		`{` + takenAt + `, "roleAssignments": [{"id": "r"}], "roleEligibilities": [], "groupMembers": [{"groupId": "g", "memberId": "u"}]}`,
+		`{` + takenAt + `, "users": [{"id": "u\u0041", "ID": "v"}], "deletedUsers": [{"id": "u"}]}`,
+		`{` + takenAt + `, "users": [{"id": "u"},]}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		sameAsEncodingJSON(t, []byte(in))
+	})
+}
