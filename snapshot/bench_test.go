@@ -48,3 +48,30 @@ func BenchmarkReadFileEnv(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadRecords is ReadRecords: the same result as BenchmarkReadCloud without the
+// Snapshot's objects.
+func BenchmarkReadRecords(b *testing.B) {
+	in := benchSnapshot(10000)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := snapshot.ReadRecords(bytes.NewReader(in), "b.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadFileRecordsEnv is BenchmarkReadFileEnv with ReadFileRecords.
+func BenchmarkReadFileRecordsEnv(b *testing.B) {
+	path := os.Getenv("HYBRIDID_SNAPSHOT")
+	if path == "" {
+		b.Skip("HYBRIDID_SNAPSHOT is not set")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := snapshot.ReadFileRecords(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

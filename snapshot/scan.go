@@ -1,7 +1,9 @@
 package snapshot
 
 import (
+	"encoding/binary"
 	"io"
+	"math/bits"
 	"io/fs"
 )
 
@@ -256,38 +258,66 @@ func scanKey(b []byte, i int) (int, int) {
 // alone.
 func scanString(b []byte, i int) (int, int) {
 	i++
-	for i < len(b) {
-		c := b[i]
-		switch {
+	for {
+		i = stringStop(b, i)
+		if i >= len(b) {
+			return i, scanShort
+		}
+		switch c := b[i]; {
 		case c == '"':
 			return i + 1, scanOK
 		case c < 0x20:
 			return i, scanBad
-		case c == '\\':
-			if i+1 >= len(b) {
+		}
+		// A backslash.
+		if i+1 >= len(b) {
+			return i, scanShort
+		}
+		switch b[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			i += 2
+		case 'u':
+			if i+6 > len(b) {
 				return i, scanShort
 			}
-			switch b[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if i+6 > len(b) {
-					return i, scanShort
+			for _, h := range b[i+2 : i+6] {
+				if !isHex(h) {
+					return i, scanBad
 				}
-				for _, h := range b[i+2 : i+6] {
-					if !isHex(h) {
-						return i, scanBad
-					}
-				}
-				i += 6
-			default:
-				return i, scanBad
 			}
+			i += 6
 		default:
-			i++
+			return i, scanBad
 		}
 	}
-	return i, scanShort
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// stringStop returns the index of the first byte of b from i on that a JSON string's plain run
+// stops at: '"', '\\' or a control character; len(b) when there is none. It looks at eight
+// bytes at a time: for each test, (x - ones*k) &^ x & highs flags the bytes below k (the bytes
+// equal to 0 for k = 1 after an exclusive or), and the lowest flag of each test is exact (a
+// borrow only flags a byte above a true one).
+func stringStop(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (ones * '"')
+		e := x ^ (ones * '\\')
+		t := ((q - ones) &^ q) | ((e - ones) &^ e) | ((x - ones*0x20) &^ x)
+		if t &= highs; t != 0 {
+			return i + bits.TrailingZeros64(t)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 func isHex(c byte) bool {

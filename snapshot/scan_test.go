@@ -20,7 +20,7 @@ import (
 // in pieces of a few bytes, so that the scanner meets every way an element can be cut.
 func sameAsEncodingJSON(t *testing.T, in []byte) {
 	t.Helper()
-	want, wantErr := read(bytes.NewReader(in), "d.json", true)
+	want, _, wantErr := read(bytes.NewReader(in), "d.json", true, false)
 	readers := map[string]io.Reader{
 		"whole":    bytes.NewReader(in),
 		"one byte": iotest.OneByteReader(bytes.NewReader(in)),
@@ -28,7 +28,7 @@ func sameAsEncodingJSON(t *testing.T, in []byte) {
 		"data+EOF": iotest.DataErrReader(bytes.NewReader(in)),
 	}
 	for name, r := range readers {
-		got, err := read(r, "d.json", false)
+		got, _, err := read(r, "d.json", false, false)
 		if wantErr != nil {
 			if err == nil {
 				t.Fatalf("%s: encoding/json refuses %q (%v), Read accepts it", name, in, wantErr)
@@ -49,6 +49,27 @@ func sameAsEncodingJSON(t *testing.T, in []byte) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: on %q:\n got %#v\nwant %#v", name, in, got, want)
 		}
+	}
+	// ReadRecords: the same error, or what Tenant and Cloud give.
+	tenant, cloud, err := ReadRecords(iotest.HalfReader(bytes.NewReader(in)), "d.json")
+	if wantErr != nil {
+		if err == nil || err.Error() != wantErr.Error() {
+			t.Fatalf("ReadRecords on %q: got %v, want %v", in, err, wantErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("ReadRecords refuses %q: %v", in, err)
+	}
+	wantCloud, err := want.Cloud()
+	if err != nil {
+		t.Fatalf("Cloud after Read: %v", err)
+	}
+	if !reflect.DeepEqual(tenant, want.Tenant()) {
+		t.Fatalf("ReadRecords on %q: tenant\n got %#v\nwant %#v", in, tenant, want.Tenant())
+	}
+	if !reflect.DeepEqual(cloud, wantCloud) {
+		t.Fatalf("ReadRecords on %q: records\n got %#v\nwant %#v", in, cloud, wantCloud)
 	}
 }
 
@@ -87,6 +108,7 @@ func TestScanMatchesEncodingJSON(t *testing.T) {
 		{"too deep", `{` + takenAt + `, "users": [{"id": "u", "x": ` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}]}`},
 		{"element larger than the buffer", `{` + takenAt + `, "users": [{"id": "a"}, ` + big + `, {"id": "b"}]}`},
 		{"duplicate after fallback", `{` + takenAt + `, "users": [{"id": "u"}, null, {"id": "u"}]}`},
+		{"objects out of order", `{` + takenAt + `, "deletedUsers": [{"id": "d", "onPremisesObjectIdentifier": null}], "contacts": [{"id": "c", "mail": "c@b"}], "users": [{"id": "u", "onPremisesImmutableId": "IkTni9mw7Ee4YefeGpz7IA=="}], "groups": [{"id": "g", "onPremisesImmutableId": "EMP-1"}]}`},
 		{"members after arrays", `{"users": [{"id": "u"}], ` + takenAt + `, "zz": [1, {"a": 2}], "groups": [{"id": "g"}]}`},
 		{"garbage after", `{` + takenAt + `, "users": [{"id": "u"}]} x`},
 	}
@@ -150,7 +172,7 @@ func TestReadSizeGuess(t *testing.T) {
 	assert.Len(t, s.Users, 3*guessAfter)
 	assert.LessOrEqual(t, cap(s.Users), len(s.Users)+len(s.Users)/8+1024, "a guess far too high is trimmed")
 	assert.Len(t, s.RoleAssignments, 40*guessAfter)
-	assert.Equal(t, "r163839", s.RoleAssignments[len(s.RoleAssignments)-1].ID)
+	assert.Equal(t, "r"+itoa(40*guessAfter-1), s.RoleAssignments[len(s.RoleAssignments)-1].ID)
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
@@ -171,4 +193,35 @@ func FuzzReadScan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		sameAsEncodingJSON(t, []byte(in))
 	})
+}
+
+func TestStringStop(t *testing.T) {
+	t.Parallel()
+	naive := func(b []byte, i int) int {
+		for ; i < len(b); i++ {
+			if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+				return i
+			}
+		}
+		return i
+	}
+	alphabet := []byte{'a', 'z', '"', '\\', 0, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xc3, 0xff, '!', '#'}
+	for n := range 40 {
+		for seed := range 200 {
+			b := make([]byte, n)
+			x := uint32(seed*7919 + n*104729 + 1)
+			for k := range b {
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				b[k] = alphabet[x%uint32(len(alphabet))]
+				if x%5 != 0 {
+					b[k] = 'a' + byte(x%26)
+				}
+			}
+			for i := 0; i <= n; i += 3 {
+				require.Equal(t, naive(b, i), stringStop(b, i), "%q from %d", b, i)
+			}
+		}
+	}
 }
