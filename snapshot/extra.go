@@ -340,20 +340,35 @@ func skipString(b []byte, i int) int {
 	}
 }
 
+// skipStringIn is skipString; plain says that b has no backslash.
+func skipStringIn(b []byte, i int, plain bool) int {
+	if !plain {
+		return skipString(b, i)
+	}
+	j := bytes.IndexByte(b[i+1:], '"')
+	if j < 0 {
+		return len(b)
+	}
+	return i + 2 + j
+}
+
 // skipValue returns the index after the JSON value starting at b[i].
-func skipValue(b []byte, i int) int {
+func skipValue(b []byte, i int) int { return skipValueIn(b, i, false) }
+
+// skipValueIn is skipValue; plain says that b has no backslash.
+func skipValueIn(b []byte, i int, plain bool) int {
 	if i >= len(b) {
 		return i
 	}
 	switch b[i] {
 	case '"':
-		return skipString(b, i)
+		return skipStringIn(b, i, plain)
 	case '{', '[':
 		depth := 0
 		for i < len(b) {
 			switch b[i] {
 			case '"':
-				i = skipString(b, i)
+				i = skipStringIn(b, i, plain)
 				continue
 			case '{', '[':
 				depth++

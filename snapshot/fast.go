@@ -28,6 +28,12 @@ type fastDecoder interface {
 // fastObject calls member for each member of the valid JSON object b; it stops and reports false
 // when a name has an escape or a non-ASCII byte, or when member does.
 func fastObject(b []byte, member func(name []byte, val []byte) bool) bool {
+	return fastObjectIn(b, false, member)
+}
+
+// fastObjectIn is fastObject; plain says that b has no backslash, so that a string ends at the
+// next '"'.
+func fastObjectIn(b []byte, plain bool, member func(name []byte, val []byte) bool) bool {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
@@ -49,7 +55,7 @@ func fastObject(b []byte, member func(name []byte, val []byte) bool) bool {
 			return false
 		}
 		start := i
-		i = skipString(b, i)
+		i = skipStringIn(b, i, plain)
 		if i-start < 2 {
 			return false
 		}
@@ -65,7 +71,7 @@ func fastObject(b []byte, member func(name []byte, val []byte) bool) bool {
 		}
 		i = skipSpace(b, i+1)
 		vs := i
-		i = skipValue(b, i)
+		i = skipValueIn(b, i, plain)
 		if i <= vs || !member(raw, b[vs:i]) {
 			return false
 		}
@@ -110,6 +116,7 @@ func (f *fields) once(bit uint) bool {
 // gathered and become one string, which each field then slices; *bool, *string and *time.Time
 // members point into slabs shared by many elements (each pointer still has its own variable).
 type arena struct {
+	plain bool // the element being decoded has no backslash
 	text  []byte // the string values of the element being decoded, end to end
 	refs  []textRef
 	bools []bool
@@ -148,9 +155,18 @@ func (a *arena) decode(dec func() bool) bool {
 }
 
 func (a *arena) str(dst *string, v []byte) bool {
-	s, ok := plainString(v)
-	if !ok {
-		return false
+	var s []byte
+	if a.plain {
+		// No backslash in the element: the string is plain when its bytes are UTF-8.
+		if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' || !utf8.Valid(v[1:len(v)-1]) {
+			return false
+		}
+		s = v[1 : len(v)-1]
+	} else {
+		var ok bool
+		if s, ok = plainString(v); !ok {
+			return false
+		}
 	}
 	if len(s) == 0 {
 		*dst = ""
@@ -250,7 +266,7 @@ func (a *arena) strs(dst *[]string, v []byte) bool {
 		default:
 			return false
 		}
-		i = skipString(v, i)
+		i = skipStringIn(v, i, a.plain)
 		n++
 	}
 count:
@@ -270,7 +286,7 @@ count:
 			continue
 		}
 		start := i
-		i = skipString(v, i)
+		i = skipStringIn(v, i, a.plain)
 		if !a.str(&out[k], v[start:i]) {
 			return false
 		}
@@ -324,7 +340,7 @@ func (u *User) decodeFast(b []byte) bool { return u.decodeFastIn(b, new(arena)) 
 func (u *User) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
-		return fastObject(b, func(name []byte, v []byte) bool {
+		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
 			switch string(name) {
 			case "id":
 				return f.once(0) && a.str(&u.ID, v)
@@ -377,7 +393,7 @@ func (g *Group) decodeFast(b []byte) bool { return g.decodeFastIn(b, new(arena))
 func (g *Group) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
-		return fastObject(b, func(name []byte, v []byte) bool {
+		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
 			switch string(name) {
 			case "id":
 				return f.once(0) && a.str(&g.ID, v)
@@ -412,7 +428,7 @@ func (c *Contact) decodeFast(b []byte) bool { return c.decodeFastIn(b, new(arena
 func (c *Contact) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
-		return fastObject(b, func(name []byte, v []byte) bool {
+		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
 			switch string(name) {
 			case "id":
 				return f.once(0) && a.str(&c.ID, v)
@@ -441,7 +457,7 @@ func (r *RoleAssignment) decodeFast(b []byte) bool { return r.decodeFastIn(b, ne
 func (r *RoleAssignment) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
-		return fastObject(b, func(name []byte, v []byte) bool {
+		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
 			switch string(name) {
 			case "id":
 				return f.once(0) && a.str(&r.ID, v)
@@ -462,7 +478,7 @@ func (r *RoleEligibility) decodeFast(b []byte) bool { return r.decodeFastIn(b, n
 func (r *RoleEligibility) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
-		return fastObject(b, func(name []byte, v []byte) bool {
+		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
 			switch string(name) {
 			case "id":
 				return f.once(0) && a.str(&r.ID, v)
@@ -487,7 +503,7 @@ func (r *RoleDefinition) decodeFast(b []byte) bool { return r.decodeFastIn(b, ne
 func (r *RoleDefinition) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
-		return fastObject(b, func(name []byte, v []byte) bool {
+		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
 			switch string(name) {
 			case "id":
 				return f.once(0) && a.str(&r.ID, v)
@@ -508,7 +524,7 @@ func (m *GroupMember) decodeFast(b []byte) bool { return m.decodeFastIn(b, new(a
 func (m *GroupMember) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
-		return fastObject(b, func(name []byte, v []byte) bool {
+		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
 			switch string(name) {
 			case "groupId":
 				return f.once(0) && a.str(&m.GroupID, v)

@@ -422,7 +422,7 @@ func objects[T any](d *decoder, key string, out *[]T, id func(*T) (string, strin
 			return err
 		}
 		objectIdentifier(v)
-		*d.records.add() = record(v, a)
+		d.records.push(record(v, a))
 		return nil
 	})
 	d.segments = append(d.segments, segment{rank: rankOf(key), start: start, end: d.records.n})
@@ -492,6 +492,7 @@ func decodeElement[T any](d *decoder, at ref, v *T, raw []byte, check func(at re
 	// Try the reflection-free decoder first (fast.go); when it declines, start again from zero
 	// with the element's own decoder, called directly since json.Unmarshal would scan the bytes
 	// once more.
+	d.arena.plain = bytes.IndexByte(raw, '\\') < 0
 	if fd, ok := any(v).(fastDecoder); d.slow || !ok || !fd.decodeFastIn(raw, &d.arena) {
 		*v = *new(T)
 		if err := any(v).(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
@@ -569,8 +570,23 @@ const (
 	guessAfter = 1 << 9 // elements read before guess
 )
 
+// push appends v.
+func (c *chunks[T]) push(v T) {
+	c.room()
+	c.cur = append(c.cur, v)
+	c.n++
+}
+
 // add appends a zero element and returns it.
 func (c *chunks[T]) add() *T {
+	c.room()
+	c.cur = append(c.cur, *new(T))
+	c.n++
+	return &c.cur[len(c.cur)-1]
+}
+
+// room makes room in cur for one more element.
+func (c *chunks[T]) room() {
 	if len(c.cur) == cap(c.cur) {
 		switch {
 		case c.cur == nil:
@@ -582,9 +598,6 @@ func (c *chunks[T]) add() *T {
 			c.cur = make([]T, 0, chunkLen)
 		}
 	}
-	c.cur = append(c.cur, *new(T))
-	c.n++
-	return &c.cur[len(c.cur)-1]
 }
 
 func (c *chunks[T]) count() int { return c.n }
