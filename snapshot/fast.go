@@ -116,7 +116,7 @@ func (f *fields) once(bit uint) bool {
 // gathered and become one string, which each field then slices; *bool, *string and *time.Time
 // members point into slabs shared by many elements (each pointer still has its own variable).
 type arena struct {
-	plain bool // the element being decoded has no backslash
+	plain bool   // the element being decoded has no backslash
 	text  []byte // the string values of the element being decoded, end to end
 	refs  []textRef
 	bools []bool

@@ -161,9 +161,9 @@ type decoder struct {
 	records          *chunks[matching.Cloud]
 	segments         []segment
 	objectIdentifier bool
-	raw   json.RawMessage
-	free  chan *batch    // batches array's consumer has finished with, for slice to fill again
-	ids   map[string]ref // object id -> where it was first seen
+	raw              json.RawMessage
+	free             chan *batch    // batches array's consumer has finished with, for slice to fill again
+	ids              map[string]ref // object id -> where it was first seen
 }
 
 func (d *decoder) errorf(path string, sentinel error, format string, args ...any) error {

@@ -3,8 +3,8 @@ package snapshot
 import (
 	"encoding/binary"
 	"io"
-	"math/bits"
 	"io/fs"
+	"math/bits"
 )
 
 // Reading a large array with encoding/json's Decoder costs most of Read's time: its scanner
