@@ -4,7 +4,7 @@
 //
 // Read streams: it walks the top-level object with encoding/json's Token and decodes one array
 // element at a time, so that a file of a million users never exists in memory a second time as
-// JSON text. Inside an array a scanner of its own (scan.go) finds each element's end in a 1 MiB
+// JSON text. Inside an array a scanner of its own (scan.go) finds each element's end in a 256 KiB
 // buffer, checking it as strictly as encoding/json, and the element is decoded where it lies; the
 // common element shapes are decoded without reflection (fast.go), with one string per element
 // that its string fields share. At the first element the scanner does not take (a syntax error, a

@@ -172,6 +172,14 @@ func (a *arena) str(dst *string, v []byte) bool {
 		*dst = ""
 		return true
 	}
+	// A value the element already has (userPrincipalName, mail and onPremisesUserPrincipalName
+	// are often the same) shares its bytes.
+	for _, r := range a.refs {
+		if r.end-r.start == len(s) && string(a.text[r.start:r.end]) == string(s) {
+			a.refs = append(a.refs, textRef{dst, r.start, r.end})
+			return true
+		}
+	}
 	a.refs = append(a.refs, textRef{dst, len(a.text), len(a.text) + len(s)})
 	a.text = append(a.text, s...)
 	return true

@@ -32,7 +32,8 @@ type source struct {
 	size int64
 }
 
-const sourceBuf = 1 << 20
+// sourceBuf is the size of the scanner's buffer; it grows for an element larger than that.
+const sourceBuf = 256 << 10
 
 func newSource(r io.Reader) *source {
 	s := &source{r: r, size: -1}
@@ -57,7 +58,7 @@ func (s *source) Read(p []byte) (int, error) {
 			return 0, s.err
 		}
 		// Read straight into p: nothing is buffered.
-		n, err := s.r.Read(p)
+		n, err := s.read(p)
 		s.pos += int64(s.off) + int64(n)
 		s.buf, s.off = s.buf[:0], 0
 		if err != nil {
@@ -73,6 +74,20 @@ func (s *source) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// read reads from r, failing with io.ErrNoProgress (as bufio does) when r returns nothing and
+// no error many times in a row.
+func (s *source) read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for range 100 {
+		if n, err := s.r.Read(p); n > 0 || err != nil {
+			return n, err
+		}
+	}
+	return 0, io.ErrNoProgress
+}
+
 // unread puts b back in front of what is not read yet: the bytes a json.Decoder had read ahead
 // when the scanner takes over.
 func (s *source) unread(b []byte) {
@@ -85,7 +100,12 @@ func (s *source) unread(b []byte) {
 		return
 	}
 	rest := s.buf[s.off:]
-	nb := make([]byte, 0, max(sourceBuf, len(b)+len(rest)))
+	size := sourceBuf
+	if s.size >= 0 {
+		// A small input needs no large buffer.
+		size = int(min(int64(size), max(s.size-s.offset()+1, 4096)))
+	}
+	nb := make([]byte, 0, max(size, len(b)+len(rest)))
 	nb = append(append(nb, b...), rest...)
 	s.pos = s.offset() - int64(len(b))
 	s.buf, s.off = nb, 0
@@ -103,7 +123,7 @@ func (s *source) fill() bool {
 		s.buf, s.off = s.buf[:n], 0
 	}
 	if len(s.buf) == cap(s.buf) {
-		nb := make([]byte, len(s.buf), max(sourceBuf, 2*cap(s.buf)))
+		nb := make([]byte, len(s.buf), max(4096, 2*cap(s.buf)))
 		copy(nb, s.buf)
 		s.buf = nb
 	}
@@ -111,7 +131,7 @@ func (s *source) fill() bool {
 	// buffer is scanned again from its start once per buffer, not once per Read.
 	had := len(s.buf)
 	for len(s.buf) < cap(s.buf) {
-		n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+		n, err := s.read(s.buf[len(s.buf):cap(s.buf)])
 		s.buf = s.buf[:len(s.buf)+n]
 		if err != nil {
 			s.err = err

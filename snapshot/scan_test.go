@@ -225,3 +225,19 @@ func TestStringStop(t *testing.T) {
 		}
 	}
 }
+
+// stuck returns nothing and no error, for ever.
+type stuck struct{}
+
+func (stuck) Read([]byte) (int, error) { return 0, nil }
+
+func TestReadNoProgress(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{``, `{` + takenAt + `, "users": [`, `{` + takenAt + `, "users": [{"id": "u"}, {"id"`} {
+		_, err := Read(io.MultiReader(strings.NewReader(prefix), stuck{}), "s.json")
+		require.Error(t, err, prefix)
+		assert.ErrorContains(t, err, io.ErrNoProgress.Error(), prefix)
+		_, _, err = ReadRecords(io.MultiReader(strings.NewReader(prefix), stuck{}), "s.json")
+		assert.ErrorContains(t, err, io.ErrNoProgress.Error(), prefix)
+	}
+}
