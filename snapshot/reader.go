@@ -129,7 +129,7 @@ func inOrder(cloud []matching.Cloud, segs []segment) []matching.Cloud {
 // element scanner, no fast path), as Read did before they were written, for the differential
 // tests.
 func read(r io.Reader, name string, slow, records bool) (*Snapshot, *decoder, error) {
-	d := &decoder{name: name, src: newSource(r), slow: slow, ids: map[string]ref{}}
+	d := &decoder{name: name, src: newSource(r), slow: slow, ids: map[string]uint64{}}
 	if records {
 		d.records = &chunks[matching.Cloud]{}
 	}
@@ -162,8 +162,8 @@ type decoder struct {
 	segments         []segment
 	objectIdentifier bool
 	raw              json.RawMessage
-	free             chan *batch    // batches array's consumer has finished with, for slice to fill again
-	ids              map[string]ref // object id -> where it was first seen
+	free             chan *batch       // batches array's consumer has finished with, for slice to fill again
+	ids              map[string]uint64 // object id -> where it was first seen (see place)
 }
 
 func (d *decoder) errorf(path string, sentinel error, format string, args ...any) error {
@@ -724,9 +724,10 @@ func (d *decoder) object(at ref, id, immutableID string) (anchor.SourceAnchor, e
 		return anchor.SourceAnchor{}, d.errorf(at.String()+".id", ErrInvalid, "missing")
 	}
 	if first, dup := d.ids[id]; dup {
+		first := ref{objectArrays[first&3], int(first >> 2)}
 		return anchor.SourceAnchor{}, d.errorf(at.String()+".id", ErrDuplicate, "id %q already used by %s", id, first)
 	}
-	d.ids[id] = at
+	d.ids[id] = uint64(at.i)<<2 | uint64(rankOf(at.key))
 	if immutableID == "" {
 		return anchor.SourceAnchor{}, nil
 	}
@@ -740,13 +741,17 @@ func (d *decoder) object(at ref, id, immutableID string) (anchor.SourceAnchor, e
 // growIDs makes room in d.ids for n more ids, so that a large array does not rehash the map
 // at every doubling.
 func (d *decoder) growIDs(n int) {
-	ids := make(map[string]ref, len(d.ids)+n)
+	ids := make(map[string]uint64, len(d.ids)+n)
 	maps.Copy(ids, d.ids)
 	d.ids = ids
 }
 
 // segment is the run out[start:end] of the records ReadRecords makes from one array.
 type segment struct{ rank, start, end int }
+
+// objectArrays are the arrays of directory objects, in the order of Snapshot.Cloud. d.ids
+// keeps the place key[i] of an id as i<<2 | the index of key here.
+var objectArrays = [...]string{"users", "groups", "contacts", "deletedUsers"}
 
 // rankOf is the place of the directory-object array key in the order of Snapshot.Cloud, or -1.
 func rankOf(key string) int {
