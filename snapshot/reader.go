@@ -163,7 +163,8 @@ type decoder struct {
 	objectIdentifier bool
 	raw              json.RawMessage
 	free             chan *batch       // batches array's consumer has finished with, for slice to fill again
-	ids              map[string]uint64 // object id -> where it was first seen (see place)
+	ids              map[string]uint64 // object id -> where it was first seen (see objectArrays)
+	idsRoom          int               // the size ids was made for
 }
 
 func (d *decoder) errorf(path string, sentinel error, format string, args ...any) error {
@@ -741,7 +742,11 @@ func (d *decoder) object(at ref, id, immutableID string) (anchor.SourceAnchor, e
 // growIDs makes room in d.ids for n more ids, so that a large array does not rehash the map
 // at every doubling.
 func (d *decoder) growIDs(n int) {
-	ids := make(map[string]uint64, len(d.ids)+n)
+	if len(d.ids)+n <= d.idsRoom {
+		return // an earlier array's guess made room already
+	}
+	d.idsRoom = len(d.ids) + n + n/8
+	ids := make(map[string]uint64, d.idsRoom)
 	maps.Copy(ids, d.ids)
 	d.ids = ids
 }

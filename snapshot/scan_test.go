@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
@@ -240,4 +242,50 @@ func TestReadNoProgress(t *testing.T) {
 		_, _, err = ReadRecords(io.MultiReader(strings.NewReader(prefix), stuck{}), "s.json")
 		assert.ErrorContains(t, err, io.ErrNoProgress.Error(), prefix)
 	}
+}
+
+func TestReadRecordsMatchesCloud(t *testing.T) {
+	t.Parallel()
+	for _, in := range [][]byte{mustRead(t, "testdata/full.json"), benchInput(3 * guessAfter)} {
+		s, err := Read(bytes.NewReader(in), "t.json")
+		require.NoError(t, err)
+		want, err := s.Cloud()
+		require.NoError(t, err)
+		tenant, got, err := ReadRecords(bytes.NewReader(in), "t.json")
+		require.NoError(t, err)
+		assert.Equal(t, s.Tenant(), tenant)
+		assert.Equal(t, want, got)
+		sameAsEncodingJSON(t, in)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+// benchInput is a snapshot of n users, n/4 groups and n/4 deleted users in the shape of a
+// generated tenant.
+func benchInput(n int) []byte {
+	var b bytes.Buffer
+	w := NewWriter(&b)
+	w.WriteHeader(&Snapshot{TakenAt: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), Organization: Organization{ID: "t"}})
+	yes := true
+	last := time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
+	id := func(i int) string { return "00000000-0000-4000-8000-" + strconv.Itoa(1e11+i) }
+	for i := range n {
+		upn := "user" + strconv.Itoa(i) + "@contoso.example"
+		w.WriteUser(&User{ID: id(i), UserPrincipalName: upn, Mail: upn, ProxyAddresses: []string{"SMTP:" + upn},
+			OnPremisesSyncEnabled: &yes, OnPremisesLastSyncDateTime: &last, AccountEnabled: &yes, UserType: "Member"})
+	}
+	for i := range n / 4 {
+		w.WriteGroup(&Group{ID: id(n + i), DisplayName: "g" + strconv.Itoa(i), SecurityEnabled: true})
+	}
+	for i := range n / 4 {
+		w.WriteDeletedUser(&User{ID: id(2*n + i), DeletedDateTime: &last})
+	}
+	w.Close()
+	return b.Bytes()
 }
