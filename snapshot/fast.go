@@ -116,12 +116,15 @@ func (f *fields) once(bit uint) bool {
 // gathered and become one string, which each field then slices; *bool, *string and *time.Time
 // members point into slabs shared by many elements (each pointer still has its own variable).
 type arena struct {
-	plain bool   // the element being decoded has no backslash
-	text  []byte // the string values of the element being decoded, end to end
-	refs  []textRef
-	bools []bool
-	ptrs  []string // the slab of newString
-	times []time.Time
+	// nested lets the decoders take an onPremisesSyncBehavior object; decodeFast (the first
+	// fast path, which the tests of fast_test.go describe) declines it, Read's decoder does not.
+	nested bool
+	plain  bool   // the element being decoded has no backslash
+	text   []byte // the string values of the element being decoded, end to end
+	refs   []textRef
+	bools  []bool
+	ptrs   []string // the slab of newString
+	times  []time.Time
 	// lastTime is the text of the last date-time parsed and what it parsed to: a snapshot's
 	// objects often share their onPremisesLastSyncDateTime.
 	lastTime []byte
@@ -302,6 +305,25 @@ count:
 	}
 }
 
+// behavior sets *dst to the onPremisesSyncBehavior object v, when a.nested allows objects.
+func (a *arena) behavior(dst **SyncBehavior, v []byte) bool {
+	if !a.nested || len(v) == 0 || v[0] != '{' {
+		return false
+	}
+	b := new(SyncBehavior)
+	var f fields
+	ok := fastObjectIn(v, a.plain, func(name []byte, v []byte) bool {
+		if string(name) == "isCloudManaged" {
+			return f.once(0) && fastBool(&b.IsCloudManaged, v)
+		}
+		return fastExtra(&b.Extra, syncKeys, name, v)
+	})
+	if ok {
+		*dst = b
+	}
+	return ok
+}
+
 func (a *arena) time(dst **time.Time, v []byte) bool {
 	if len(v) == 0 || v[0] != '"' {
 		return false
@@ -341,6 +363,7 @@ var (
 	eligKeys    = knownKeys(reflect.TypeFor[eligibilityJSON]())
 	defKeys     = knownKeys(reflect.TypeFor[definitionJSON]())
 	memberKeys  = knownKeys(reflect.TypeFor[memberJSON]())
+	syncKeys    = knownKeys(reflect.TypeFor[behaviorJSON]())
 )
 
 func (u *User) decodeFast(b []byte) bool { return u.decodeFastIn(b, new(arena)) }
@@ -389,7 +412,7 @@ func (u *User) decodeFastIn(b []byte, a *arena) bool {
 			case "onPremisesObjectIdentifier":
 				return f.once(18) && a.strOrNull(&u.OnPremisesObjectIdentifier, v)
 			case "onPremisesSyncBehavior":
-				return false
+				return f.once(19) && a.behavior(&u.OnPremisesSyncBehavior, v)
 			}
 			return fastExtra(&u.Extra, userKeys, name, v)
 		})
@@ -424,7 +447,7 @@ func (g *Group) decodeFastIn(b []byte, a *arena) bool {
 			case "onPremisesLastSyncDateTime":
 				return f.once(9) && a.time(&g.OnPremisesLastSyncDateTime, v)
 			case "onPremisesSyncBehavior":
-				return false
+				return f.once(10) && a.behavior(&g.OnPremisesSyncBehavior, v)
 			}
 			return fastExtra(&g.Extra, groupKeys, name, v)
 		})
@@ -453,7 +476,7 @@ func (c *Contact) decodeFastIn(b []byte, a *arena) bool {
 			case "onPremisesLastSyncDateTime":
 				return f.once(6) && a.time(&c.OnPremisesLastSyncDateTime, v)
 			case "onPremisesSyncBehavior":
-				return false
+				return f.once(7) && a.behavior(&c.OnPremisesSyncBehavior, v)
 			}
 			return fastExtra(&c.Extra, contactKeys, name, v)
 		})

@@ -493,7 +493,7 @@ func decodeElement[T any](d *decoder, at ref, v *T, raw []byte, check func(at re
 	// Try the reflection-free decoder first (fast.go); when it declines, start again from zero
 	// with the element's own decoder, called directly since json.Unmarshal would scan the bytes
 	// once more.
-	d.arena.plain = bytes.IndexByte(raw, '\\') < 0
+	d.arena.plain, d.arena.nested = bytes.IndexByte(raw, '\\') < 0, true
 	if fd, ok := any(v).(fastDecoder); d.slow || !ok || !fd.decodeFastIn(raw, &d.arena) {
 		*v = *new(T)
 		if err := any(v).(json.Unmarshaler).UnmarshalJSON(raw); err != nil {

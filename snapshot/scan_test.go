@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -288,4 +289,81 @@ func benchInput(n int) []byte {
 	}
 	w.Close()
 	return b.Bytes()
+}
+
+// sameAsSlowIn is sameAsSlow for decodeFastIn as Read calls it (objects allowed, plain set
+// from the element).
+func sameAsSlowIn[T any, P interface {
+	*T
+	fastDecoder
+	json.Unmarshaler
+}](t *testing.T, b []byte) bool {
+	t.Helper()
+	var fast, slow T
+	a := &arena{nested: true, plain: bytes.IndexByte(b, '\\') < 0}
+	if !P(&fast).decodeFastIn(b, a) {
+		return false
+	}
+	if err := P(&slow).UnmarshalJSON(b); err != nil {
+		t.Fatalf("fast path accepted %s, UnmarshalJSON refuses it: %v", b, err)
+	}
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("fast path and UnmarshalJSON differ on %s:\n%#v\n%#v", b, fast, slow)
+	}
+	return true
+}
+
+func checkAllFastIn(t *testing.T, b []byte) map[string]bool {
+	t.Helper()
+	return map[string]bool{
+		"user":    sameAsSlowIn[User](t, b),
+		"group":   sameAsSlowIn[Group](t, b),
+		"contact": sameAsSlowIn[Contact](t, b),
+		"role":    sameAsSlowIn[RoleAssignment](t, b),
+		"elig":    sameAsSlowIn[RoleEligibility](t, b),
+		"def":     sameAsSlowIn[RoleDefinition](t, b),
+		"member":  sameAsSlowIn[GroupMember](t, b),
+	}
+}
+
+func TestDecodeFastIn(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		user bool
+	}{
+		{"sync behavior", `{"id":"u","onPremisesSyncBehavior":{"isCloudManaged":true}}`, true},
+		{"sync behavior with more", `{"id":"u","onPremisesSyncBehavior":{"isCloudManaged":false,"x":[1]}}`, true},
+		{"empty sync behavior", `{"id":"u","onPremisesSyncBehavior":{}}`, true},
+		{"sync behavior null", `{"id":"u","onPremisesSyncBehavior":null}`, false},
+		{"sync behavior twice", `{"id":"u","onPremisesSyncBehavior":{},"onPremisesSyncBehavior":{}}`, false},
+		{"cloud managed twice", `{"id":"u","onPremisesSyncBehavior":{"isCloudManaged":true,"isCloudManaged":false}}`, false},
+		{"cloud managed in another case", `{"id":"u","onPremisesSyncBehavior":{"IsCloudManaged":true}}`, false},
+		{"cloud managed not a boolean", `{"id":"u","onPremisesSyncBehavior":{"isCloudManaged":1}}`, false},
+		{"shared strings", `{"id":"u","userPrincipalName":"a@b","mail":"a@b","onPremisesUserPrincipalName":"a@b","proxyAddresses":["SMTP:a@b","a@b"]}`, true},
+		{"escape elsewhere", `{"id":"u","x":"\n","displayName":"d"}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.True(t, json.Valid([]byte(tt.in)))
+			assert.Equal(t, tt.user, checkAllFastIn(t, []byte(tt.in))["user"])
+		})
+	}
+}
+
+// FuzzDecodeFastIn checks that the fast path as Read calls it never gives a value
+// UnmarshalJSON would not.
+func FuzzDecodeFastIn(f *testing.F) {
+	f.Add(`{"id":"u","userPrincipalName":"a@b","mail":"a@b","proxyAddresses":["SMTP:a@b"],"onPremisesSyncBehavior":{"isCloudManaged":true}}`)
+	f.Add(`{"id":"g","mailEnabled":false,"onPremisesSyncBehavior":{"x":{"a":[1,"\""]}}}`)
+	f.Add(`{"id":"c","onPremisesSyncBehavior":{"isCloudManaged":false},"onPremisesLastSyncDateTime":"2026-07-14T23:00:00Z"}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		b := bytes.TrimSpace([]byte(in))
+		if !json.Valid(b) || len(b) == 0 || b[0] != '{' {
+			return // Read hands the fast path only valid objects
+		}
+		checkAllFastIn(t, b)
+	})
 }
