@@ -8,15 +8,16 @@ import (
 )
 
 // The fast path below decodes the array elements of the common shape (users, deleted users,
-// groups, contacts, role assignments) without reflection. It runs only on bytes encoding/json has
-// already checked to be one valid JSON object (Read slices elements with json.Decoder), and it
-// accepts only what it decodes exactly as encoding/json would: ASCII member names without
+// groups, contacts, role assignments) without reflection. It runs only on bytes already checked
+// to be one valid JSON object (by Read's element scanner, scan.go, or by json.Decoder after it),
+// and it accepts only what it decodes exactly as encoding/json would: ASCII member names without
 // escapes, each known member at most once, strings without escapes, true/false, arrays of such
-// strings, and date-time strings time.Time itself parses. For anything else (null, a wrong type,
-// a name matching a known member only case-insensitively, an escape, a nested object such as
-// onPremisesSyncBehavior) it reports false, and the caller decodes the element again from zero
-// with UnmarshalJSON, which gives the same value or the same error as before. Unknown members go
-// to Extra exactly as unknownMembers puts them there.
+// strings, date-time strings time.Time itself parses and, as Read calls it (decodeFastIn with
+// arena.nested), an onPremisesSyncBehavior object of the same kind. For anything else (null, a
+// wrong type, a name matching a known member only case-insensitively, an escape) it reports
+// false, and the caller decodes the element again from zero with UnmarshalJSON, which gives the
+// same value or the same error as before. Unknown members go to Extra exactly as unknownMembers
+// puts them there. FuzzDecodeFast, FuzzDecodeFastIn and FuzzReadScan hold it to encoding/json.
 
 // fastDecoder is implemented by the element types the fast path knows.
 type fastDecoder interface {
