@@ -121,6 +121,7 @@ type arena struct {
 	// fast path, which the tests of fast_test.go describe) declines it, Read's decoder does not.
 	nested bool
 	plain  bool   // the element being decoded has no backslash
+	utf8   bool   // the element being decoded is valid UTF-8, and so is every string in it
 	text   []byte // the string values of the element being decoded, end to end
 	refs   []textRef
 	bools  []bool
@@ -162,7 +163,7 @@ func (a *arena) str(dst *string, v []byte) bool {
 	var s []byte
 	if a.plain {
 		// No backslash in the element: the string is plain when its bytes are UTF-8.
-		if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' || !utf8.Valid(v[1:len(v)-1]) {
+		if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' || (!a.utf8 && !utf8.Valid(v[1:len(v)-1])) {
 			return false
 		}
 		s = v[1 : len(v)-1]

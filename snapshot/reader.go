@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hybridid/hybridid/anchor"
 	"github.com/hybridid/hybridid/matching"
@@ -494,6 +495,7 @@ func decodeElement[T any](d *decoder, at ref, v *T, raw []byte, check func(at re
 	// with the element's own decoder, called directly since json.Unmarshal would scan the bytes
 	// once more.
 	d.arena.plain, d.arena.nested = bytes.IndexByte(raw, '\\') < 0, true
+	d.arena.utf8 = d.arena.plain && utf8.Valid(raw)
 	if fd, ok := any(v).(fastDecoder); d.slow || !ok || !fd.decodeFastIn(raw, &d.arena) {
 		*v = *new(T)
 		if err := any(v).(json.Unmarshaler).UnmarshalJSON(raw); err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -301,6 +302,7 @@ func sameAsSlowIn[T any, P interface {
 	t.Helper()
 	var fast, slow T
 	a := &arena{nested: true, plain: bytes.IndexByte(b, '\\') < 0}
+	a.utf8 = a.plain && utf8.Valid(b)
 	if !P(&fast).decodeFastIn(b, a) {
 		return false
 	}
