@@ -4,9 +4,16 @@
 //
 // Read streams: it walks the top-level object with encoding/json's Token and decodes one array
 // element at a time, so that a file of a million users never exists in memory a second time as
-// JSON text. One goroutine slices the elements out of the stream (in batches of about 64 KiB)
-// while the caller's goroutine decodes and checks them in order; the common element shapes are
-// decoded without reflection (fast.go), anything unusual by encoding/json, with the same result.
+// JSON text. Inside an array a scanner of its own (scan.go) finds each element's end in a 256 KiB
+// buffer, checking it as strictly as encoding/json, and the element is decoded where it lies; the
+// common element shapes are decoded without reflection (fast.go), with one string per element
+// that its string fields share. At the first element the scanner does not take (a syntax error, a
+// truncated file, an element that is not an object) encoding/json reads the rest of the array,
+// so every error, its JSON path and its byte offset are encoding/json's; a differential fuzz test
+// holds the two to the same result. ReadRecords is Read followed by Tenant and Cloud without the
+// Snapshot in between: it turns each object into its matching record as it reads it, so that a
+// large snapshot's objects and records are never in memory together; a command that only
+// evaluates a snapshot file should call it rather than Read then Cloud.
 // Members the package does not know are kept in the Extra maps and written back by
 // Writer, which streams too (one object per line). Read fails with an *Error naming the JSON path
 // ("tenant.json: users[12].onPremisesImmutableId: …") for a member of the wrong type, a missing

@@ -38,6 +38,28 @@ func ExampleRead_error() {
 	// tenant.json: users[1].onPremisesImmutableId: anchor.ParseSourceAnchor("ann_lee"): character '_' at offset 3 (Graph does not allow '$' or '_' in onPremisesImmutableId)
 }
 
+func ExampleReadRecords() {
+	const file = `{
+  "takenAt": "2026-11-24T10:00:00Z",
+  "organization": {"id": "t1"},
+  "users": [{"id": "u1", "userPrincipalName": "ann.lee@contoso.example", "onPremisesImmutableId": "IkTni9mw7Ee4YefeGpz7IA=="}],
+  "deletedUsers": [{"id": "u0", "userPrincipalName": "old@contoso.example", "deletedDateTime": "2026-11-01T00:00:00Z"}]
+}`
+	tenant, cloud, err := snapshot.ReadRecords(strings.NewReader(file), "tenant.json")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(tenant.ID, tenant.AsOf)
+	for _, c := range cloud {
+		fmt.Println(c.ID, c.UserPrincipalName, c.Deleted, c.ImmutableID)
+	}
+	// Output:
+	// t1 2026-11-24 10:00:00 +0000 UTC
+	// u1 ann.lee@contoso.example false IkTni9mw7Ee4YefeGpz7IA==
+	// u0 old@contoso.example true
+}
+
 func ExampleWriter() {
 	w := snapshot.NewWriter(os.Stdout)
 	w.WriteHeader(&snapshot.Snapshot{TakenAt: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), Organization: snapshot.Organization{ID: "t1"}})

@@ -107,8 +107,8 @@ func (u User) MarshalJSON() ([]byte, error) {
 // another case as encoding/json would match it) whose value is null.
 func hasNullMember(b []byte, name string) bool {
 	found := false
-	fastObject(b, func(n string, v []byte) bool {
-		if strings.EqualFold(n, name) && string(v) == "null" {
+	fastObject(b, func(n []byte, v []byte) bool {
+		if strings.EqualFold(string(n), name) && string(v) == "null" {
 			found = true
 		}
 		return true
@@ -324,33 +324,51 @@ func skipSpace(b []byte, i int) int {
 // skipString returns the index after the JSON string starting at b[i] == '"'.
 func skipString(b []byte, i int) int {
 	i++
-	for i < len(b) {
+	for {
+		i = stringStop(b, i)
+		if i >= len(b) {
+			return i
+		}
 		switch b[i] {
 		case '\\':
 			i += 2
-			continue
 		case '"':
 			return i + 1
+		default:
+			i++ // a control character: not valid JSON, but skipped as before
 		}
-		i++
 	}
-	return i
+}
+
+// skipStringIn is skipString; plain says that b has no backslash.
+func skipStringIn(b []byte, i int, plain bool) int {
+	if !plain {
+		return skipString(b, i)
+	}
+	j := bytes.IndexByte(b[i+1:], '"')
+	if j < 0 {
+		return len(b)
+	}
+	return i + 2 + j
 }
 
 // skipValue returns the index after the JSON value starting at b[i].
-func skipValue(b []byte, i int) int {
+func skipValue(b []byte, i int) int { return skipValueIn(b, i, false) }
+
+// skipValueIn is skipValue; plain says that b has no backslash.
+func skipValueIn(b []byte, i int, plain bool) int {
 	if i >= len(b) {
 		return i
 	}
 	switch b[i] {
 	case '"':
-		return skipString(b, i)
+		return skipStringIn(b, i, plain)
 	case '{', '[':
 		depth := 0
 		for i < len(b) {
 			switch b[i] {
 			case '"':
-				i = skipString(b, i)
+				i = skipStringIn(b, i, plain)
 				continue
 			case '{', '[':
 				depth++

@@ -82,52 +82,39 @@ func (s *Snapshot) hasObjectIdentifier() bool {
 // Cloud returns the cloud objects as matching records, in the order users, groups, contacts,
 // deleted users (Deleted set). It fails, naming the JSON path, on an onPremisesImmutableId
 // that anchor.ParseSourceAnchor refuses; Read has already refused those, so only a Snapshot
-// built in code can fail.
+// built in code can fail. The records share their strings with s. A caller that reads a file
+// only to convert it should call ReadRecords instead, which never holds both.
 func (s *Snapshot) Cloud() ([]matching.Cloud, error) {
 	out := make([]matching.Cloud, 0, len(s.Users)+len(s.Groups)+len(s.Contacts)+len(s.DeletedUsers))
 	for i := range s.Users {
-		c, err := userRecord(&s.Users[i], ref{"users", i})
+		a, err := immutable(s.Users[i].OnPremisesImmutableID, ref{"users", i})
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		out = append(out, userRecord(&s.Users[i], a))
 	}
 	for i := range s.Groups {
-		g := &s.Groups[i]
-		c := matching.Cloud{
-			ID: g.ID, Class: matching.ClassGroup, Mail: g.Mail, MailNickname: g.MailNickname, DisplayName: g.DisplayName,
-			ProxyAddresses: g.ProxyAddresses, MailEnabled: g.MailEnabled, SecurityEnabled: g.SecurityEnabled,
-			SyncEnabled: g.OnPremisesSyncEnabled, CloudManaged: g.OnPremisesSyncBehavior != nil && g.OnPremisesSyncBehavior.IsCloudManaged,
-			OnPremisesLastSync: timeOf(g.OnPremisesLastSyncDateTime),
-		}
-		var err error
-		if c.ImmutableID, err = immutable(g.OnPremisesImmutableID, ref{"groups", i}); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	for i := range s.Contacts {
-		ct := &s.Contacts[i]
-		out = append(out, matching.Cloud{
-			ID: ct.ID, Class: matching.ClassContact, Mail: ct.Mail, MailNickname: ct.MailNickname, DisplayName: ct.DisplayName,
-			ProxyAddresses: ct.ProxyAddresses, MailEnabled: ct.Mail != "" || len(ct.ProxyAddresses) > 0,
-			SyncEnabled: ct.OnPremisesSyncEnabled, CloudManaged: ct.OnPremisesSyncBehavior != nil && ct.OnPremisesSyncBehavior.IsCloudManaged,
-			OnPremisesLastSync: timeOf(ct.OnPremisesLastSyncDateTime),
-		})
-	}
-	for i := range s.DeletedUsers {
-		c, err := userRecord(&s.DeletedUsers[i], ref{"deletedUsers", i})
+		a, err := immutable(s.Groups[i].OnPremisesImmutableID, ref{"groups", i})
 		if err != nil {
 			return nil, err
 		}
-		c.Deleted = true
-		c.DeletedAt = timeOf(s.DeletedUsers[i].DeletedDateTime)
-		out = append(out, c)
+		out = append(out, groupRecord(&s.Groups[i], a))
+	}
+	for i := range s.Contacts {
+		out = append(out, contactRecord(&s.Contacts[i], anchor.SourceAnchor{}))
+	}
+	for i := range s.DeletedUsers {
+		a, err := immutable(s.DeletedUsers[i].OnPremisesImmutableID, ref{"deletedUsers", i})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, deletedRecord(&s.DeletedUsers[i], a))
 	}
 	return out, nil
 }
 
-func userRecord(u *User, at ref) (matching.Cloud, error) {
+// userRecord is the record of u, whose onPremisesImmutableId parses to a.
+func userRecord(u *User, a anchor.SourceAnchor) matching.Cloud {
 	c := matching.Cloud{
 		ID: u.ID, Class: matching.ClassUser, UserPrincipalName: u.UserPrincipalName, Mail: u.Mail, MailNickname: u.MailNickname,
 		DisplayName: u.DisplayName, GivenName: u.GivenName, Surname: u.Surname, ProxyAddresses: u.ProxyAddresses,
@@ -138,13 +125,39 @@ func userRecord(u *User, at ref) (matching.Cloud, error) {
 		OnPremisesUserPrincipalName:  u.OnPremisesUserPrincipalName,
 		OnPremisesSecurityIdentifier: u.OnPremisesSecurityIdentifier,
 		OnPremisesLastSync:           timeOf(u.OnPremisesLastSyncDateTime),
+		ImmutableID:                  a,
 	}
 	if u.OnPremisesObjectIdentifier != nil {
 		c.OnPremisesObjectIdentifier = *u.OnPremisesObjectIdentifier
 	}
-	var err error
-	c.ImmutableID, err = immutable(u.OnPremisesImmutableID, at)
-	return c, err
+	return c
+}
+
+// deletedRecord is the record of the deleted user u.
+func deletedRecord(u *User, a anchor.SourceAnchor) matching.Cloud {
+	c := userRecord(u, a)
+	c.Deleted = true
+	c.DeletedAt = timeOf(u.DeletedDateTime)
+	return c
+}
+
+func groupRecord(g *Group, a anchor.SourceAnchor) matching.Cloud {
+	return matching.Cloud{
+		ID: g.ID, Class: matching.ClassGroup, Mail: g.Mail, MailNickname: g.MailNickname, DisplayName: g.DisplayName,
+		ProxyAddresses: g.ProxyAddresses, MailEnabled: g.MailEnabled, SecurityEnabled: g.SecurityEnabled,
+		SyncEnabled: g.OnPremisesSyncEnabled, CloudManaged: g.OnPremisesSyncBehavior != nil && g.OnPremisesSyncBehavior.IsCloudManaged,
+		OnPremisesLastSync: timeOf(g.OnPremisesLastSyncDateTime), ImmutableID: a,
+	}
+}
+
+// contactRecord is the record of ct (Graph's orgContact has no onPremisesImmutableId: a is zero).
+func contactRecord(ct *Contact, _ anchor.SourceAnchor) matching.Cloud {
+	return matching.Cloud{
+		ID: ct.ID, Class: matching.ClassContact, Mail: ct.Mail, MailNickname: ct.MailNickname, DisplayName: ct.DisplayName,
+		ProxyAddresses: ct.ProxyAddresses, MailEnabled: ct.Mail != "" || len(ct.ProxyAddresses) > 0,
+		SyncEnabled: ct.OnPremisesSyncEnabled, CloudManaged: ct.OnPremisesSyncBehavior != nil && ct.OnPremisesSyncBehavior.IsCloudManaged,
+		OnPremisesLastSync: timeOf(ct.OnPremisesLastSyncDateTime),
+	}
 }
 
 func immutable(s string, at ref) (anchor.SourceAnchor, error) {
