@@ -51,14 +51,14 @@ func demoReports() (rep, strict *matching.Report, err error) {
 		return nil, nil, err
 	}
 	cfg := matching.Config{Scope: []string{demoScope}}
-	if rep, err = evaluate(cfg, snap, on); err != nil {
+	cloud, err := snap.Cloud()
+	if err != nil {
 		return nil, nil, err
 	}
-	snap.OnPremisesSynchronization.Features.BlockSoftMatchEnabled = true
-	if strict, err = evaluate(cfg, snap, on); err != nil {
-		return nil, nil, err
-	}
-	return rep, strict, nil
+	tenant := snap.Tenant()
+	rep = matching.Evaluate(cfg, tenant, on, cloud)
+	tenant.Features.BlockSoftMatch = true
+	return rep, matching.Evaluate(cfg, tenant, on, cloud), nil
 }
 
 func demoInput() ([]matching.OnPrem, *snapshot.Snapshot, error) {

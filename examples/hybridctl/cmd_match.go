@@ -42,15 +42,12 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 
 	prog := startProgress(e, "reading the directory and the tenant")
 	defer prog.Stop()
-	on, snap, err := src.read(ctx, e, prog)
+	on, tenant, cloud, err := src.read(ctx, e, prog)
 	if err != nil {
 		return failure(e, name, err)
 	}
 	prog.Phase("evaluating")
-	rep, err := evaluate(cfg, snap, on)
-	if err != nil {
-		return failure(e, name, err)
-	}
+	rep := matching.Evaluate(cfg, tenant, on, cloud)
 	prog.Phase("writing the report")
 	if err := writeReport(e.stdout, format, rep); err != nil {
 		return failure(e, name, err)
@@ -162,15 +159,19 @@ func readCloud(ctx context.Context, e *env, src, endpoint string) (*snapshot.Sna
 	return snapshot.ReadFile(src)
 }
 
-// evaluate runs the engine. The caller should not keep snap: once converted, its objects can be
-// collected while the engine runs (the records share their strings).
-func evaluate(cfg matching.Config, snap *snapshot.Snapshot, on []matching.OnPrem) (*matching.Report, error) {
-	tenant := snap.Tenant()
-	cloud, err := snap.Cloud()
-	if err != nil {
-		return nil, err
+// readCloudRecords reads the tenant as the engine reads it. A snapshot file is turned into
+// records as it is read (snapshot.ReadFileRecords), so that its objects and the records are
+// never in memory together.
+func readCloudRecords(ctx context.Context, e *env, src, endpoint string) (matching.TenantState, []matching.Cloud, error) {
+	if src != "graph" {
+		return snapshot.ReadFileRecords(src)
 	}
-	return matching.Evaluate(cfg, tenant, on, cloud), nil
+	snap, err := readCloud(ctx, e, src, endpoint)
+	if err != nil {
+		return matching.TenantState{}, nil, err
+	}
+	cloud, err := snap.Cloud()
+	return snap.Tenant(), cloud, err
 }
 
 // writeReport prints rep as a table, JSON (docs/cli.md) or CSV.

@@ -158,16 +158,12 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	}
 
 	prog := startProgress(e, "reading the directory and the tenant")
-	on, snap, err := src.read(ctx, e, prog)
+	on, tenant, cloudRecs, err := src.read(ctx, e, prog)
 	prog.Stop()
 	if err != nil {
 		return failure(e, name, err)
 	}
-	cloudRecs, err := snap.Cloud()
-	if err != nil {
-		return failure(e, name, err)
-	}
-	in := &conversion.Input{Tenant: snap.Tenant(), Cloud: cloudRecs, OnPrem: on, Config: cfg}
+	in := &conversion.Input{Tenant: tenant, Cloud: cloudRecs, OnPrem: on, Config: cfg}
 	opts := &conversion.Options{
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Users: users, AllowRoles: *allowPriv,
 		ClearImmutableID: *clearID, ClearOnPremAttributes: *clearOnPrem, AllowHardeningBypass: *allowBypass, Objects: splitObjects(*objects), CreateOU: *createOU, TargetOU: *targetOU, Confirm: *confirm, Predict: planPredict,

@@ -17,7 +17,6 @@ import (
 
 	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
-	"github.com/hybridid/hybridid/snapshot"
 	"github.com/hybridid/hybridid/validation"
 )
 
@@ -183,12 +182,13 @@ func validateWithTenant(ctx context.Context, e *env, src *sourceFlags, cfg match
 		on      []matching.OnPrem
 		extra   []validation.Extra // the rest of each object
 		onErr   error
-		snap    *snapshot.Snapshot
+		tenant  matching.TenantState
+		cloud   []matching.Cloud
 		snapErr error
 		wg      sync.WaitGroup
 	)
 	wg.Go(func() { on, extra, onErr = collectObjects(objects, prog) })
-	wg.Go(func() { snap, snapErr = readCloud(ctx, e, src.cloud, src.endpoint) })
+	wg.Go(func() { tenant, cloud, snapErr = readCloudRecords(ctx, e, src.cloud, src.endpoint) })
 	wg.Wait()
 	if onErr != nil {
 		return nil, 0, onErr
@@ -196,12 +196,6 @@ func validateWithTenant(ctx context.Context, e *env, src *sourceFlags, cfg match
 	if snapErr != nil {
 		return nil, 0, snapErr
 	}
-	tenant := snap.Tenant()
-	cloud, err := snap.Cloud()
-	if err != nil {
-		return nil, 0, err
-	}
-	snap = nil
 	// The rules and the engine only read the records: run them side by side.
 	prog.Phase("checking and evaluating against the tenant")
 	var (

@@ -12,7 +12,6 @@ import (
 
 	"github.com/hybridid/hybridid/ldif"
 	"github.com/hybridid/hybridid/matching"
-	"github.com/hybridid/hybridid/snapshot"
 )
 
 // sourceFlags are the flags that say where the directory and the tenant are read from and how
@@ -61,12 +60,13 @@ func (s *sourceFlags) config() (matching.Config, string) {
 }
 
 // read reads both sides at the same time (the directory only when --onprem is given),
-// counting on-premises records on prog.
-func (s *sourceFlags) read(ctx context.Context, e *env, prog *progress) ([]matching.OnPrem, *snapshot.Snapshot, error) {
+// counting on-premises records on prog, and returns them as the engine reads them.
+func (s *sourceFlags) read(ctx context.Context, e *env, prog *progress) ([]matching.OnPrem, matching.TenantState, []matching.Cloud, error) {
 	var (
 		on      []matching.OnPrem
 		onErr   error
-		snap    *snapshot.Snapshot
+		tenant  matching.TenantState
+		cloud   []matching.Cloud
 		snapErr error
 		wg      sync.WaitGroup
 	)
@@ -80,18 +80,18 @@ func (s *sourceFlags) read(ctx context.Context, e *env, prog *progress) ([]match
 			on, onErr = s.readLDIF(prog, func(w ldif.Warning) { warnings = append(warnings, w) })
 		})
 	}
-	wg.Go(func() { snap, snapErr = readCloud(ctx, e, s.cloud, s.endpoint) })
+	wg.Go(func() { tenant, cloud, snapErr = readCloudRecords(ctx, e, s.cloud, s.endpoint) })
 	wg.Wait()
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "hybridctl: warning: %s\n", w)
 	}
 	if onErr != nil {
-		return nil, nil, onErr
+		return nil, tenant, nil, onErr
 	}
 	if snapErr != nil {
-		return nil, nil, snapErr
+		return nil, tenant, nil, snapErr
 	}
-	return on, snap, nil
+	return on, tenant, cloud, nil
 }
 
 // readLDIF reads the --onprem LDIF file with the reader's warnings reported to warn. An
