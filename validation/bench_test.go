@@ -1,9 +1,11 @@
 package validation_test
 
 import (
+	"runtime"
 	"strconv"
 	"testing"
 
+	"github.com/hybridid/hybridid/matching/matchingtest"
 	"github.com/hybridid/hybridid/validation"
 )
 
@@ -21,5 +23,34 @@ func BenchmarkCheck(b *testing.B) {
 	for b.Loop() {
 		fs = v.Check(fs[:0], &objs[i%len(objs)])
 		i++
+	}
+}
+
+// BenchmarkCheck1M validates the 1,000,000 on-premises users of matchingtest.Generate against
+// their tenant, as hybridctl validate --cloud does (one Validator sized for them, objects in
+// order). Run it once:
+//
+//	go test -run '^$' -bench Check1M -benchtime 1x -benchmem ./validation/
+func BenchmarkCheck1M(b *testing.B) {
+	d := matchingtest.Generate(1, 1_000_000)
+	objs := make([]validation.Object, len(d.OnPrem))
+	for i := range objs {
+		objs[i] = validation.Object{OnPrem: d.OnPrem[i]}
+	}
+	d.OnPrem = nil
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var fs []validation.Finding
+	for b.Loop() {
+		v := validation.New(validation.Config{Tenant: &d.Tenant, Expected: len(objs)})
+		fs = fs[:0]
+		for i := range objs {
+			fs = v.Check(fs, &objs[i])
+		}
+	}
+	b.StopTimer()
+	if len(fs) == 0 {
+		b.Fatal("no findings")
 	}
 }

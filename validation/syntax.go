@@ -70,14 +70,19 @@ type dupEntry struct {
 // add records value for object obj, copying it into a. It returns the entry of an earlier equal
 // value (which keeps it), or nil when the value is new.
 func (d *dupIndex) add(a *arena, value string, obj int32, class matching.Class, primary bool) *dupEntry {
-	if 2*(len(d.e)+1) > len(d.slots) {
-		d.grow()
-	}
 	var h uint64
 	if d.exact {
 		h = exactHash(value)
 	} else {
 		h = foldHash(value)
+	}
+	return d.addHashed(a, value, h, obj, class, primary)
+}
+
+// addHashed is add with the value's hash (exactHash or foldHash, as d compares) already known.
+func (d *dupIndex) addHashed(a *arena, value string, h uint64, obj int32, class matching.Class, primary bool) *dupEntry {
+	if 2*(len(d.e)+1) > len(d.slots) {
+		d.grow()
 	}
 	s := d.find(h)
 	for i := s.head; i > 0; i = d.e[i-1].next {
@@ -101,6 +106,13 @@ func (d *dupIndex) find(h uint64) *dupSlot {
 			return s
 		}
 	}
+}
+
+// touch reads the first slot h is looked up in and returns its fingerprint (see
+// checker.prefetch). The index must not be empty.
+func (d *dupIndex) touch(h uint64) uint32 {
+	fp := uint32(h >> 32)
+	return d.slots[int((uint64(fp)*0x9e3779b97f4a7c15)>>32)&(len(d.slots)-1)].fp
 }
 
 // reserve sizes the index for n values.
@@ -201,6 +213,22 @@ func dotAtomProblem(upn string) string {
 // prefix): whitespace or control characters, a character of invalid, or a non-ASCII letter
 // (Microsoft 365 refuses letters with diacritics). "" when none.
 func addressCharProblem(addr, invalid string) string {
+	// ASCII fast path: the same tests, byte by byte, until the first byte that is not ASCII.
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return addressCharProblemRunes(addr[i:], invalid)
+		case c <= ' ' || c == 0x7f: // every ASCII space and control character
+			return "contains whitespace or a control character"
+		case strings.IndexByte(invalid, c) >= 0:
+			return "contains the character " + string(rune(c))
+		}
+	}
+	return ""
+}
+
+func addressCharProblemRunes(addr, invalid string) string {
 	for _, r := range addr {
 		switch {
 		case unicode.IsSpace(r) || unicode.IsControl(r):
