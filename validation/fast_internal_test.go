@@ -3,6 +3,8 @@ package validation
 import (
 	"strings"
 	"testing"
+
+	"github.com/hybridid/hybridid/matching"
 )
 
 // conflictNameSlow is conflictName without its fast path.
@@ -38,4 +40,32 @@ func FuzzFastPaths(f *testing.F) {
 			t.Fatalf("conflictName(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// Strings equal under matching.EqualFold hash alike across the word-at-a-time part: checked on
+// upper- and lower-cased spellings of every length.
+func FuzzFoldHashWords(f *testing.F) {
+	f.Add("Ann.Example@Contoso.COM")
+	f.Add("@[`{AZaz")
+	f.Add("ÀÉ@x.ORG")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, u := range []string{strings.ToUpper(s), strings.ToLower(s), asciiUpper(s)} {
+			if matching.EqualFold(s, u) && foldHash(s) != foldHash(u) {
+				t.Fatalf("EqualFold(%q, %q) but the hashes differ", s, u)
+			}
+		}
+		if foldHash(s) != foldHash(asciiUpper(s)) {
+			t.Fatalf("foldHash(%q) differs from its ASCII upper case", s)
+		}
+	})
+}
+
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	return string(b)
 }
