@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/hybridid/hybridid/matching"
 	"github.com/hybridid/hybridid/matching/matchingtest"
 	"github.com/hybridid/hybridid/validation"
 )
@@ -53,4 +54,31 @@ func BenchmarkCheck1M(b *testing.B) {
 	if len(fs) == 0 {
 		b.Fatal("no findings")
 	}
+}
+
+// BenchmarkTenant1M joins the findings of 1,000,000 users to the engine's report, as
+// hybridctl validate --cloud does after Check and matching.EvaluateOnPrem. Run it once:
+//
+//	go test -run '^$' -bench Tenant1M -benchtime 1x -benchmem ./validation/
+func BenchmarkTenant1M(b *testing.B) {
+	d := matchingtest.Generate(1, 1_000_000)
+	rep := matching.EvaluateOnPrem(d.Config, d.Tenant, d.OnPrem, d.Cloud)
+	v := validation.New(validation.Config{Tenant: &d.Tenant, Expected: len(d.OnPrem)})
+	var all []validation.Finding
+	for i := range d.OnPrem {
+		o := validation.Object{OnPrem: d.OnPrem[i]}
+		all = v.Check(all, &o)
+	}
+	fs := make([]validation.Finding, len(all))
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		copy(fs, all)
+		n = len(append(validation.InScope(fs, rep), validation.Collisions(d.OnPrem, rep)...))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(all)), "findings")
+	b.ReportMetric(float64(n), "kept")
 }
