@@ -44,6 +44,7 @@ const (
 type onInfo struct {
 	anchor       anchor.SourceAnchor
 	ah           uint64 // exactHash of the anchor's text
+	sh, uh       uint64 // foldHash of smtp and of the userPrincipalName
 	smtp         string // primary SMTP address the object exports ("" when none)
 	scope        uint8
 	smtpFromMail bool
@@ -298,6 +299,12 @@ func (e *engine) prepare(i int, s *scratch) {
 	e.target[i] = -1
 	in.anchor = e.anchorOf(o, &s.arena)
 	in.smtp, in.smtpFromMail = onPremSMTP(o)
+	if in.smtp != "" {
+		in.sh = foldHash(in.smtp)
+	}
+	if o.UserPrincipalName != "" {
+		in.uh = foldHash(o.UserPrincipalName)
+	}
 	if len(o.ReadErrors) > 0 {
 		in.scope = inError
 		for k := range o.ReadErrors {
@@ -351,7 +358,7 @@ func (e *engine) buildIndexes() {
 		b := batch{p: e.onUPN}
 		for i := on - 1; i >= 0; i-- {
 			if o := &e.on[i]; e.info[i].scope == inScope && o.Class == ClassUser && o.UserPrincipalName != "" {
-				b.add(foldHash(o.UserPrincipalName), i)
+				b.add(e.info[i].uh, i)
 			}
 		}
 		b.flush()
@@ -361,7 +368,7 @@ func (e *engine) buildIndexes() {
 		b := batch{p: e.onSMTP}
 		for i := on - 1; i >= 0; i-- {
 			if in := &e.info[i]; in.scope == inScope && in.smtp != "" {
-				b.add(foldHash(in.smtp), i)
+				b.add(in.sh, i)
 			}
 		}
 		b.flush()
@@ -466,7 +473,8 @@ const warmBlock = 16
 // warm reads, for the on-premises objects lo to hi (at most warmBlock), what evalOnPrem reads
 // first and most often misses in the processor's caches: the slot of the anchor in the cloud
 // anchor index, the posting it heads, and the cloud object it names with the first bytes of its
-// anchor, userPrincipalName and first proxy address. Each step reads for every object before
+// anchor, userPrincipalName and first proxy address; for an object no cloud anchor names, the
+// slots the soft match looks up instead. Each step reads for every object before
 // the next step starts, so that the reads of one step wait for memory together. It changes
 // nothing; evalOnPrem then finds what it needs in the caches.
 func (e *engine) warm(lo, hi int) int32 {
@@ -481,6 +489,13 @@ func (e *engine) warm(lo, hi int) int32 {
 		if in := &e.info[lo+k]; in.scope == inScope {
 			if q := e.clAnchor.first(in.ah); q >= 0 {
 				c[k] = e.clAnchor.obj[q]
+			} else {
+				if in.smtp != "" {
+					sink += e.clSMTP.touch(in.sh)
+				}
+				if in.uh != 0 && e.t.Features.SoftMatchOnUPN {
+					sink += e.clUPN.touch(in.uh)
+				}
 			}
 		}
 	}
