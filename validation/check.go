@@ -193,30 +193,38 @@ type checker struct {
 }
 
 // prefetch hashes the values of o that the rules will index and reads the slots they fall
-// in, all at once: the indexes are far larger than the processor's caches, and loads issued
-// together wait for memory together instead of one after another. index then finds the hashes
-// in c.v.pre. Which values are indexed is decided by the rules; a value hashed here and not
-// indexed costs only the hash.
+// in, all at once: the values and the indexes are far from each other in memory and the
+// indexes far larger than the processor's caches, and loads issued together wait for memory
+// together instead of one after another. So it first reads the first byte of every value, then
+// hashes them, then reads their slots. index then finds the hashes in c.v.pre. Which values are
+// indexed is decided by the rules; a value hashed here and not indexed costs only the hash.
 func (c *checker) prefetch() {
 	v, o := c.v, c.o
 	v.pre = v.pre[:0]
-	add := func(d *dupIndex, s string, exact bool) {
-		if s == "" || len(d.slots) == 0 {
-			return
+	add := func(d *dupIndex, s string) {
+		if s != "" && len(d.slots) > 0 {
+			v.pre = append(v.pre, hashed{d: d, s: s})
 		}
-		h := foldHash(s)
-		if exact {
-			h = exactHash(s)
-		}
-		v.pre = append(v.pre, hashed{d: d, s: s, h: h})
 	}
 	if o.Class == matching.ClassUser {
-		add(&v.upn, o.UserPrincipalName, false)
+		add(&v.upn, o.UserPrincipalName)
 	}
-	add(&v.mail, o.Mail, false)
-	add(&v.nick, o.MailNickname, false)
+	add(&v.mail, o.Mail)
+	add(&v.nick, o.MailNickname)
 	for _, p := range o.ProxyAddresses {
-		add(&v.proxy, p, false)
+		add(&v.proxy, p)
+	}
+	add(&v.sid, o.ObjectSID)
+	var sum uint32
+	for i := range v.pre {
+		sum += uint32(v.pre[i].s[0])
+	}
+	for i := range v.pre {
+		if p := &v.pre[i]; p.d.exact {
+			p.h = exactHash(p.s)
+		} else {
+			p.h = foldHash(p.s)
+		}
 	}
 	g := o.ConsistencyGUID
 	if g.IsZero() {
@@ -226,8 +234,6 @@ func (c *checker) prefetch() {
 		b := g.Bytes()
 		v.pre = append(v.pre, hashed{d: &v.anchor, h: exactHash(string(b[:])), only: true})
 	}
-	add(&v.sid, o.ObjectSID, true)
-	var sum uint32
 	for i := range v.pre {
 		sum += v.pre[i].d.touch(v.pre[i].h)
 	}
