@@ -82,3 +82,27 @@ func BenchmarkTenant1M(b *testing.B) {
 	b.ReportMetric(float64(len(all)), "findings")
 	b.ReportMetric(float64(n), "kept")
 }
+
+// BenchmarkCheckRecord1M is BenchmarkCheck1M with the records borrowed (Config.Records and
+// CheckRecord), as hybridctl validate --cloud can, since it keeps them for the engine anyway.
+//
+//	go test -run '^$' -bench CheckRecord1M -benchtime 1x -benchmem ./validation/
+func BenchmarkCheckRecord1M(b *testing.B) {
+	d := matchingtest.Generate(1, 1_000_000)
+	extra := make([]validation.Extra, len(d.OnPrem))
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var fs []validation.Finding
+	for b.Loop() {
+		v := validation.New(validation.Config{Tenant: &d.Tenant, Records: d.OnPrem})
+		fs = fs[:0]
+		for i := range d.OnPrem {
+			fs = v.CheckRecord(fs, i, &extra[i])
+		}
+	}
+	b.StopTimer()
+	if len(fs) == 0 {
+		b.Fatal("no findings")
+	}
+}

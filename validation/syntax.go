@@ -44,6 +44,74 @@ func (a *arena) str(sp span) string {
 	return unsafe.String(&a.chunks[sp.chunk][sp.off], int(sp.n))
 }
 
+// store resolves the values of index entries: copies in an arena, or fields of the records a
+// Validator borrows (Config.Records).
+type store struct {
+	a    *arena
+	recs []matching.OnPrem
+	rec  []int32 // object number → index in recs, or -1 for an object given to Check
+}
+
+// A span whose chunk is borrowed names a field of its object's record: off is one of these.
+const (
+	borrowed    = ^uint32(0)
+	fieldCopy   = ^uint32(0) // not a field: the value is copied
+	fieldUPN    = 0
+	fieldMail   = 1
+	fieldNick   = 2
+	fieldSAM    = 3
+	fieldSID    = 4
+	fieldAnchor = 5 // the source anchor's 16 bytes: mS-DS-ConsistencyGuid, else objectGUID
+	fieldProxy  = 6 // + the index in ProxyAddresses
+)
+
+// record returns the borrowed record of object obj, or nil.
+func (st *store) record(obj int32) *matching.OnPrem {
+	if st.recs == nil || st.rec[obj] < 0 {
+		return nil
+	}
+	return &st.recs[st.rec[obj]]
+}
+
+// str returns the value of e. A borrowed value is shared with its record, a copied one with
+// the arena (see keep).
+func (st *store) str(e *dupEntry) string {
+	if e.value.chunk != borrowed {
+		return st.a.str(e.value)
+	}
+	r := st.record(e.obj)
+	switch f := e.value.off; f {
+	case fieldUPN:
+		return r.UserPrincipalName
+	case fieldMail:
+		return r.Mail
+	case fieldNick:
+		return r.MailNickname
+	case fieldSAM:
+		return r.SAMAccountName
+	case fieldSID:
+		return r.ObjectSID
+	case fieldAnchor:
+		g := r.ConsistencyGUID
+		if g.IsZero() {
+			g = r.ObjectGUID
+		}
+		b := g.Bytes()
+		return string(b[:])
+	default:
+		return r.ProxyAddresses[f-fieldProxy]
+	}
+}
+
+// keep returns the value of e for a finding: a copy when it lives in the arena, so that the
+// finding does not hold on to a whole chunk.
+func (st *store) keep(e *dupEntry) string {
+	if e.value.chunk != borrowed {
+		return strings.Clone(st.a.str(e.value))
+	}
+	return st.str(e)
+}
+
 // dupIndex remembers the values of one unique attribute, compared as Entra compares
 // identifiers (matching.EqualFold). A value is kept once, with the first object that had it.
 // It is an open-addressing hash table of entry numbers (linear probing, load at most 1/2)
@@ -76,21 +144,27 @@ func (d *dupIndex) add(a *arena, value string, obj int32, class matching.Class, 
 	} else {
 		h = foldHash(value)
 	}
-	return d.addHashed(a, value, h, obj, class, primary)
+	return d.addHashed(&store{a: a}, value, h, fieldCopy, obj, class, primary)
 }
 
-// addHashed is add with the value's hash (exactHash or foldHash, as d compares) already known.
-func (d *dupIndex) addHashed(a *arena, value string, h uint64, obj int32, class matching.Class, primary bool) *dupEntry {
+// addHashed is add with the value's hash (exactHash or foldHash, as d compares) already known;
+// the value is copied into st's arena when f is fieldCopy, and is otherwise the field f of
+// object obj's borrowed record.
+func (d *dupIndex) addHashed(st *store, value string, h uint64, f uint32, obj int32, class matching.Class, primary bool) *dupEntry {
 	if 2*(len(d.e)+1) > len(d.slots) {
 		d.grow()
 	}
 	s := d.find(h)
 	for i := s.head; i > 0; i = d.e[i-1].next {
-		if v := a.str(d.e[i-1].value); v == value || !d.exact && matching.EqualFold(v, value) {
+		if v := st.str(&d.e[i-1]); v == value || !d.exact && matching.EqualFold(v, value) {
 			return &d.e[i-1]
 		}
 	}
-	d.e = append(d.e, dupEntry{value: a.add(value), obj: obj, next: s.head, class: class, primary: primary})
+	sp := span{chunk: borrowed, off: f}
+	if f == fieldCopy {
+		sp = st.a.add(value)
+	}
+	d.e = append(d.e, dupEntry{value: sp, obj: obj, next: s.head, class: class, primary: primary})
 	s.fp, s.head = uint32(h>>32), int32(len(d.e))
 	return nil
 }
