@@ -114,3 +114,36 @@ func TestCheckKeepsObjectOnStack(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// The join to the tenant gives the same findings from matching.EvaluateOnPrem's report as
+// from matching.Evaluate's, and CheckRecord with it the same as Check.
+func TestTenantJoinWithEvaluateOnPrem(t *testing.T) {
+	t.Parallel()
+	on, extra, tenant := recordsWithDuplicates(t, 4, 4000)
+	d := matchingtest.Generate(4, 4000)
+	cfg := d.Config
+	full := matching.Evaluate(cfg, tenant, on, d.Cloud)
+	brief := matching.EvaluateOnPrem(cfg, tenant, on, d.Cloud)
+
+	objects := make([]validation.Object, len(on))
+	for i := range on {
+		objects[i] = validation.Object{OnPrem: on[i], Extra: extra[i]}
+	}
+	want := validation.Validate(validation.Config{Tenant: &tenant}, objects)
+	want = append(validation.InScope(want, full), validation.Collisions(on, full)...)
+
+	v := validation.New(validation.Config{Tenant: &tenant, Records: on})
+	var got []validation.Finding
+	for i := range on {
+		got = v.CheckRecord(got, i, &extra[i])
+	}
+	got = append(validation.InScope(got, brief), validation.Collisions(on, brief)...)
+	var collisions int
+	for _, f := range want {
+		if f.Rule == validation.RuleCloudCollision || f.Rule == validation.RuleEngineBlocked {
+			collisions++
+		}
+	}
+	require.Positive(t, collisions)
+	assert.Equal(t, want, got)
+}
