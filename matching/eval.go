@@ -703,35 +703,61 @@ func holdsSMTP(c *Cloud, addr string) bool {
 // takeover lists the cloud attributes sync overwrites with on-premises values (docs/entra-rules.md §2.1):
 // every attribute with an on-premises value wins.
 func takeover(o *OnPrem, x *Cloud, upn string) ([]Overwrite, []string) {
+	enabled, before := strconv.FormatBool(o.Enabled), ""
+	if x.AccountEnabled != nil {
+		before = strconv.FormatBool(*x.AccountEnabled)
+	}
+	type field struct{ attr, before, after string }
+	var fields [7]field
+	nf := 0
+	if o.Class == ClassUser {
+		fields[nf] = field{"userPrincipalName", x.UserPrincipalName, upn}
+		nf++
+	}
+	fields[nf], fields[nf+1], fields[nf+2] = field{"mail", x.Mail, o.Mail}, field{"mailNickname", x.MailNickname, o.MailNickname},
+		field{"displayName", x.DisplayName, o.DisplayName}
+	nf += 3
+	if o.Class == ClassUser {
+		fields[nf], fields[nf+1], fields[nf+2] = field{"givenName", x.GivenName, o.GivenName}, field{"surname", x.Surname, o.Surname},
+			field{"accountEnabled", before, enabled}
+		nf += 3
+	}
+	proxies := len(o.ProxyAddresses) > 0 && !sameProxySet(x.ProxyAddresses, o.ProxyAddresses)
+	// Count first, so that each slice is allocated once at its size.
+	n := 0
+	for _, f := range fields[:nf] {
+		if f.after != "" && f.after != f.before {
+			n++
+		}
+	}
+	if proxies {
+		n++
+	}
 	var ch []Overwrite
-	add := func(attr, before, after string) {
-		if after != "" && after != before {
-			ch = append(ch, Overwrite{Attribute: attr, Before: before, After: after})
-		}
+	if n > 0 {
+		ch = make([]Overwrite, 0, n)
 	}
-	if o.Class == ClassUser {
-		add("userPrincipalName", x.UserPrincipalName, upn)
-	}
-	add("mail", x.Mail, o.Mail)
-	add("mailNickname", x.MailNickname, o.MailNickname)
-	add("displayName", x.DisplayName, o.DisplayName)
-	if o.Class == ClassUser {
-		add("givenName", x.GivenName, o.GivenName)
-		add("surname", x.Surname, o.Surname)
-		before := ""
-		if x.AccountEnabled != nil {
-			before = strconv.FormatBool(*x.AccountEnabled)
+	for _, f := range fields[:nf] {
+		if f.after != "" && f.after != f.before {
+			ch = append(ch, Overwrite{Attribute: f.attr, Before: f.before, After: f.after})
 		}
-		add("accountEnabled", before, strconv.FormatBool(o.Enabled))
 	}
 	var lost []string
-	if len(o.ProxyAddresses) > 0 && !sameProxySet(x.ProxyAddresses, o.ProxyAddresses) {
+	if proxies {
 		ch = append(ch, Overwrite{Attribute: "proxyAddresses", BeforeValues: x.ProxyAddresses, AfterValues: o.ProxyAddresses})
+		k := 0
 		for _, p := range x.ProxyAddresses {
-			if HasSuffixFold(p, ".onmicrosoft.com") || hasProxy(o.ProxyAddresses, p) {
-				continue
+			if !HasSuffixFold(p, ".onmicrosoft.com") && !hasProxy(o.ProxyAddresses, p) {
+				k++
 			}
-			lost = append(lost, p)
+		}
+		if k > 0 {
+			lost = make([]string, 0, k)
+			for _, p := range x.ProxyAddresses {
+				if !HasSuffixFold(p, ".onmicrosoft.com") && !hasProxy(o.ProxyAddresses, p) {
+					lost = append(lost, p)
+				}
+			}
 		}
 	}
 	return ch, lost

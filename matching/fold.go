@@ -103,7 +103,6 @@ func exactHash(s string) uint64 {
 // so different keys can share a chain.
 type postings struct {
 	slots []slot
-	shift uint
 	n     int // keys in use
 	next  []int32
 	obj   []int32
@@ -115,32 +114,35 @@ type slot struct {
 	head int32  // first posting + 1; 0: empty
 }
 
-// newPostings returns an index sized for n additions.
+// newPostings returns an index sized for n additions: 3/2 slots per key at most, any number
+// of them (not a power of two), so that a table is no larger than it needs to be.
 func newPostings(n int) *postings {
-	bits := uint(4)
-	for 3<<bits < 4*n { // load factor at most 3/4
-		bits++
-	}
-	return &postings{slots: make([]slot, 1<<bits), shift: 64 - bits, next: make([]int32, 0, n), obj: make([]int32, 0, n)}
+	return &postings{slots: make([]slot, 16+n+n/2), next: make([]int32, 0, n), obj: make([]int32, 0, n)}
 }
 
-// find returns the slot holding h, or the empty slot where it belongs. The table index is
-// derived from the same 32 bits the slot keeps, so grow can re-place slots.
+// home returns the slot a lookup of the fingerprint fp starts at: its mixed 32 bits scaled to
+// the table's size. It depends on fp only, so grow can re-place slots.
+func (p *postings) home(fp uint32) int {
+	return int((uint64(uint32((uint64(fp)*0x9e3779b97f4a7c15)>>32)) * uint64(len(p.slots))) >> 32)
+}
+
+// find returns the slot holding h, or the empty slot where it belongs.
 func (p *postings) find(h uint64) *slot {
 	fp := uint32(h)
-	mask := uint64(len(p.slots) - 1)
-	i := (uint64(fp) * 0x9e3779b97f4a7c15) >> p.shift
+	i := p.home(fp)
 	for {
 		s := &p.slots[i]
 		if s.head == 0 || s.fp == fp {
 			return s
 		}
-		i = (i + 1) & mask
+		if i++; i == len(p.slots) {
+			i = 0
+		}
 	}
 }
 
 func (p *postings) add(h uint64, obj int) {
-	if 4*(p.n+1) > 3*len(p.slots) {
+	if 3*(p.n+1) > 2*len(p.slots) { // load factor at most 2/3
 		p.grow()
 	}
 	s := p.find(h)
@@ -158,7 +160,6 @@ func (p *postings) add(h uint64, obj int) {
 func (p *postings) grow() {
 	old := p.slots
 	p.slots = make([]slot, 2*len(old))
-	p.shift--
 	for _, s := range old {
 		if s.head != 0 {
 			*p.find(uint64(s.fp)) = s
@@ -181,7 +182,7 @@ func (p *postings) first(h uint64) int32 {
 // reading the slots of several keys one after another lets the processor wait for them
 // together (see batch, engine.warm), where a lookup each would wait for each in turn.
 func (p *postings) touch(h uint64) int32 {
-	return p.slots[(uint64(uint32(h))*0x9e3779b97f4a7c15)>>p.shift].head
+	return p.slots[p.home(uint32(h))].head
 }
 
 // batch adds postings to p in groups: it reads the slots of a group first, then adds them in
