@@ -43,8 +43,6 @@ const (
 
 type onInfo struct {
 	anchor       anchor.SourceAnchor
-	ah           uint64 // exactHash of the anchor's text
-	sh, uh       uint64 // foldHash of smtp and of the userPrincipalName
 	smtp         string // primary SMTP address the object exports ("" when none)
 	scope        uint8
 	smtpFromMail bool
@@ -299,12 +297,6 @@ func (e *engine) prepare(i int, s *scratch) {
 	e.target[i] = -1
 	in.anchor = e.anchorOf(o, &s.arena)
 	in.smtp, in.smtpFromMail = onPremSMTP(o)
-	if in.smtp != "" {
-		in.sh = foldHash(in.smtp)
-	}
-	if o.UserPrincipalName != "" {
-		in.uh = foldHash(o.UserPrincipalName)
-	}
 	if len(o.ReadErrors) > 0 {
 		in.scope = inError
 		for k := range o.ReadErrors {
@@ -312,10 +304,8 @@ func (e *engine) prepare(i int, s *scratch) {
 				in.anchor = anchor.SourceAnchor{}
 			}
 		}
-		in.ah = exactHash(in.anchor.String())
 		return
 	}
-	in.ah = exactHash(in.anchor.String())
 	switch {
 	case o.Class == ClassUnknown || o.Class > ClassContact:
 		in.scope = outUnknownClass
@@ -348,7 +338,7 @@ func (e *engine) buildIndexes() {
 		b := batch{p: e.onAnchor}
 		for i := on - 1; i >= 0; i-- {
 			if in := &e.info[i]; in.anchor.String() != "" {
-				b.add(in.ah, i)
+				b.add(exactHash(in.anchor.String()), i)
 			}
 		}
 		b.flush()
@@ -358,7 +348,7 @@ func (e *engine) buildIndexes() {
 		b := batch{p: e.onUPN}
 		for i := on - 1; i >= 0; i-- {
 			if o := &e.on[i]; e.info[i].scope == inScope && o.Class == ClassUser && o.UserPrincipalName != "" {
-				b.add(e.info[i].uh, i)
+				b.add(foldHash(o.UserPrincipalName), i)
 			}
 		}
 		b.flush()
@@ -368,7 +358,7 @@ func (e *engine) buildIndexes() {
 		b := batch{p: e.onSMTP}
 		for i := on - 1; i >= 0; i-- {
 			if in := &e.info[i]; in.scope == inScope && in.smtp != "" {
-				b.add(in.sh, i)
+				b.add(foldHash(in.smtp), i)
 			}
 		}
 		b.flush()
@@ -480,21 +470,23 @@ const warmBlock = 16
 func (e *engine) warm(lo, hi int) int32 {
 	var sink int32
 	var c [warmBlock]int32
+	var ah [warmBlock]uint64
 	n := hi - lo
 	for k := range n {
-		sink += e.clAnchor.touch(e.info[lo+k].ah)
+		ah[k] = exactHash(e.info[lo+k].anchor.String())
+		sink += e.clAnchor.touch(ah[k])
 	}
 	for k := range n {
 		c[k] = -1
 		if in := &e.info[lo+k]; in.scope == inScope {
-			if q := e.clAnchor.first(in.ah); q >= 0 {
+			if q := e.clAnchor.first(ah[k]); q >= 0 {
 				c[k] = e.clAnchor.obj[q]
 			} else {
 				if in.smtp != "" {
-					sink += e.clSMTP.touch(in.sh)
+					sink += e.clSMTP.touch(foldHash(in.smtp))
 				}
-				if in.uh != 0 && e.t.Features.SoftMatchOnUPN {
-					sink += e.clUPN.touch(in.uh)
+				if upn := e.on[lo+k].UserPrincipalName; upn != "" && e.t.Features.SoftMatchOnUPN {
+					sink += e.clUPN.touch(foldHash(upn))
 				}
 			}
 		}

@@ -369,7 +369,7 @@ func (e *engine) softStep(i int, r *ObjectResult, s *scratch) (int32, bool) {
 	}
 	if in.smtp != "" {
 		s.cands = s.cands[:0]
-		for q := e.clSMTP.first(in.sh); q >= 0; q = e.clSMTP.next[q] {
+		for q := e.clSMTP.first(foldHash(in.smtp)); q >= 0; q = e.clSMTP.next[q] {
 			c := e.clSMTP.obj[q]
 			if n := len(s.cands); n > 0 && s.cands[n-1] == c {
 				continue
@@ -384,7 +384,7 @@ func (e *engine) softStep(i int, r *ObjectResult, s *scratch) (int32, bool) {
 	}
 	if o.Class == ClassUser && e.t.Features.SoftMatchOnUPN && o.UserPrincipalName != "" {
 		s.cands = s.cands[:0]
-		for q := e.clUPN.first(in.uh); q >= 0; q = e.clUPN.next[q] {
+		for q := e.clUPN.first(foldHash(o.UserPrincipalName)); q >= 0; q = e.clUPN.next[q] {
 			c := e.clUPN.obj[q]
 			if EqualFold(e.cl[c].UserPrincipalName, o.UserPrincipalName) {
 				s.cands = append(s.cands, c)
@@ -497,7 +497,7 @@ func (e *engine) competitors(i int, kind Outcome) (string, int) {
 	}
 	if kind == SoftMatchSMTP {
 		v := e.info[i].smtp
-		for q := e.onSMTP.first(e.info[i].sh); q >= 0; q = e.onSMTP.next[q] {
+		for q := e.onSMTP.first(foldHash(v)); q >= 0; q = e.onSMTP.next[q] {
 			j := int(e.onSMTP.obj[q])
 			if j != i && EqualFold(e.info[j].smtp, v) {
 				if n == 0 {
@@ -508,7 +508,7 @@ func (e *engine) competitors(i int, kind Outcome) (string, int) {
 		}
 		return first, n
 	}
-	for q := e.onUPN.first(e.info[i].uh); q >= 0; q = e.onUPN.next[q] {
+	for q := e.onUPN.first(foldHash(o.UserPrincipalName)); q >= 0; q = e.onUPN.next[q] {
 		j := int(e.onUPN.obj[q])
 		if j != i && EqualFold(e.on[j].UserPrincipalName, o.UserPrincipalName) {
 			if n == 0 {
@@ -933,7 +933,7 @@ func (e *engine) duplicateWarnings(w *warner) {
 			w.add(WarnDuplicateAnchor, "source anchor "+a+" is carried by "+dns)
 		}
 		if o.Class == ClassUser && o.UserPrincipalName != "" {
-			if dns, lead := e.group(i, e.onUPN, in.uh, func(j int) bool { return EqualFold(e.on[j].UserPrincipalName, o.UserPrincipalName) }); lead {
+			if dns, lead := e.group(i, e.onUPN, foldHash(o.UserPrincipalName), func(j int) bool { return EqualFold(e.on[j].UserPrincipalName, o.UserPrincipalName) }); lead {
 				w.add(WarnDuplicateUPN, "userPrincipalName "+o.UserPrincipalName+" is on "+dns)
 			}
 		}
@@ -946,7 +946,7 @@ func (e *engine) duplicateWarnings(w *warner) {
 				}
 				return false
 			}
-			if dns, lead := e.group(i, e.onSMTP, in.sh, match); lead {
+			if dns, lead := e.group(i, e.onSMTP, foldHash(in.smtp), match); lead {
 				if mixed {
 					w.add(WarnDuplicateAcrossClass, "primary SMTP address "+in.smtp+" is on objects of different classes: "+dns)
 				} else {
