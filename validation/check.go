@@ -138,7 +138,14 @@ func New(cfg Config) *Validator {
 		v.upn.reserve(n)
 		v.mail.reserve(n)
 		v.nick.reserve(n)
-		v.proxy.reserve(2 * n)
+		proxies := 2 * n
+		if cfg.Records != nil {
+			proxies = 0
+			for i := range cfg.Records {
+				proxies += len(cfg.Records[i].ProxyAddresses)
+			}
+		}
+		v.proxy.reserve(proxies)
 		v.anchor.reserve(n)
 		v.sid.reserve(n)
 	}
