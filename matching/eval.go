@@ -222,7 +222,9 @@ func (e *engine) hardStep(i int, r *ObjectResult, s *scratch) (int32, bool) {
 			return t, true
 		}
 		r.Outcome = Joined
-		r.Reason = s.arena.say("The synced ", s.desc(x), " already carries anchor ", a, ": an ordinary update, no matching.")
+		if !e.brief {
+			r.Reason = s.arena.say("The synced ", s.desc(x), " already carries anchor ", a, ": an ordinary update, no matching.")
+		}
 		e.exporting(i, r, t, s)
 		return t, true
 	}
@@ -253,7 +255,9 @@ func (e *engine) hardStep(i int, r *ObjectResult, s *scratch) (int32, bool) {
 		}
 	}
 	r.Outcome = HardMatch
-	if x.Deleted {
+	if e.brief {
+		// no reason
+	} else if x.Deleted {
 		r.Reason = s.arena.say("The soft-deleted ", s.desc(x), ", deleted on ", x.DeletedAt.UTC().Format("2006-01-02"),
 			" and restorable for 30 days, has onPremisesImmutableId ", a, ": sync restores it and takes it over.", note)
 	} else {
@@ -476,8 +480,10 @@ func (e *engine) softDecide(i int, r *ObjectResult, s *scratch, kind Outcome) in
 		guest = " The target is a guest; whether Entra soft-matches guests is undocumented."
 		r.Fix = "Check that the guest really is this person; otherwise remove the address from one of them."
 	}
-	r.Reason = s.arena.say("The not-synced ", s.desc(x), how, value, " and no ImmutableID: sync takes it over and stamps anchor ",
-		in.anchor.String(), " on it.", guest, eligible, e.cloudSyncUPN(kind))
+	if !e.brief {
+		r.Reason = s.arena.say("The not-synced ", s.desc(x), how, value, " and no ImmutableID: sync takes it over and stamps anchor ",
+			in.anchor.String(), " on it.", guest, eligible, e.cloudSyncUPN(kind))
+	}
 	e.exporting(i, r, t, s)
 	return t
 }
@@ -555,7 +561,9 @@ func (e *engine) newObject(i int, r *ObjectResult, s *scratch) {
 	default:
 		why = " or the same primary SMTP address (UPN soft match is off)"
 	}
-	r.Reason = s.arena.say("No cloud object has anchor ", e.info[i].anchor.String(), why, ": sync creates a new cloud ", o.Class.String(), ".")
+	if !e.brief {
+		r.Reason = s.arena.say("No cloud object has anchor ", e.info[i].anchor.String(), why, ": sync creates a new cloud ", o.Class.String(), ".")
+	}
 	e.exporting(i, r, -1, s)
 }
 
@@ -570,7 +578,7 @@ func (e *engine) exporting(i int, r *ObjectResult, t int32, s *scratch) {
 	}
 	if o.Class == ClassUser {
 		upn, verified := e.predictUPN(o)
-		if !verified && r.Outcome == New {
+		if !verified && r.Outcome == New && !e.brief {
 			r.Reason = s.arena.say(r.Reason, " Its UPN suffix ", domainPart(o.UserPrincipalName), " is not a verified domain, so the cloud UPN becomes ", upn, ".")
 			r.Fix = "Verify the domain " + domainPart(o.UserPrincipalName) + " in the tenant, or give the AD user a UPN in a verified domain, before it syncs."
 		}
@@ -578,7 +586,9 @@ func (e *engine) exporting(i int, r *ObjectResult, t int32, s *scratch) {
 			r.Quarantined = append(r.Quarantined, Quarantine{Attribute: "userPrincipalName", Value: upn, HeldBy: e.cl[h].ID, Holder: SideCloud})
 			if x == nil {
 				upn = localPart(upn) + placeholderDigits(e.info[i].anchor.String()) + "@" + e.doms.initialName()
-				r.Reason = s.arena.say(r.Reason, " Its UPN is already used by cloud ", e.cl[h].ID, ", so Entra quarantines it and gives the new user ", upn, " (the 4 digits are random in Entra).")
+				if !e.brief {
+					r.Reason = s.arena.say(r.Reason, " Its UPN is already used by cloud ", e.cl[h].ID, ", so Entra quarantines it and gives the new user ", upn, " (the 4 digits are random in Entra).")
+				}
 			} else {
 				upn = x.UserPrincipalName
 			}
@@ -590,7 +600,7 @@ func (e *engine) exporting(i int, r *ObjectResult, t int32, s *scratch) {
 	if blocked := e.proxyQuarantine(i, r, t); blocked {
 		return
 	}
-	if x != nil {
+	if x != nil && !e.brief {
 		r.Takeover, r.LostProxyAddresses = takeover(o, x, r.PredictedUPN)
 	}
 	if len(r.Quarantined) > 0 && r.Fix == "" {
@@ -693,35 +703,61 @@ func holdsSMTP(c *Cloud, addr string) bool {
 // takeover lists the cloud attributes sync overwrites with on-premises values (docs/entra-rules.md §2.1):
 // every attribute with an on-premises value wins.
 func takeover(o *OnPrem, x *Cloud, upn string) ([]Overwrite, []string) {
+	enabled, before := strconv.FormatBool(o.Enabled), ""
+	if x.AccountEnabled != nil {
+		before = strconv.FormatBool(*x.AccountEnabled)
+	}
+	type field struct{ attr, before, after string }
+	var fields [7]field
+	nf := 0
+	if o.Class == ClassUser {
+		fields[nf] = field{"userPrincipalName", x.UserPrincipalName, upn}
+		nf++
+	}
+	fields[nf], fields[nf+1], fields[nf+2] = field{"mail", x.Mail, o.Mail}, field{"mailNickname", x.MailNickname, o.MailNickname},
+		field{"displayName", x.DisplayName, o.DisplayName}
+	nf += 3
+	if o.Class == ClassUser {
+		fields[nf], fields[nf+1], fields[nf+2] = field{"givenName", x.GivenName, o.GivenName}, field{"surname", x.Surname, o.Surname},
+			field{"accountEnabled", before, enabled}
+		nf += 3
+	}
+	proxies := len(o.ProxyAddresses) > 0 && !sameProxySet(x.ProxyAddresses, o.ProxyAddresses)
+	// Count first, so that each slice is allocated once at its size.
+	n := 0
+	for _, f := range fields[:nf] {
+		if f.after != "" && f.after != f.before {
+			n++
+		}
+	}
+	if proxies {
+		n++
+	}
 	var ch []Overwrite
-	add := func(attr, before, after string) {
-		if after != "" && after != before {
-			ch = append(ch, Overwrite{Attribute: attr, Before: before, After: after})
-		}
+	if n > 0 {
+		ch = make([]Overwrite, 0, n)
 	}
-	if o.Class == ClassUser {
-		add("userPrincipalName", x.UserPrincipalName, upn)
-	}
-	add("mail", x.Mail, o.Mail)
-	add("mailNickname", x.MailNickname, o.MailNickname)
-	add("displayName", x.DisplayName, o.DisplayName)
-	if o.Class == ClassUser {
-		add("givenName", x.GivenName, o.GivenName)
-		add("surname", x.Surname, o.Surname)
-		before := ""
-		if x.AccountEnabled != nil {
-			before = strconv.FormatBool(*x.AccountEnabled)
+	for _, f := range fields[:nf] {
+		if f.after != "" && f.after != f.before {
+			ch = append(ch, Overwrite{Attribute: f.attr, Before: f.before, After: f.after})
 		}
-		add("accountEnabled", before, strconv.FormatBool(o.Enabled))
 	}
 	var lost []string
-	if len(o.ProxyAddresses) > 0 && !sameProxySet(x.ProxyAddresses, o.ProxyAddresses) {
+	if proxies {
 		ch = append(ch, Overwrite{Attribute: "proxyAddresses", BeforeValues: x.ProxyAddresses, AfterValues: o.ProxyAddresses})
+		k := 0
 		for _, p := range x.ProxyAddresses {
-			if HasSuffixFold(p, ".onmicrosoft.com") || hasProxy(o.ProxyAddresses, p) {
-				continue
+			if !HasSuffixFold(p, ".onmicrosoft.com") && !hasProxy(o.ProxyAddresses, p) {
+				k++
 			}
-			lost = append(lost, p)
+		}
+		if k > 0 {
+			lost = make([]string, 0, k)
+			for _, p := range x.ProxyAddresses {
+				if !HasSuffixFold(p, ".onmicrosoft.com") && !hasProxy(o.ProxyAddresses, p) {
+					lost = append(lost, p)
+				}
+			}
 		}
 	}
 	return ch, lost

@@ -18,19 +18,50 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-// foldHash returns the FNV-1a hash of s under EqualFold's folding.
+// foldHash returns a hash of s under EqualFold's folding. The leading ASCII part is read 8
+// bytes at a time, its upper-case letters lowered all at once, then byte by byte; the first
+// non-ASCII byte is at the same place in every EqualFold-equal string (EqualFold never folds an
+// ASCII byte onto a non-ASCII rune), and from there on runes hash one at a time.
 func foldHash(s string) uint64 {
 	h := uint64(fnvOffset)
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := word(s, i)
+		if w&0x8080808080808080 != 0 {
+			break
+		}
+		// A byte of w is an upper-case letter when it is at least 'A' and not above 'Z'; adding
+		// 0x80-'A' (or 0x80-'Z'-1) sets its high bit when it is (or is above); no byte carries.
+		up := (w + 0x3f3f3f3f3f3f3f3f) &^ (w + 0x2525252525252525) & 0x8080808080808080
+		h = (h ^ (w | up>>2)) * fnvPrime
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			return foldHashSlow(h, s[i:])
+			return mix(foldHashSlow(h, s[i:]))
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		h = (h ^ uint64(c)) * fnvPrime
 	}
+	return mix(h)
+}
+
+// word returns the 8 bytes of s at i, little-endian.
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// mix spreads every bit of h over all 64 (the indexes use the low 32).
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
 	return h
 }
 
@@ -72,10 +103,10 @@ func exactHash(s string) uint64 {
 // so different keys can share a chain.
 type postings struct {
 	slots []slot
-	shift uint
 	n     int // keys in use
 	next  []int32
 	obj   []int32
+	sink  int32 // keeps the loads of batch.flush from being optimized away
 }
 
 type slot struct {
@@ -83,32 +114,35 @@ type slot struct {
 	head int32  // first posting + 1; 0: empty
 }
 
-// newPostings returns an index sized for n additions.
+// newPostings returns an index sized for n additions: 3/2 slots per key at most, any number
+// of them (not a power of two), so that a table is no larger than it needs to be.
 func newPostings(n int) *postings {
-	bits := uint(4)
-	for 3<<bits < 4*n { // load factor at most 3/4
-		bits++
-	}
-	return &postings{slots: make([]slot, 1<<bits), shift: 64 - bits, next: make([]int32, 0, n), obj: make([]int32, 0, n)}
+	return &postings{slots: make([]slot, 16+n+n/2), next: make([]int32, 0, n), obj: make([]int32, 0, n)}
 }
 
-// find returns the slot holding h, or the empty slot where it belongs. The table index is
-// derived from the same 32 bits the slot keeps, so grow can re-place slots.
+// home returns the slot a lookup of the fingerprint fp starts at: its mixed 32 bits scaled to
+// the table's size. It depends on fp only, so grow can re-place slots.
+func (p *postings) home(fp uint32) int {
+	return int((uint64(uint32((uint64(fp)*0x9e3779b97f4a7c15)>>32)) * uint64(len(p.slots))) >> 32)
+}
+
+// find returns the slot holding h, or the empty slot where it belongs.
 func (p *postings) find(h uint64) *slot {
 	fp := uint32(h)
-	mask := uint64(len(p.slots) - 1)
-	i := (uint64(fp) * 0x9e3779b97f4a7c15) >> p.shift
+	i := p.home(fp)
 	for {
 		s := &p.slots[i]
 		if s.head == 0 || s.fp == fp {
 			return s
 		}
-		i = (i + 1) & mask
+		if i++; i == len(p.slots) {
+			i = 0
+		}
 	}
 }
 
 func (p *postings) add(h uint64, obj int) {
-	if 4*(p.n+1) > 3*len(p.slots) {
+	if 3*(p.n+1) > 2*len(p.slots) { // load factor at most 2/3
 		p.grow()
 	}
 	s := p.find(h)
@@ -126,7 +160,6 @@ func (p *postings) add(h uint64, obj int) {
 func (p *postings) grow() {
 	old := p.slots
 	p.slots = make([]slot, 2*len(old))
-	p.shift--
 	for _, s := range old {
 		if s.head != 0 {
 			*p.find(uint64(s.fp)) = s
@@ -143,4 +176,41 @@ func (p *postings) shared(k int) bool {
 // first returns the first posting for h, or -1.
 func (p *postings) first(h uint64) int32 {
 	return p.find(h).head - 1
+}
+
+// touch reads the slot a lookup of h starts at and returns its head. It does nothing else:
+// reading the slots of several keys one after another lets the processor wait for them
+// together (see batch, engine.warm), where a lookup each would wait for each in turn.
+func (p *postings) touch(h uint64) int32 {
+	return p.slots[p.home(uint32(h))].head
+}
+
+// batch adds postings to p in groups: it reads the slots of a group first, then adds them in
+// the order they came, so that the postings are exactly those of adding them one by one.
+type batch struct {
+	p    *postings
+	n    int
+	h    [16]uint64
+	obj  [16]int32
+	sink int32
+}
+
+func (b *batch) add(h uint64, obj int) {
+	b.h[b.n], b.obj[b.n] = h, int32(obj)
+	b.n++
+	if b.n == len(b.h) {
+		b.flush()
+	}
+}
+
+// flush adds what is pending; it must be called once the last posting has been given.
+func (b *batch) flush() {
+	for k := range b.n {
+		b.sink += b.p.touch(b.h[k])
+	}
+	for k := range b.n {
+		b.p.add(b.h[k], int(b.obj[k]))
+	}
+	b.n = 0
+	b.p.sink += b.sink
 }

@@ -54,8 +54,14 @@ type Config struct {
 	// the routable-namespace test.
 	Tenant *matching.TenantState
 	// Expected is how many objects are coming, when known: the indexes of the unique attributes
-	// are sized for them at once instead of growing. 0 means unknown.
+	// are sized for them at once instead of growing. 0 means unknown (len(Records) when
+	// Records is set).
 	Expected int
+	// Records, when not nil, are the on-premises records of the objects the caller will give
+	// CheckRecord by index. The Validator then keeps no copies of their values and DNs, as Check
+	// must, but refers to the records, which saves about as much memory as the values take: the
+	// records must stay unchanged while the Validator is in use.
+	Records []matching.OnPrem
 }
 
 // Validator checks objects one at a time. It remembers the values of the unique attributes it
@@ -68,14 +74,41 @@ type Validator struct {
 	dns       []span          // object number → DN, for naming the first holder of a value
 	strs      arena           // the DNs and values kept
 	pendingDN bool            // the current object's DN is not in strs yet
+	st        store           // strs, and the borrowed records
+	cur       int32           // CheckRecord: the index of the current object's record; -1 otherwise
 
 	upn, mail, nick, sam, target, proxy dupIndex
 	anchor, sid                         dupIndex // compared byte for byte
+
+	out  []Finding // the findings of the current Check call
+	pre  []hashed  // the current object's values and their hashes (see prefetch)
+	sink uint32    // keeps prefetch's loads from being optimized away
+	// The domain of the last smtp address verifiedOrChild judged, and its verdict: the
+	// addresses of a directory share a handful of domains.
+	lastDomain string
+	lastOK     bool
+}
+
+// hashed is one value the current object is about to index, with its hash.
+type hashed struct {
+	d    *dupIndex
+	s    string
+	h    uint64
+	only bool // the object's one value for d (its anchor), whatever s says
 }
 
 // verifiedOrChild reports whether domain is a verified domain, a subdomain of one, or an
 // onmicrosoft.com domain (which Entra owns).
 func (v *Validator) verifiedOrChild(domain string) bool {
+	if domain == v.lastDomain && domain != "" {
+		return v.lastOK
+	}
+	ok := v.verifiedOrChildSlow(domain)
+	v.lastDomain, v.lastOK = domain, ok
+	return ok
+}
+
+func (v *Validator) verifiedOrChildSlow(domain string) bool {
 	d := strings.ToLower(domain)
 	for {
 		if v.verified[d] || d == "onmicrosoft.com" {
@@ -91,13 +124,30 @@ func (v *Validator) verifiedOrChild(domain string) bool {
 
 // New returns a Validator for cfg.
 func New(cfg Config) *Validator {
-	v := &Validator{anchor: dupIndex{exact: true}, sid: dupIndex{exact: true}}
-	if n := cfg.Expected; n > 0 {
+	v := &Validator{anchor: dupIndex{exact: true}, sid: dupIndex{exact: true}, cur: -1}
+	v.st = store{a: &v.strs, recs: cfg.Records}
+	n := cfg.Expected
+	if n == 0 && cfg.Records != nil {
+		n = len(cfg.Records)
+	}
+	if cfg.Records != nil {
+		v.st.rec = make([]int32, 0, n)
+	}
+	if n > 0 {
 		v.dns = make([]span, 0, n)
 		v.upn.reserve(n)
 		v.mail.reserve(n)
 		v.nick.reserve(n)
-		v.proxy.reserve(2 * n)
+		proxies := 2 * n
+		if cfg.Records != nil {
+			proxies = 0
+			for i := range cfg.Records {
+				proxies += len(cfg.Records[i].ProxyAddresses)
+			}
+		}
+		v.proxy.reserve(proxies)
+		v.anchor.reserve(n)
+		v.sid.reserve(n)
 	}
 	if t := cfg.Tenant; t != nil {
 		v.tenant = true
@@ -128,13 +178,21 @@ func (v *Validator) Check(dst []Finding, o *Object) []Finding {
 	if !o.Synced() {
 		return dst
 	}
-	c := checker{v: v, o: o, dst: dst, id: int32(len(v.dns))}
+	// The findings are built in v.out rather than in c, so that o, which c holds, does not
+	// escape with them: a caller's Object on its stack stays there.
+	v.out = dst
+	defer func() { v.out = nil }()
+	c := checker{v: v, o: o, id: int32(len(v.dns))}
 	// The DN is kept only when the object holds a unique value (see index).
 	v.dns = append(v.dns, span{})
-	v.pendingDN = true
-	if c.excluded() {
-		return c.dst
+	v.pendingDN = v.cur < 0
+	if v.st.recs != nil {
+		v.st.rec = append(v.st.rec, v.cur)
 	}
+	if c.excluded() {
+		return c.v.out
+	}
+	v.prefetch(o)
 	for _, bad := range o.Invalid {
 		c.add(RuleAttributeInvalid, bad.Attribute, "", bad.Attribute+" "+bad.Message+".")
 	}
@@ -154,36 +212,118 @@ func (v *Validator) Check(dst []Finding, o *Object) []Finding {
 	if o.SMIMECertificates > MaxCertificates {
 		c.add(RuleCertificateCount, "userSMIMECertificate", "", "userSMIMECertificate has "+strconv.Itoa(o.SMIMECertificates)+" values; Entra accepts at most 15.")
 	}
-	return c.dst
+	return c.v.out
 }
 
 // checker holds the state of one Check call.
 type checker struct {
-	v   *Validator
-	o   *Object
-	dst []Finding
-	id  int32
+	v  *Validator
+	o  *Object
+	id int32
 }
 
-// index records value in d for this object and returns the entry of an earlier equal value,
-// or nil.
-func (c *checker) index(d *dupIndex, value string, primary bool) *dupEntry {
+// prefetch hashes the values of o that the rules will index and reads the slots they fall
+// in, all at once: the values and the indexes are far from each other in memory and the
+// indexes far larger than the processor's caches, and loads issued together wait for memory
+// together instead of one after another. So it first reads the first byte of every value, then
+// hashes them, then reads their slots. index then finds the hashes in v.pre. Which values are
+// indexed is decided by the rules; a value hashed here and not indexed costs only the hash.
+func (v *Validator) prefetch(o *Object) {
+	v.pre = v.pre[:0]
+	if o.Class == matching.ClassUser {
+		v.willIndex(&v.upn, o.UserPrincipalName)
+	}
+	v.willIndex(&v.mail, o.Mail)
+	v.willIndex(&v.nick, o.MailNickname)
+	for _, p := range o.ProxyAddresses {
+		v.willIndex(&v.proxy, p)
+	}
+	v.willIndex(&v.sid, o.ObjectSID)
+	var sum uint32
+	for i := range v.pre {
+		sum += uint32(v.pre[i].s[0])
+	}
+	for i := range v.pre {
+		if p := &v.pre[i]; p.d.exact {
+			p.h = exactHash(p.s)
+		} else {
+			p.h = foldHash(p.s)
+		}
+	}
+	g := o.ConsistencyGUID
+	if g.IsZero() {
+		g = o.ObjectGUID
+	}
+	if !g.IsZero() && len(v.anchor.slots) > 0 {
+		b := g.Bytes()
+		v.pre = append(v.pre, hashed{d: &v.anchor, h: exactHash(string(b[:])), only: true})
+	}
+	for i := range v.pre {
+		sum += v.pre[i].d.touch(v.pre[i].h)
+	}
+	v.sink += sum
+}
+
+// willIndex notes for prefetch that s may be indexed in d.
+func (v *Validator) willIndex(d *dupIndex, s string) {
+	if s != "" && len(d.slots) > 0 {
+		v.pre = append(v.pre, hashed{d: d, s: s})
+	}
+}
+
+// index records value, the field f of this object's record, in d and returns the entry of an
+// earlier equal value, or nil. With a borrowed record (CheckRecord) the entry refers to the
+// field; otherwise, or when f is fieldCopy, the value is copied.
+func (c *checker) index(d *dupIndex, value string, f uint32, primary bool) *dupEntry {
 	if c.v.pendingDN {
 		c.v.dns[c.id] = c.v.strs.add(c.o.DN)
 		c.v.pendingDN = false
 	}
-	return d.add(&c.v.strs, value, c.id, c.o.Class, primary)
+	if c.v.cur < 0 {
+		f = fieldCopy
+	}
+	for i := range c.v.pre {
+		if p := &c.v.pre[i]; p.d == d && (p.only || p.s == value) {
+			return d.addHashed(&c.v.st, value, p.h, f, c.id, c.o.Class, primary)
+		}
+	}
+	var h uint64
+	if d.exact {
+		h = exactHash(value)
+	} else {
+		h = foldHash(value)
+	}
+	return d.addHashed(&c.v.st, value, h, f, c.id, c.o.Class, primary)
 }
 
 // holder returns the DN of object obj.
-func (c *checker) holder(obj int32) string { return strings.Clone(c.v.strs.str(c.v.dns[obj])) }
+func (c *checker) holder(obj int32) string {
+	if r := c.v.st.record(obj); r != nil {
+		return r.DN
+	}
+	return strings.Clone(c.v.strs.str(c.v.dns[obj]))
+}
+
+// CheckRecord is Check for the object made of cfg.Records[i] and x (nil when there is
+// nothing beyond the record). Its findings are those of Check on that object; the Validator
+// refers to the record's values instead of copying them.
+func (v *Validator) CheckRecord(dst []Finding, i int, x *Extra) []Finding {
+	o := Object{OnPrem: v.st.recs[i]}
+	if x != nil {
+		o.Extra = *x
+	}
+	v.cur = int32(i)
+	dst = v.Check(dst, &o)
+	v.cur = -1
+	return dst
+}
 
 // add appends a finding of rule with the rule's severity and consequence and no fix.
 func (c *checker) add(rule RuleID, attr, value, msg string) *Finding {
 	r := rules[ruleIndex[rule]]
-	c.dst = append(c.dst, Finding{DN: c.o.DN, Class: c.o.Class, Attribute: attr, Value: value, Rule: rule,
+	c.v.out = append(c.v.out, Finding{DN: c.o.DN, Class: c.o.Class, Attribute: attr, Value: value, Rule: rule,
 		Severity: r.Severity, Consequence: r.Consequence, Message: msg, Source: c.o.Source})
-	return &c.dst[len(c.dst)-1]
+	return &c.v.out[len(c.v.out)-1]
 }
 
 // replace sets f's fix to replacing its value with s, when s is not empty and differs.
@@ -226,6 +366,9 @@ func (c *checker) excluded() bool {
 // conflictName reports whether a DN or name holds the mark AD gives replication conflict
 // objects: a line feed (raw, or escaped as \0A in a DN) followed by "CNF:".
 func conflictName(s string) bool {
+	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\\') < 0 {
+		return false // the mark needs one of them
+	}
 	for {
 		i := strings.Index(s, "CNF:")
 		if i < 0 {
@@ -249,7 +392,7 @@ func (c *checker) upnRules() {
 		}
 		return
 	}
-	start := len(c.dst)
+	start := len(c.v.out)
 	fixed := upn // the corrected value, built up by the rules below
 	if len(vs) > 0 || dotAtomProblem(upn) != "" {
 		fixed = suggestUPN(upn)
@@ -275,13 +418,13 @@ func (c *checker) upnRules() {
 		}
 	}
 	if fixed != "" && fixed != upn && matching.CheckUPN(fixed) == nil && dotAtomProblem(fixed) == "" {
-		for i := start; i < len(c.dst); i++ {
-			if c.dst[i].Rule != RuleUPNRoutable {
-				replace(&c.dst[i], fixed)
+		for i := start; i < len(c.v.out); i++ {
+			if c.v.out[i].Rule != RuleUPNRoutable {
+				replace(&c.v.out[i], fixed)
 			}
 		}
 	}
-	if dup := c.index(&c.v.upn, upn, false); dup != nil {
+	if dup := c.index(&c.v.upn, upn, fieldUPN, false); dup != nil {
 		c.add(RuleUPNDuplicate, attr, upn, "userPrincipalName is also on "+c.holder(dup.obj)+"; sync quarantines it on this user.")
 	}
 }
@@ -296,12 +439,12 @@ func (c *checker) identityRules() {
 	}
 	if !g.IsZero() {
 		b := g.Bytes()
-		if dup := c.index(&c.v.anchor, string(b[:]), false); dup != nil {
+		if dup := c.index(&c.v.anchor, string(b[:]), fieldAnchor, false); dup != nil {
 			c.add(RuleAnchorDuplicate, attr, g.String(), "The source anchor ("+attr+" "+g.String()+") is also the anchor of "+c.holder(dup.obj)+"; sync exports only one object per anchor.")
 		}
 	}
 	if o.ObjectSID != "" {
-		if dup := c.index(&c.v.sid, o.ObjectSID, false); dup != nil {
+		if dup := c.index(&c.v.sid, o.ObjectSID, fieldSID, false); dup != nil {
 			c.add(RuleSIDDuplicate, "objectSid", o.ObjectSID, "objectSid is also on "+c.holder(dup.obj)+".")
 		}
 	}
@@ -317,10 +460,10 @@ func (c *checker) samRules() {
 	if strings.ContainsAny(sam, samInvalid) {
 		replace(c.add(RuleSAMCharacter, attr, sam, "The user has no userPrincipalName and its sAMAccountName has one of [ \\ \" | , / : < > + = ; ? *."), sugg)
 	}
-	if utf8.RuneCountInString(sam) > MaxSAMLength {
+	if len(sam) > MaxSAMLength && utf8.RuneCountInString(sam) > MaxSAMLength {
 		replace(c.add(RuleSAMLength, attr, sam, "The user has no userPrincipalName and its sAMAccountName is longer than 20 characters."), sugg)
 	}
-	if dup := c.index(&c.v.sam, sam, false); dup != nil {
+	if dup := c.index(&c.v.sam, sam, fieldSAM, false); dup != nil {
 		c.add(RuleSAMDuplicate, attr, sam, "sAMAccountName is also on "+c.holder(dup.obj)+".")
 	}
 }
@@ -330,7 +473,7 @@ const samInvalid = "[]\\\"|,/:<>+=;?*"
 func (c *checker) mailRules() {
 	o := c.o
 	if o.Mail != "" {
-		if dup := c.index(&c.v.mail, o.Mail, false); dup != nil {
+		if dup := c.index(&c.v.mail, o.Mail, fieldMail, false); dup != nil {
 			c.add(RuleMailDuplicate, "mail", o.Mail, "mail is also on "+c.holder(dup.obj)+"; only the first object with it is synced.")
 		}
 	}
@@ -338,7 +481,7 @@ func (c *checker) mailRules() {
 		if n[0] == '.' {
 			replace(c.add(RuleMailNicknameLeadingPeriod, "mailNickname", n, "mailNickname begins with '.'."), strings.TrimLeft(n, "."))
 		}
-		if dup := c.index(&c.v.nick, n, false); dup != nil {
+		if dup := c.index(&c.v.nick, n, fieldNick, false); dup != nil {
 			c.add(RuleMailNicknameDuplicate, "mailNickname", n, "mailNickname is also on "+c.holder(dup.obj)+".")
 		}
 	}
@@ -352,16 +495,16 @@ func (c *checker) proxyRules() {
 	}
 	primaries := 0
 	var added []string // corrected values suggested so far
-	for _, p := range o.ProxyAddresses {
+	for k, p := range o.ProxyAddresses {
 		colon := strings.IndexByte(p, ':')
 		if colon <= 0 {
 			c.add(RuleProxyPrefix, attr, p, "The value has no type prefix such as \"smtp:\"; proxy calculation discards it.")
 			continue
 		}
-		start := len(c.dst)
+		start := len(c.v.out)
 		typ, addr := p[:colon], p[colon+1:]
 		newTyp, newAddr := typ, addr // the corrected value, built up by the rules below
-		if utf8.RuneCountInString(p) > MaxProxyLength {
+		if len(p) > MaxProxyLength && utf8.RuneCountInString(p) > MaxProxyLength {
 			c.add(RuleProxyLength, attr, p, "The value is longer than 256 characters.")
 		}
 		isSMTP := strings.EqualFold(typ, "smtp")
@@ -411,12 +554,12 @@ func (c *checker) proxyRules() {
 					redundant = true
 				}
 			}
-			for i := start; i < len(c.dst); i++ {
-				if r := c.dst[i].Rule; r == RuleProxyCharacter || r == RuleProxyMultiplePrimary {
+			for i := start; i < len(c.v.out); i++ {
+				if r := c.v.out[i].Rule; r == RuleProxyCharacter || r == RuleProxyMultiplePrimary {
 					if redundant {
-						c.dst[i].Fix = Delete
+						c.v.out[i].Fix = Delete
 					} else {
-						replace(&c.dst[i], nv)
+						replace(&c.v.out[i], nv)
 					}
 				}
 			}
@@ -424,7 +567,7 @@ func (c *checker) proxyRules() {
 				added = append(added, nv)
 			}
 		}
-		c.proxyDuplicate(p, isSMTP, typ == "SMTP")
+		c.proxyDuplicate(p, fieldProxy+uint32(k), isSMTP, typ == "SMTP")
 	}
 }
 
@@ -445,9 +588,9 @@ func (c *checker) domainRule(p, addr string) {
 	}
 }
 
-func (c *checker) proxyDuplicate(p string, isSMTP, primary bool) {
+func (c *checker) proxyDuplicate(p string, field uint32, isSMTP, primary bool) {
 	o := c.o
-	dup := c.index(&c.v.proxy, p, primary)
+	dup := c.index(&c.v.proxy, p, field, primary)
 	if dup == nil {
 		return
 	}
@@ -459,14 +602,14 @@ func (c *checker) proxyDuplicate(p string, isSMTP, primary bool) {
 	if isSMTP && primary && !dup.primary {
 		// This object's primary address is a secondary one of the earlier object: the
 		// correction is to delete it there, so the finding is on that object.
-		f := Finding{DN: holder, Class: dup.class, Attribute: "proxyAddresses", Value: strings.Clone(c.v.strs.str(dup.value)), Rule: RuleProxyDuplicate,
+		f := Finding{DN: holder, Class: dup.class, Attribute: "proxyAddresses", Value: c.v.st.keep(dup), Rule: RuleProxyDuplicate,
 			Severity: Error, Consequence: Quarantine, Fix: Delete,
 			Message: "The address is the primary SMTP address of " + o.DN + "; sync quarantines it on one of them."}
 		if dup.class == matching.ClassUser && o.Class == matching.ClassGroup {
 			f.Consequence = Block
 			f.Message = "The address is the primary SMTP address of the group " + o.DN + "; a user's secondary address that collides with a group's primary one is refused, not quarantined."
 		}
-		c.dst = append(c.dst, f)
+		c.v.out = append(c.v.out, f)
 		return
 	}
 	f := c.add(RuleProxyDuplicate, "proxyAddresses", p, "")
@@ -491,7 +634,7 @@ func (c *checker) targetRules() {
 	if t == "" {
 		return
 	}
-	if utf8.RuneCountInString(t) > MaxTargetLength {
+	if len(t) > MaxTargetLength && utf8.RuneCountInString(t) > MaxTargetLength {
 		c.add(RuleTargetLength, attr, t, "targetAddress is longer than 255 characters.")
 	}
 	colon := strings.IndexByte(t, ':')
@@ -517,7 +660,7 @@ func (c *checker) targetRules() {
 			c.add(RuleTargetFormat, attr, t, "The domain "+d+" is not routable.")
 		}
 	}
-	if dup := c.index(&c.v.target, t, false); dup != nil {
+	if dup := c.index(&c.v.target, t, fieldCopy, false); dup != nil {
 		c.add(RuleTargetDuplicate, attr, t, "targetAddress is also on "+c.holder(dup.obj)+".")
 	}
 }

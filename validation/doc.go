@@ -9,12 +9,15 @@
 // (cn, targetAddress, isCriticalSystemObject, certificate counts). NewObject builds one from any
 // entry's attributes; ldif.ReadObjects and ldapx's Client.ValidationObjects read them from an
 // export or a live directory. A Validator checks objects one at a time and remembers only the
-// values of the unique attributes, so a million objects stream through it.
+// values of the unique attributes, so a million objects stream through it. A caller that keeps
+// the records anyway (to run the engine on them) gives them to the Validator (Config.Records)
+// and checks them with CheckRecord: the Validator then refers to their values instead of
+// copying them.
 //
 // The userPrincipalName rules are matching.CheckUPN's, the table the engine applies, and values
 // are compared as matching.EqualFold compares them. With a tenant (Config.Tenant) the suffixes
 // of userPrincipalName and smtp addresses are checked against its verified domains; Collisions
-// turns matching.Evaluate's report into findings for the values a cloud object that will not be
+// turns matching.Evaluate's (or matching.EvaluateOnPrem's) report into findings for the values a cloud object that will not be
 // matched already holds.
 //
 // Choices where Microsoft documents no behaviour (docs/entra-rules.md §3, §3.1):

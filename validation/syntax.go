@@ -44,6 +44,74 @@ func (a *arena) str(sp span) string {
 	return unsafe.String(&a.chunks[sp.chunk][sp.off], int(sp.n))
 }
 
+// store resolves the values of index entries: copies in an arena, or fields of the records a
+// Validator borrows (Config.Records).
+type store struct {
+	a    *arena
+	recs []matching.OnPrem
+	rec  []int32 // object number → index in recs, or -1 for an object given to Check
+}
+
+// A span whose chunk is borrowed names a field of its object's record: off is one of these.
+const (
+	borrowed    = ^uint32(0)
+	fieldCopy   = ^uint32(0) // not a field: the value is copied
+	fieldUPN    = 0
+	fieldMail   = 1
+	fieldNick   = 2
+	fieldSAM    = 3
+	fieldSID    = 4
+	fieldAnchor = 5 // the source anchor's 16 bytes: mS-DS-ConsistencyGuid, else objectGUID
+	fieldProxy  = 6 // + the index in ProxyAddresses
+)
+
+// record returns the borrowed record of object obj, or nil.
+func (st *store) record(obj int32) *matching.OnPrem {
+	if st.recs == nil || st.rec[obj] < 0 {
+		return nil
+	}
+	return &st.recs[st.rec[obj]]
+}
+
+// str returns the value of e. A borrowed value is shared with its record, a copied one with
+// the arena (see keep).
+func (st *store) str(e *dupEntry) string {
+	if e.value.chunk != borrowed {
+		return st.a.str(e.value)
+	}
+	r := st.record(e.obj)
+	switch f := e.value.off; f {
+	case fieldUPN:
+		return r.UserPrincipalName
+	case fieldMail:
+		return r.Mail
+	case fieldNick:
+		return r.MailNickname
+	case fieldSAM:
+		return r.SAMAccountName
+	case fieldSID:
+		return r.ObjectSID
+	case fieldAnchor:
+		g := r.ConsistencyGUID
+		if g.IsZero() {
+			g = r.ObjectGUID
+		}
+		b := g.Bytes()
+		return string(b[:])
+	default:
+		return r.ProxyAddresses[f-fieldProxy]
+	}
+}
+
+// keep returns the value of e for a finding: a copy when it lives in the arena, so that the
+// finding does not hold on to a whole chunk.
+func (st *store) keep(e *dupEntry) string {
+	if e.value.chunk != borrowed {
+		return strings.Clone(st.a.str(e.value))
+	}
+	return st.str(e)
+}
+
 // dupIndex remembers the values of one unique attribute, compared as Entra compares
 // identifiers (matching.EqualFold). A value is kept once, with the first object that had it.
 // It is an open-addressing hash table of entry numbers (linear probing, load at most 1/2)
@@ -70,22 +138,33 @@ type dupEntry struct {
 // add records value for object obj, copying it into a. It returns the entry of an earlier equal
 // value (which keeps it), or nil when the value is new.
 func (d *dupIndex) add(a *arena, value string, obj int32, class matching.Class, primary bool) *dupEntry {
-	if 2*(len(d.e)+1) > len(d.slots) {
-		d.grow()
-	}
 	var h uint64
 	if d.exact {
 		h = exactHash(value)
 	} else {
 		h = foldHash(value)
 	}
+	return d.addHashed(&store{a: a}, value, h, fieldCopy, obj, class, primary)
+}
+
+// addHashed is add with the value's hash (exactHash or foldHash, as d compares) already known;
+// the value is copied into st's arena when f is fieldCopy, and is otherwise the field f of
+// object obj's borrowed record.
+func (d *dupIndex) addHashed(st *store, value string, h uint64, f uint32, obj int32, class matching.Class, primary bool) *dupEntry {
+	if 2*(len(d.e)+1) > len(d.slots) {
+		d.grow()
+	}
 	s := d.find(h)
 	for i := s.head; i > 0; i = d.e[i-1].next {
-		if v := a.str(d.e[i-1].value); v == value || !d.exact && matching.EqualFold(v, value) {
+		if v := st.str(&d.e[i-1]); v == value || !d.exact && matching.EqualFold(v, value) {
 			return &d.e[i-1]
 		}
 	}
-	d.e = append(d.e, dupEntry{value: a.add(value), obj: obj, next: s.head, class: class, primary: primary})
+	sp := span{chunk: borrowed, off: f}
+	if f == fieldCopy {
+		sp = st.a.add(value)
+	}
+	d.e = append(d.e, dupEntry{value: sp, obj: obj, next: s.head, class: class, primary: primary})
 	s.fp, s.head = uint32(h>>32), int32(len(d.e))
 	return nil
 }
@@ -101,6 +180,13 @@ func (d *dupIndex) find(h uint64) *dupSlot {
 			return s
 		}
 	}
+}
+
+// touch reads the first slot h is looked up in and returns its fingerprint (see
+// checker.prefetch). The index must not be empty.
+func (d *dupIndex) touch(h uint64) uint32 {
+	fp := uint32(h >> 32)
+	return d.slots[int((uint64(fp)*0x9e3779b97f4a7c15)>>32)&(len(d.slots)-1)].fp
 }
 
 // reserve sizes the index for n values.
@@ -125,37 +211,85 @@ func (d *dupIndex) grow() {
 	}
 }
 
-// foldHash is FNV-1a over s with matching.EqualFold's folding, so that equal values hash
-// equally: ASCII letters are lower-cased; other runes hash as their simple upper case, marked
-// so that they never meet an ASCII letter (EqualFold does not fold across that line).
+// foldHash hashes s with matching.EqualFold's folding, so that equal values hash equally.
+// The leading ASCII part is read 8 bytes at a time, its upper-case letters lowered all at once;
+// from the first non-ASCII byte on (which is at the same place in every EqualFold-equal
+// string: EqualFold never folds an ASCII byte onto a non-ASCII rune) runes hash one at a time,
+// as their simple upper case, marked so that they never meet an ASCII letter.
 func foldHash(s string) uint64 {
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); {
+	h := uint64(hashSeed)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := word(s, i)
+		if w&0x8080808080808080 != 0 {
+			break
+		}
+		// A byte of w is an upper-case letter when it is at least 'A' and not above 'Z'; adding
+		// 0x80-'A' (or 0x80-'Z'-1) sets its high bit when it is (or is above); no byte carries.
+		up := (w + 0x3f3f3f3f3f3f3f3f) &^ (w + 0x2525252525252525) & 0x8080808080808080
+		h = (h ^ (w | up>>2)) * hashPrime
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c) ^ 0x1000) * hashPrime
+	}
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			h = (h ^ uint64(c)) * prime
+			h = (h ^ uint64(c) ^ 0x1000) * hashPrime
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 		u := uint64(unicode.ToUpper(r))
-		h = (h ^ (u & 0xff) ^ 0x100) * prime
-		h = (h ^ (u >> 8)) * prime
+		h = (h ^ (u & 0xff) ^ 0x100) * hashPrime
+		h = (h ^ (u >> 8)) * hashPrime
 	}
-	return h
+	return mix(h)
 }
 
-// exactHash is FNV-1a over the bytes of s.
+// exactHash hashes the bytes of s, 8 at a time.
 func exactHash(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * 1099511628211
+	h := uint64(hashSeed)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		h = (h ^ word(s, i)) * hashPrime
 	}
+	for ; i < len(s); i++ {
+		h = (h ^ uint64(s[i]) ^ 0x1000) * hashPrime
+	}
+	return mix(h)
+}
+
+const (
+	hashSeed  = 14695981039346656037
+	hashPrime = 1099511628211
+)
+
+// word returns the 8 bytes of s at i, little-endian.
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// mix spreads every bit of h over the high 32 bits, which the index uses.
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
 	return h
 }
 
@@ -201,6 +335,22 @@ func dotAtomProblem(upn string) string {
 // prefix): whitespace or control characters, a character of invalid, or a non-ASCII letter
 // (Microsoft 365 refuses letters with diacritics). "" when none.
 func addressCharProblem(addr, invalid string) string {
+	// ASCII fast path: the same tests, byte by byte, until the first byte that is not ASCII.
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return addressCharProblemRunes(addr[i:], invalid)
+		case c <= ' ' || c == 0x7f: // every ASCII space and control character
+			return "contains whitespace or a control character"
+		case strings.IndexByte(invalid, c) >= 0:
+			return "contains the character " + string(rune(c))
+		}
+	}
+	return ""
+}
+
+func addressCharProblemRunes(addr, invalid string) string {
 	for _, r := range addr {
 		switch {
 		case unicode.IsSpace(r) || unicode.IsControl(r):

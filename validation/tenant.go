@@ -10,8 +10,22 @@ import "github.com/hybridid/hybridid/matching"
 // duplicate anchors and quarantines between two on-premises objects, which the rules already
 // report, are left out.
 func Collisions(on []matching.OnPrem, rep *matching.Report) []Finding {
-	var out []Finding
 	res := rep.OnPrem()
+	n := 0
+	for i := range res {
+		for _, q := range res[i].Quarantined {
+			if q.Holder == matching.SideCloud {
+				n++
+			}
+		}
+		if engineBlocked(&res[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Finding, 0, n)
 	for i := range res {
 		r := &res[i]
 		src := ""
@@ -26,7 +40,7 @@ func Collisions(on []matching.OnPrem, rep *matching.Report) []Finding {
 				Severity: Error, Consequence: Quarantine, Source: src,
 				Message: "The cloud object " + q.HeldBy + ", which sync will not match to this object, already has " + q.Attribute + " " + q.Value + "; sync quarantines the value."})
 		}
-		if r.Outcome != matching.Blocked || r.Code == matching.IdentityDataValidationFailed || r.Code == matching.AmbiguousMatch {
+		if !engineBlocked(r) {
 			continue
 		}
 		msg := r.Code.String() + ": " + r.Reason
@@ -39,14 +53,26 @@ func Collisions(on []matching.OnPrem, rep *matching.Report) []Finding {
 	return out
 }
 
+// engineBlocked reports whether Collisions reports r as engine-blocked.
+func engineBlocked(r *matching.ObjectResult) bool {
+	return r.Outcome == matching.Blocked && r.Code != matching.IdentityDataValidationFailed && r.Code != matching.AmbiguousMatch
+}
+
 // InScope returns findings without those about objects the engine's report puts out of sync
 // scope (outside the synced OUs, or dropped by Connect's default filters): sync never exports
 // them, so their values cannot fail. findings is filtered in place.
 func InScope(findings []Finding, rep *matching.Report) []Finding {
-	out := map[string]bool{}
-	for _, r := range rep.OnPrem() {
-		if r.Outcome == matching.OutOfScope {
-			out[r.DN] = true
+	res := rep.OnPrem()
+	n := 0
+	for i := range res {
+		if res[i].Outcome == matching.OutOfScope {
+			n++
+		}
+	}
+	out := make(map[string]bool, n)
+	for i := range res {
+		if res[i].Outcome == matching.OutOfScope {
+			out[res[i].DN] = true
 		}
 	}
 	if len(out) == 0 {
