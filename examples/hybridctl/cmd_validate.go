@@ -203,13 +203,15 @@ func validateWithTenant(ctx context.Context, e *env, src *sourceFlags, cfg match
 		rep *matching.Report
 	)
 	wg.Go(func() {
-		v := validation.New(validation.Config{Tenant: &tenant, Expected: len(on)})
-		for i := range extra {
-			o := validation.Object{OnPrem: on[i], Extra: extra[i]}
-			out = v.Check(out, &o)
+		// The Validator refers to the records instead of copying them: nothing changes on
+		// while both run.
+		v := validation.New(validation.Config{Tenant: &tenant, Records: on})
+		for i := range on {
+			out = v.CheckRecord(out, i, &extra[i])
 		}
 	})
-	wg.Go(func() { rep = matching.Evaluate(cfg, tenant, on, cloud) })
+	// Only the on-premises outcomes are read (InScope, Collisions).
+	wg.Go(func() { rep = matching.EvaluateOnPrem(cfg, tenant, on, cloud) })
 	wg.Wait()
 	out = append(validation.InScope(out, rep), validation.Collisions(on, rep)...)
 	return out, len(on), nil
