@@ -185,6 +185,12 @@ func plainUPN(upn string) bool {
 	return at > 0 && prev != '.' && prev != '@' && len(upn)-at-1 <= MaxUPNDomainLength
 }
 
+// FoldHash returns a 64-bit hash of the identifier s that agrees with EqualFold: EqualFold(a, b)
+// implies FoldHash(a) == FoldHash(b). Indexes keyed by identifiers (the engine's, package
+// validation's) hash with it and confirm with EqualFold. It allocates nothing, and its value is
+// the same in every process.
+func FoldHash(s string) uint64 { return foldHash(s) }
+
 // EqualFold reports whether a and b are the same identifier (userPrincipalName, mail, proxy
 // address) ignoring case, the way the engine models Entra's uniqueness checks: ASCII letters
 // fold to each other; a non-ASCII character folds only to a non-ASCII character with the same

@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"hash/maphash"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -211,87 +212,14 @@ func (d *dupIndex) grow() {
 	}
 }
 
-// foldHash hashes s with matching.EqualFold's folding, so that equal values hash equally.
-// The leading ASCII part is read 8 bytes at a time, its upper-case letters lowered all at once;
-// from the first non-ASCII byte on (which is at the same place in every EqualFold-equal
-// string: EqualFold never folds an ASCII byte onto a non-ASCII rune) runes hash one at a time,
-// as their simple upper case, marked so that they never meet an ASCII letter.
-func foldHash(s string) uint64 {
-	h := uint64(hashSeed)
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := word(s, i)
-		if w&0x8080808080808080 != 0 {
-			break
-		}
-		// A byte of w is an upper-case letter when it is at least 'A' and not above 'Z'; adding
-		// 0x80-'A' (or 0x80-'Z'-1) sets its high bit when it is (or is above); no byte carries.
-		up := (w + 0x3f3f3f3f3f3f3f3f) &^ (w + 0x2525252525252525) & 0x8080808080808080
-		h = (h ^ (w | up>>2)) * hashPrime
-	}
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			break
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint64(c) ^ 0x1000) * hashPrime
-	}
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			h = (h ^ uint64(c) ^ 0x1000) * hashPrime
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		u := uint64(unicode.ToUpper(r))
-		h = (h ^ (u & 0xff) ^ 0x100) * hashPrime
-		h = (h ^ (u >> 8)) * hashPrime
-	}
-	return mix(h)
-}
+// foldHash hashes s as matching.EqualFold compares it.
+func foldHash(s string) uint64 { return matching.FoldHash(s) }
 
-// exactHash hashes the bytes of s, 8 at a time.
-func exactHash(s string) uint64 {
-	h := uint64(hashSeed)
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		h = (h ^ word(s, i)) * hashPrime
-	}
-	for ; i < len(s); i++ {
-		h = (h ^ uint64(s[i]) ^ 0x1000) * hashPrime
-	}
-	return mix(h)
-}
+// exactSeed seeds exactHash; hashes are only compared within one process.
+var exactSeed = maphash.MakeSeed()
 
-const (
-	hashSeed  = 14695981039346656037
-	hashPrime = 1099511628211
-)
-
-// word returns the 8 bytes of s at i, little-endian.
-func word(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// mix spreads every bit of h over the high 32 bits, which the index uses.
-func mix(h uint64) uint64 {
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
-}
+// exactHash hashes s byte for byte.
+func exactHash(s string) uint64 { return maphash.String(exactSeed, s) }
 
 // nonRoutableTLDs are top-level names that cannot be registered on the Internet and that
 // directories commonly use for internal namespaces.
