@@ -10,7 +10,6 @@ import (
 	"io"
 	"iter"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"text/tabwriter"
@@ -44,13 +43,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	tuneGC(e)
-	if src.cloud != "" && e.getenv("GOGC") == "" && e.getenv("GOMEMLIMIT") == "" {
-		// With a tenant, validate holds what match holds plus the rules' indexes, just above
-		// match's soft limit, where the collector would run without pause: a million objects
-		// each side peak near 5 GiB with this limit and take a third less CPU.
-		debug.SetMemoryLimit(6 << 30)
-	}
+	tuneGC(e, src.cloud != "")
 
 	prog := startProgress(e, "reading and checking the directory")
 	defer prog.Stop()
