@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/internal/sid"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -393,20 +394,9 @@ func joinedStrings(values [][]byte) []string {
 
 // SIDString renders a binary objectSid as S-1-5-21-….
 func SIDString(b []byte) (string, error) {
-	if len(b) < 8 || b[0] != 1 || len(b) != 8+4*int(b[1]) {
-		return "", fmt.Errorf("malformed SID of %d bytes", len(b))
+	s, msg := sid.Text(b)
+	if msg != "" {
+		return "", errors.New("malformed SID: " + msg)
 	}
-	var auth uint64
-	for _, x := range b[2:8] {
-		auth = auth<<8 | uint64(x)
-	}
-	out := make([]byte, 0, 64)
-	out = append(out, "S-1-"...)
-	out = strconv.AppendUint(out, auth, 10)
-	for i := 0; i < int(b[1]); i++ {
-		p := b[8+4*i:]
-		out = append(out, '-')
-		out = strconv.AppendUint(out, uint64(p[0])|uint64(p[1])<<8|uint64(p[2])<<16|uint64(p[3])<<24, 10)
-	}
-	return string(out), nil
+	return s, nil
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/internal/sid"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -111,7 +112,7 @@ func (m Mapping) OnPrem(e *Entry) (rec matching.OnPrem, ok bool, err error) {
 		case strings.EqualFold(n, "sAMAccountName"):
 			rec.SAMAccountName = v
 		case strings.EqualFold(n, "objectSid"):
-			if sid, msg := sidText(v); msg != "" {
+			if sid, msg := sid.Text(v); msg != "" {
 				fail(n, v, msg)
 			} else {
 				rec.ObjectSID = sid
@@ -191,33 +192,6 @@ func guidValue(a *Attr) (anchor.ObjectGUID, error) {
 type valueErr struct{ msg string }
 
 func (e *valueErr) Error() string { return e.msg }
-
-// sidText converts a binary SID (MS-DTYP 2.4.2.2) to its S-R-I-S… text form.
-func sidText(v string) (string, string) {
-	b := []byte(v)
-	if len(b) < 8 {
-		return "", strconv.Itoa(len(b)) + " bytes is too short for a binary SID"
-	}
-	if b[0] != 1 {
-		return "", "SID revision " + strconv.Itoa(int(b[0])) + " (want 1)"
-	}
-	n := int(b[1])
-	if len(b) != 8+4*n {
-		return "", strconv.Itoa(len(b)) + " bytes for " + strconv.Itoa(n) + " sub-authorities (want " + strconv.Itoa(8+4*n) + ")"
-	}
-	var auth uint64
-	for _, c := range b[2:8] {
-		auth = auth<<8 | uint64(c)
-	}
-	var buf [96]byte // the usual SID (5 sub-authorities) fits; a longer one grows out
-	out := append(buf[:0], "S-1-"...)
-	out = strconv.AppendUint(out, auth, 10)
-	for i := range n {
-		out = append(out, '-')
-		out = strconv.AppendUint(out, uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
-	}
-	return string(out), ""
-}
 
 // sidBytes converts S-1-… text to the binary SID; ok is false when s is not a SID.
 func sidBytes(s string) ([]byte, bool) {

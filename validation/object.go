@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hybridid/hybridid/anchor"
+	"github.com/hybridid/hybridid/internal/sid"
 	"github.com/hybridid/hybridid/matching"
 )
 
@@ -130,7 +131,7 @@ func (b *ObjectBuilder) Add(name string, values []string) {
 	case "samaccountname":
 		o.SAMAccountName = v
 	case "objectsid":
-		if s, ok := sidText(v); ok {
+		if s, msg := sid.Text(v); msg == "" {
 			o.ObjectSID = s
 		} else {
 			o.Invalid = append(o.Invalid, InvalidValue{"objectSid", "is not a binary SID (" + strconv.Itoa(len(v)) + " bytes)"})
@@ -195,26 +196,6 @@ func guid(o *Object, attr string, values []string) (anchor.ObjectGUID, bool) {
 		return anchor.ObjectGUID{}, false
 	}
 	return g, true
-}
-
-// sidText converts a binary SID (revision 1) to its S-1-… text form.
-func sidText(v string) (string, bool) {
-	if len(v) < 8 || v[0] != 1 || len(v) != 8+4*int(v[1]) {
-		return "", false
-	}
-	var auth uint64
-	for i := 2; i < 8; i++ {
-		auth = auth<<8 | uint64(v[i])
-	}
-	var buf [96]byte // the usual SID (5 sub-authorities) fits; a longer one grows out
-	out := append(buf[:0], "S-1-"...)
-	out = strconv.AppendUint(out, auth, 10)
-	for i := 8; i < len(v); i += 4 {
-		out = append(out, '-')
-		sub := uint32(v[i]) | uint32(v[i+1])<<8 | uint32(v[i+2])<<16 | uint32(v[i+3])<<24 // little-endian
-		out = strconv.AppendUint(out, uint64(sub), 10)
-	}
-	return string(out), true
 }
 
 // firstRDNValue returns the value of the first RDN of dn ("Jane" for "CN=Jane,OU=…"), with
