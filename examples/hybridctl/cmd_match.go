@@ -38,7 +38,7 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	tuneGC(e, true)
+	tuneGC(e, src.filesOnly())
 
 	prog := startProgress(e, "reading the directory and the tenant")
 	defer prog.Stop()
@@ -72,7 +72,8 @@ func readErrorsExit(e *env, name string, rep *matching.Report) int {
 
 // tuneGC trades memory for speed on large inputs, unless the user set GOGC or GOMEMLIMIT. The
 // heap stays under a soft limit of 3.5 GiB. A command that streams (validate without a tenant)
-// collects when the heap has grown five times (GOGC 400). A command that keeps both sides until
+// or reads a live source (whose client leaves garbage behind every page) collects when the heap
+// has grown five times (GOGC 400). A command that reads both sides from files and keeps them until
 // the end (keepsAll: match, validate with a tenant) leaves its garbage until the limit: nearly
 // everything it allocates stays alive, so a collection would mark it for little, and on
 // 2-core virtual machines the collector's stack scans and the pages it maps read-only cost

@@ -43,7 +43,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	tuneGC(e, src.cloud != "")
+	tuneGC(e, src.cloud != "" && src.filesOnly())
 
 	prog := startProgress(e, "reading and checking the directory")
 	defer prog.Stop()

@@ -35,6 +35,9 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.acceptPartial, "accept-partial-export", false, "read an LDIF export that is cut short or incomplete, with a warning")
 }
 
+// filesOnly reports whether both sources are files (no live directory or tenant).
+func (s *sourceFlags) filesOnly() bool { return !isLDAPURL(s.onprem) && s.cloud != "graph" }
+
 // check returns a usage message for inconsistent flags, or "".
 func (s *sourceFlags) check() string {
 	if s.base != "" && !isLDAPURL(s.onprem) {
