@@ -485,21 +485,30 @@ func (c *Contact) decodeFastIn(b []byte, a *arena) bool {
 	})
 }
 
+// roleMember decodes the members role assignments and eligibilities share (fields bits 0 to 3);
+// known reports whether name is one of them, ok whether it decoded.
+func (a *arena) roleMember(f *fields, name, v []byte, id, principal, roleDef, scope *string) (ok, known bool) {
+	switch string(name) {
+	case "id":
+		return f.once(0) && a.str(id, v), true
+	case "principalId":
+		return f.once(1) && a.str(principal, v), true
+	case "roleDefinitionId":
+		return f.once(2) && a.str(roleDef, v), true
+	case "directoryScopeId":
+		return f.once(3) && a.str(scope, v), true
+	}
+	return false, false
+}
+
 func (r *RoleAssignment) decodeFast(b []byte) bool { return r.decodeFastIn(b, new(arena)) }
 
 func (r *RoleAssignment) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
 		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
-			switch string(name) {
-			case "id":
-				return f.once(0) && a.str(&r.ID, v)
-			case "principalId":
-				return f.once(1) && a.str(&r.PrincipalID, v)
-			case "roleDefinitionId":
-				return f.once(2) && a.str(&r.RoleDefinitionID, v)
-			case "directoryScopeId":
-				return f.once(3) && a.str(&r.DirectoryScopeID, v)
+			if ok, known := a.roleMember(&f, name, v, &r.ID, &r.PrincipalID, &r.RoleDefinitionID, &r.DirectoryScopeID); known {
+				return ok
 			}
 			return fastExtra(&r.Extra, roleKeys, name, v)
 		})
@@ -512,15 +521,10 @@ func (r *RoleEligibility) decodeFastIn(b []byte, a *arena) bool {
 	return a.decode(func() bool {
 		var f fields
 		return fastObjectIn(b, a.plain, func(name []byte, v []byte) bool {
+			if ok, known := a.roleMember(&f, name, v, &r.ID, &r.PrincipalID, &r.RoleDefinitionID, &r.DirectoryScopeID); known {
+				return ok
+			}
 			switch string(name) {
-			case "id":
-				return f.once(0) && a.str(&r.ID, v)
-			case "principalId":
-				return f.once(1) && a.str(&r.PrincipalID, v)
-			case "roleDefinitionId":
-				return f.once(2) && a.str(&r.RoleDefinitionID, v)
-			case "directoryScopeId":
-				return f.once(3) && a.str(&r.DirectoryScopeID, v)
 			case "startDateTime":
 				return f.once(4) && a.timeOrNull(&r.StartDateTime, v)
 			case "endDateTime":

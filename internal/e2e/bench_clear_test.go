@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,26 +43,11 @@ func TestBenchClearOnPrem(t *testing.T) {
 			}
 			defer j.Close()
 			a := &conversion.Applier{Tenant: client.Tenant(), Journal: j, Concurrency: 16, GraphWritesPerSecond: rate}
-			res, err := a.Apply(ctx, plan)
-			if errors.Is(err, conversion.ErrDirty) {
-				if _, err := a.Resolve(ctx); err != nil {
-					return nil, err
-				}
-				res, err = a.Apply(ctx, plan)
-			}
-			return res, err
+			return applyResolving(ctx, a, plan)
 		}
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		if cancelAfter > 0 {
-			var seen atomic.Int64
-			fake.AddInterceptor(func(op, _ string) *graphxtest.Fault {
-				if op == graphxtest.OpUpdateOnPremAttributes && seen.Add(1) == cancelAfter {
-					cancel()
-				}
-				return nil
-			})
-		}
+		cancelAfterOp(fake, graphxtest.OpUpdateOnPremAttributes, cancelAfter, cancel)
 		start := time.Now()
 		res, err := apply(ctx)
 		first := time.Since(start)

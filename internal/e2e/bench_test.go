@@ -67,26 +67,11 @@ func TestBenchConvert(t *testing.T) {
 		apply := func(ctx context.Context, j conversion.Journal) (*conversion.Result, error) {
 			a := &conversion.Applier{Directory: conversiontest.NewDirectory(), Tenant: client.Tenant(), Journal: j,
 				Concurrency: 16, GraphWritesPerSecond: rate}
-			res, err := a.Apply(ctx, plan)
-			if errors.Is(err, conversion.ErrDirty) { // resuming after a cancelled run
-				if _, err := a.Resolve(ctx); err != nil {
-					return nil, err
-				}
-				res, err = a.Apply(ctx, plan)
-			}
-			return res, err
+			return applyResolving(ctx, a, plan)
 		}
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		if cancelAfter > 0 {
-			var seen atomic.Int64
-			fake.AddInterceptor(func(op, _ string) *graphxtest.Fault {
-				if op == graphxtest.OpUpdateSyncBehavior && seen.Add(1) == cancelAfter {
-					cancel()
-				}
-				return nil
-			})
-		}
+		cancelAfterOp(fake, graphxtest.OpUpdateSyncBehavior, cancelAfter, cancel)
 		start := time.Now()
 		res, err := apply(ctx, j)
 		d := time.Since(start)
@@ -138,4 +123,32 @@ func TestBenchConvert(t *testing.T) {
 	assert.Zero(t, repeated)
 	t.Logf("kill-and-resume: %d writes before the cancel (%s), %d after resume (%s), lost=%d repeated=%d",
 		done, first.Round(time.Millisecond), len(fake.Writes())-done, second.Round(time.Millisecond), lost, repeated)
+}
+
+// applyResolving applies plan with a; a run that finds the journal dirty (resuming after a
+// cancelled run) resolves the changes in flight first and applies again.
+func applyResolving(ctx context.Context, a *conversion.Applier, plan *conversion.Plan) (*conversion.Result, error) {
+	res, err := a.Apply(ctx, plan)
+	if errors.Is(err, conversion.ErrDirty) {
+		if _, err := a.Resolve(ctx); err != nil {
+			return nil, err
+		}
+		res, err = a.Apply(ctx, plan)
+	}
+	return res, err
+}
+
+// cancelAfterOp calls cancel when the fake receives its n-th request of op (never when n is 0),
+// as a kill in the middle of a run would.
+func cancelAfterOp(fake *graphxtest.Fake, op string, n int64, cancel context.CancelFunc) {
+	if n <= 0 {
+		return
+	}
+	var seen atomic.Int64
+	fake.AddInterceptor(func(o, _ string) *graphxtest.Fault {
+		if o == op && seen.Add(1) == n {
+			cancel()
+		}
+		return nil
+	})
 }

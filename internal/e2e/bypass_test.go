@@ -23,22 +23,7 @@ func TestHardeningBypassEndToEnd(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const eveID = "c0000000-0000-4000-8000-000000000015"
-		w := newWorld(t, setup{users: 1,
-			onprem: []matching.OnPrem{adUser(0x15, "eve", "SMTP:eve@contoso.example")},
-			cloud:  []matching.Cloud{cloudOnly(eveID, "eve", "SMTP:eve@contoso.example")}})
-		w.fake.SetObjectIdentifier(eveID, "0f0e0d0c-0b0a-0908-0706-050403020100")
-		// synctest's clock starts in 2000: shift every clock past 1 July 2026.
-		shift := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).Sub(time.Now())
-		later := func() time.Time { return time.Now().Add(shift) }
-		w.sim.Now = later
-		in := w.input(t)
-		in.Tenant.AsOf = later()
-		in.Tenant.Known |= matching.KnownObjectIdentifier
-		for i := range in.Cloud {
-			if in.Cloud[i].ID == eveID {
-				in.Cloud[i].OnPremisesObjectIdentifier = "0f0e0d0c-0b0a-0908-0706-050403020100"
-			}
-		}
+		w, in, later := bypassWorld(t, 0x15, eveID)
 		o := opts("eve@contoso.example")
 		o.Predict = nil
 		refused := conversion.PlanHardMatch(in, o)
@@ -75,21 +60,7 @@ func TestHardeningBypassKillResume(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const eveID = "c0000000-0000-4000-8000-000000000016"
-		w := newWorld(t, setup{users: 1,
-			onprem: []matching.OnPrem{adUser(0x16, "eve", "SMTP:eve@contoso.example")},
-			cloud:  []matching.Cloud{cloudOnly(eveID, "eve", "SMTP:eve@contoso.example")}})
-		w.fake.SetObjectIdentifier(eveID, "0f0e0d0c-0b0a-0908-0706-050403020100")
-		shift := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).Sub(time.Now())
-		later := func() time.Time { return time.Now().Add(shift) }
-		w.sim.Now = later
-		in := w.input(t)
-		in.Tenant.AsOf = later()
-		in.Tenant.Known |= matching.KnownObjectIdentifier
-		for i := range in.Cloud {
-			if in.Cloud[i].ID == eveID {
-				in.Cloud[i].OnPremisesObjectIdentifier = "0f0e0d0c-0b0a-0908-0706-050403020100"
-			}
-		}
+		w, in, later := bypassWorld(t, 0x16, eveID)
 		o := opts("eve@contoso.example")
 		o.Predict = nil
 		o.AllowHardeningBypass, o.Confirm = true, in.Tenant.ID
@@ -127,4 +98,29 @@ func TestHardeningBypassKillResume(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, conversion.BypassLeftOn(entries).On)
 	})
+}
+
+// bypassWorld is a world with one AD user eve (objectGUID byte n) and the cloud-only user id
+// that soft-matches it and carries onPremisesObjectIdentifier, and its input. Inside synctest
+// the clock starts in 2000: later is the clock shifted past 1 July 2026, for the simulator, the
+// input's AsOf and the applier.
+func bypassWorld(t *testing.T, n byte, id string) (*world, *conversion.Input, func() time.Time) {
+	t.Helper()
+	const identifier = "0f0e0d0c-0b0a-0908-0706-050403020100"
+	w := newWorld(t, setup{users: 1,
+		onprem: []matching.OnPrem{adUser(n, "eve", "SMTP:eve@contoso.example")},
+		cloud:  []matching.Cloud{cloudOnly(id, "eve", "SMTP:eve@contoso.example")}})
+	w.fake.SetObjectIdentifier(id, identifier)
+	shift := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).Sub(time.Now())
+	later := func() time.Time { return time.Now().Add(shift) }
+	w.sim.Now = later
+	in := w.input(t)
+	in.Tenant.AsOf = later()
+	in.Tenant.Known |= matching.KnownObjectIdentifier
+	for i := range in.Cloud {
+		if in.Cloud[i].ID == id {
+			in.Cloud[i].OnPremisesObjectIdentifier = identifier
+		}
+	}
+	return w, in, later
 }
